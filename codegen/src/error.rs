@@ -1,0 +1,70 @@
+//! The one error type of the generator: every failure names where it happened.
+
+/// Why generation failed. Every variant names the spec file (or the pass) at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum CodegenError {
+    /// The spec file could not be read.
+    #[error("{file}: cannot read the spec: {source}")]
+    Read {
+        /// The spec's path as given.
+        file: String,
+        /// The I/O failure.
+        source: std::io::Error,
+    },
+    /// The spec is not well-formed YAML.
+    #[error("{file}: not valid YAML: {message}")]
+    Yaml {
+        /// The spec's path as given.
+        file: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The spec breaks a rule; `path` is the dotted spec path of the offending node.
+    #[error("{file}: {path}: {problem}")]
+    Spec {
+        /// The spec's path as given.
+        file: String,
+        /// Dotted path inside the spec, e.g. `paths./X.post.x-tc-action`.
+        path: String,
+        /// What is wrong, and what was expected.
+        problem: String,
+    },
+    /// progenitor rejected the spec.
+    #[error("{file}: progenitor cannot generate a client: {message}")]
+    Progenitor {
+        /// The spec's path as given.
+        file: String,
+        /// progenitor's message.
+        message: String,
+    },
+    /// A post-processing pass did not find what it expects in progenitor's output.
+    #[error("post-processing pass `{pass}` failed: {message}")]
+    Pass {
+        /// The pass's module name.
+        pass: &'static str,
+        /// What was expected and not found.
+        message: String,
+    },
+}
+
+impl CodegenError {
+    /// A spec rule violation at `path` (segments joined with `.`).
+    pub(crate) fn spec(file: &str, path: &str, problem: impl Into<String>) -> Self {
+        Self::Spec {
+            file: file.to_string(),
+            path: path.to_string(),
+            problem: problem.into(),
+        }
+    }
+
+    /// A pass failure.
+    pub(crate) fn pass(pass: &'static str, message: impl Into<String>) -> Self {
+        Self::Pass {
+            pass,
+            message: message.into(),
+        }
+    }
+}
+
+/// Result of every codegen step.
+pub type Result<T, E = CodegenError> = std::result::Result<T, E>;

@@ -1,0 +1,422 @@
+//! The API as the generator sees it: service metadata and one entry per action, read from
+//! the spec's standard fields and its `x-tc-*` extensions.
+
+use crate::error::{CodegenError, Result};
+use crate::extensions as ext;
+use crate::spec_path::SpecPath;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Everything the generated code needs to know about the API beyond progenitor's output.
+#[derive(Clone, Debug)]
+pub struct ApiModel {
+    /// The spec's `info.title`.
+    pub title: String,
+    /// The service name signed into the credential scope (`x-tc-service`).
+    pub service: String,
+    /// The API version sent as `X-TC-Version` (`x-tc-version`).
+    pub version: String,
+    /// The default endpoint (`servers[0].url`), without a trailing slash.
+    pub endpoint: String,
+    /// Codes every action may return (`x-tc-common-error-codes`), sorted by code.
+    pub common_error_codes: Vec<ErrorCode>,
+    /// The actions, in the order of the spec's paths.
+    pub actions: Vec<Action>,
+}
+
+/// One documented error code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The code as the service sends it, e.g. `InvalidParameter` or `A.B`.
+    pub code: String,
+    /// What it means.
+    pub description: String,
+}
+
+/// One action of the API.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// The action name sent as `X-TC-Action`.
+    pub name: String,
+    /// The operation's `operationId`: the generated method's name.
+    pub operation_id: String,
+    /// The spec's path key (a label; requests always go to `/`).
+    pub path: String,
+    /// The most requests per second the service accepts.
+    pub rate_limit: u32,
+    /// Codes specific to this action, sorted by code.
+    pub error_codes: Vec<ErrorCode>,
+    /// The component name of the request body's schema.
+    pub request_schema: String,
+    /// The list field that may be split across requests, if any.
+    pub batch: Option<BatchField>,
+}
+
+/// A list field of a request that may be split into several requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchField {
+    /// The property's name in the request body.
+    pub field: String,
+    /// Its `maxItems`: the most items one request may carry.
+    pub max_items: u64,
+}
+
+impl ApiModel {
+    /// Reads the model from a spec tree that passed the generic checks.
+    pub fn from_tree(label: &str, tree: &Value) -> Result<Self> {
+        let root = SpecPath::root();
+        let err =
+            |path: &SpecPath, problem: String| CodegenError::spec(label, path.as_str(), problem);
+        let title = required_str(label, tree, &root, "info.title", &["info", "title"])?;
+        let service = required_str(label, tree, &root, ext::SERVICE, &[ext::SERVICE])?;
+        let version = required_str(label, tree, &root, ext::VERSION, &[ext::VERSION])?;
+        let endpoint = tree
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                err(
+                    &root.key("servers"),
+                    "missing: the first server's url is the default endpoint".into(),
+                )
+            })?;
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            return Err(err(
+                &root.key("servers").index(0).key("url"),
+                format!("`{endpoint}` is not an absolute http(s) URL"),
+            ));
+        }
+        let common_error_codes = error_codes(
+            label,
+            tree.get(ext::COMMON_ERROR_CODES),
+            &root.key(ext::COMMON_ERROR_CODES),
+        )?;
+
+        let paths = tree
+            .get("paths")
+            .and_then(Value::as_object)
+            .ok_or_else(|| {
+                err(
+                    &root.key("paths"),
+                    "missing: the spec has no actions".into(),
+                )
+            })?;
+        let mut actions = Vec::new();
+        let mut seen_actions: BTreeMap<String, SpecPath> = BTreeMap::new();
+        let mut seen_ids: BTreeMap<String, SpecPath> = BTreeMap::new();
+        for (path_key, item) in paths {
+            let item_path = root.key("paths").key(path_key);
+            let item = item
+                .as_object()
+                .ok_or_else(|| err(&item_path, "must be a path item (a mapping)".into()))?;
+            for (method, op) in item {
+                let op_path = item_path.key(method);
+                if method.starts_with("x-") || method == "summary" || method == "description" {
+                    continue;
+                }
+                if method != "post" {
+                    return Err(err(
+                        &op_path,
+                        format!("method `{method}` is not supported: every action is sent as POST"),
+                    ));
+                }
+                let op = op
+                    .as_object()
+                    .ok_or_else(|| err(&op_path, "must be an operation (a mapping)".into()))?;
+                let action = read_action(label, tree, path_key, op, &op_path)?;
+                if let Some(first) =
+                    seen_actions.insert(action.name.clone(), op_path.key(ext::ACTION))
+                {
+                    return Err(err(
+                        &op_path.key(ext::ACTION),
+                        format!(
+                            "duplicate: action `{}` is already declared at {first}",
+                            action.name
+                        ),
+                    ));
+                }
+                if let Some(first) =
+                    seen_ids.insert(action.operation_id.clone(), op_path.key("operationId"))
+                {
+                    return Err(err(
+                        &op_path.key("operationId"),
+                        format!(
+                            "duplicate: operationId `{}` is already used at {first}",
+                            action.operation_id
+                        ),
+                    ));
+                }
+                actions.push(action);
+            }
+        }
+        if actions.is_empty() {
+            return Err(err(
+                &root.key("paths"),
+                "the spec declares no operation".into(),
+            ));
+        }
+        Ok(Self {
+            title,
+            service,
+            version,
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            common_error_codes,
+            actions,
+        })
+    }
+
+    /// The action whose operation has this `operationId`.
+    pub fn action_by_operation_id(&self, operation_id: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.operation_id == operation_id)
+    }
+}
+
+fn required_str(
+    label: &str,
+    tree: &Value,
+    root: &SpecPath,
+    name: &str,
+    keys: &[&str],
+) -> Result<String> {
+    let path = keys.iter().fold(root.clone(), |p, k| p.key(k));
+    let value = keys.iter().try_fold(tree, |node, k| node.get(*k));
+    match value {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(other) => Err(CodegenError::spec(
+            label,
+            path.as_str(),
+            format!("`{name}` must be a non-empty string, found {other}"),
+        )),
+        None => Err(CodegenError::spec(label, path.as_str(), "missing")),
+    }
+}
+
+fn is_action_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+fn is_error_code(code: &str) -> bool {
+    code.split('.').all(is_action_name)
+}
+
+fn read_action(
+    label: &str,
+    tree: &Value,
+    path_key: &str,
+    op: &Map<String, Value>,
+    op_path: &SpecPath,
+) -> Result<Action> {
+    let err = |path: &SpecPath, problem: String| CodegenError::spec(label, path.as_str(), problem);
+    let name = match op.get(ext::ACTION) {
+        None => {
+            return Err(err(
+                &op_path.key(ext::ACTION),
+                "missing: every operation names the Tencent Cloud action it calls".into(),
+            ))
+        }
+        Some(Value::String(s)) if is_action_name(s) => s.clone(),
+        Some(other) => {
+            return Err(err(
+                &op_path.key(ext::ACTION),
+                format!("{other} is not an action name (PascalCase letters and digits)"),
+            ))
+        }
+    };
+    let operation_id = match op.get("operationId") {
+        Some(Value::String(s))
+            if s.starts_with(|c: char| c.is_ascii_lowercase())
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+        {
+            s.clone()
+        }
+        Some(other) => {
+            return Err(err(
+                &op_path.key("operationId"),
+                format!("{other} is not a snake_case method name"),
+            ))
+        }
+        None => {
+            return Err(err(
+                &op_path.key("operationId"),
+                "missing: it names the generated method".into(),
+            ))
+        }
+    };
+    let rate_limit = match op.get(ext::RATE_LIMIT) {
+        None => {
+            return Err(err(
+                &op_path.key(ext::RATE_LIMIT),
+                "missing: the service's requests-per-second limit for the action".into(),
+            ))
+        }
+        Some(v) => v
+            .as_u64()
+            .filter(|n| (1..=u64::from(u32::MAX)).contains(n))
+            .map(|n| n as u32)
+            .ok_or_else(|| {
+                err(
+                    &op_path.key(ext::RATE_LIMIT),
+                    format!("must be a positive whole number of requests per second, found {v}"),
+                )
+            })?,
+    };
+    let error_codes = error_codes(
+        label,
+        op.get(ext::ERROR_CODES),
+        &op_path.key(ext::ERROR_CODES),
+    )?;
+
+    let schema_path = op_path
+        .key("requestBody")
+        .key("content")
+        .key("application/json")
+        .key("schema");
+    let schema_ref = op
+        .get("requestBody")
+        .and_then(|b| b.pointer("/content/application~1json/schema/$ref"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            err(
+                &schema_path,
+                "missing: the request body must be application/json with a $ref to a component schema".into(),
+            )
+        })?;
+    let request_schema = schema_ref
+        .strip_prefix("#/components/schemas/")
+        .ok_or_else(|| {
+            err(
+                &schema_path.key("$ref"),
+                format!("`{schema_ref}` is not a component schema"),
+            )
+        })?
+        .to_string();
+    let schema = tree
+        .pointer(&schema_ref[1..])
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            err(
+                &schema_path.key("$ref"),
+                format!("`{schema_ref}` does not resolve"),
+            )
+        })?;
+    if op.get("responses").and_then(|r| r.get("200")).is_none() {
+        return Err(err(
+            &op_path.key("responses").key("200"),
+            "missing: every action answers HTTP 200 with a JSON envelope".into(),
+        ));
+    }
+    let batch = match op.get(ext::BATCH) {
+        None => None,
+        Some(b) => Some(read_batch(
+            label,
+            b,
+            schema,
+            schema_ref,
+            &op_path.key(ext::BATCH),
+        )?),
+    };
+    Ok(Action {
+        name,
+        operation_id,
+        path: path_key.to_string(),
+        rate_limit,
+        error_codes,
+        request_schema,
+        batch,
+    })
+}
+
+fn read_batch(
+    label: &str,
+    batch: &Value,
+    schema: &Map<String, Value>,
+    schema_ref: &str,
+    path: &SpecPath,
+) -> Result<BatchField> {
+    let err = |path: &SpecPath, problem: String| CodegenError::spec(label, path.as_str(), problem);
+    let field = batch.get("field").and_then(Value::as_str).ok_or_else(|| {
+        err(
+            &path.key("field"),
+            "missing: the name of the list property to split".into(),
+        )
+    })?;
+    if let Some(extra) = batch
+        .as_object()
+        .and_then(|m| m.keys().find(|k| *k != "field"))
+    {
+        return Err(err(
+            &path.key(extra),
+            format!("unknown key `{extra}`; only `field` is known"),
+        ));
+    }
+    let prop = schema
+        .get("properties")
+        .and_then(|p| p.get(field))
+        .ok_or_else(|| {
+            err(
+                &path.key("field"),
+                format!("`{field}` is not a property of {schema_ref}"),
+            )
+        })?;
+    if prop.get("type").and_then(Value::as_str) != Some("array") {
+        return Err(err(
+            &path.key("field"),
+            format!("`{field}` is not an array property"),
+        ));
+    }
+    let max_items = prop
+        .get("maxItems")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| {
+            err(
+                &path.key("field"),
+                format!("`{field}` has no maxItems, so there is no size to split it into"),
+            )
+        })?;
+    if max_items == 0 {
+        return Err(err(&path.key("field"), format!("`{field}` has maxItems 0")));
+    }
+    Ok(BatchField {
+        field: field.to_string(),
+        max_items,
+    })
+}
+
+fn error_codes(label: &str, node: Option<&Value>, path: &SpecPath) -> Result<Vec<ErrorCode>> {
+    let Some(node) = node else {
+        return Ok(Vec::new());
+    };
+    let map = node.as_object().ok_or_else(|| {
+        CodegenError::spec(
+            label,
+            path.as_str(),
+            "must map each error code to its description",
+        )
+    })?;
+    let mut codes = map
+        .iter()
+        .map(|(code, description)| {
+            if !is_error_code(code) {
+                return Err(CodegenError::spec(
+                    label,
+                    path.key(code).as_str(),
+                    format!("`{code}` is not an error code (dotted PascalCase parts)"),
+                ));
+            }
+            let description = description.as_str().ok_or_else(|| {
+                CodegenError::spec(
+                    label,
+                    path.key(code).as_str(),
+                    "the description must be a string",
+                )
+            })?;
+            Ok(ErrorCode {
+                code: code.clone(),
+                description: description.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    codes.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(codes)
+}

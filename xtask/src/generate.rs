@@ -1,0 +1,152 @@
+//! `cargo xtask generate [--check]`: regenerate the client crates, or prove them current.
+//!
+//! Every spec is generated in memory first; only when all succeed are files written, each
+//! through a temporary file renamed into place, so a failed run changes nothing.
+
+use crate::targets::{Target, TARGETS};
+use anyhow::{bail, Context, Result};
+use gse_codegen::GeneratedFile;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A difference between what the generator produces and what is on disk.
+enum Change {
+    /// A new or different file: (path relative to the root, old text, new text).
+    Write(PathBuf, String, String),
+    /// A file in a generated directory that the generator no longer produces.
+    Remove(PathBuf, String),
+}
+
+/// Runs `generate` (writing) or `generate --check` (comparing) for every target.
+pub fn run(root: &Path, check: bool) -> Result<()> {
+    let mut outputs = Vec::new();
+    for target in TARGETS {
+        let files = gse_codegen::generate_from_file(root, target.spec)
+            .with_context(|| format!("generating {} from {}", target.out_dir, target.spec))?;
+        outputs.push((target, files));
+    }
+    let mut changes = Vec::new();
+    for (target, files) in &outputs {
+        changes.extend(changes_for(root, target, files)?);
+    }
+    if changes.is_empty() {
+        println!("generated files are up to date ({} specs)", TARGETS.len());
+        return Ok(());
+    }
+    if check {
+        for change in &changes {
+            print!("{}", describe(change));
+        }
+        println!("run: {}", gse_codegen::REGENERATE_COMMAND);
+        bail!(
+            "{} generated file(s) are stale; run: {}",
+            changes.len(),
+            gse_codegen::REGENERATE_COMMAND
+        );
+    }
+    apply(root, &changes)
+}
+
+/// What differs between `files` and the target's directory on disk.
+fn changes_for(root: &Path, target: &Target, files: &[GeneratedFile]) -> Result<Vec<Change>> {
+    let out_dir = Path::new(target.out_dir);
+    let mut on_disk = existing_files(&root.join(out_dir))?;
+    let mut changes = Vec::new();
+    for file in files {
+        let rel = out_dir.join(&file.path);
+        let old = on_disk.remove(&file.path).unwrap_or_default();
+        if old != file.contents {
+            changes.push(Change::Write(rel, old, file.contents.clone()));
+        }
+    }
+    for (path, old) in on_disk {
+        changes.push(Change::Remove(out_dir.join(path), old));
+    }
+    Ok(changes)
+}
+
+/// Every file under `dir` (relative path → contents); empty when `dir` does not exist.
+fn existing_files(dir: &Path) -> Result<BTreeMap<PathBuf, String>> {
+    let mut found = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(found);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in
+            fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                found.insert(path.strip_prefix(dir)?.to_path_buf(), text);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A unified diff of one change, with three lines of context.
+fn describe(change: &Change) -> String {
+    let (path, old, new) = match change {
+        Change::Write(path, old, new) => (path, old.as_str(), new.as_str()),
+        Change::Remove(path, old) => (path, old.as_str(), ""),
+    };
+    let name = path.display().to_string();
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Writes every change: all new contents are staged in temporary files beside their targets
+/// before the first rename, so an I/O failure while staging leaves every file as it was.
+fn apply(root: &Path, changes: &[Change]) -> Result<()> {
+    let mut staged = Vec::new();
+    for change in changes {
+        if let Change::Write(rel, _, new) = change {
+            let path = root.join(rel);
+            let dir = path
+                .parent()
+                .context("a generated file has a parent directory")?;
+            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("staging {}", path.display()))?;
+            tmp.write_all(new.as_bytes())
+                .with_context(|| format!("staging {}", path.display()))?;
+            readable_by_all(tmp.as_file())?;
+            staged.push((tmp, path, rel));
+        }
+    }
+    for (tmp, path, rel) in staged {
+        tmp.persist(&path)
+            .with_context(|| format!("replacing {}", path.display()))?;
+        println!("wrote {}", rel.display());
+    }
+    for change in changes {
+        if let Change::Remove(rel, _) = change {
+            fs::remove_file(root.join(rel))
+                .with_context(|| format!("removing {}", rel.display()))?;
+            println!("removed {} (no longer generated)", rel.display());
+        }
+    }
+    Ok(())
+}
+
+/// Temporary files are created owner-only; generated sources are ordinary files.
+#[cfg(unix)]
+fn readable_by_all(file: &fs::File) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(file.set_permissions(fs::Permissions::from_mode(0o644))?)
+}
+
+#[cfg(not(unix))]
+fn readable_by_all(_file: &fs::File) -> Result<()> {
+    Ok(())
+}
