@@ -128,10 +128,7 @@ pub type SchemaVisitor<'f> = dyn FnMut(&Map<String, Value>, &SpecPath) -> Result
 
 /// Calls `f` on every schema object of the document: components, bodies, responses,
 /// parameters and everything nested in them (properties, items, compositions).
-pub fn for_each_schema(
-    tree: &Value,
-    f: &mut SchemaVisitor,
-) -> Result<()> {
+pub fn for_each_schema(tree: &Value, f: &mut SchemaVisitor) -> Result<()> {
     let root = SpecPath::root();
     if let Some(schemas) = tree
         .pointer("/components/schemas")
@@ -168,11 +165,7 @@ fn content_schemas<'a>(node: Option<&'a Value>, base: &SpecPath) -> Vec<(&'a Val
         .collect()
 }
 
-fn visit_operation_schemas(
-    op: &Value,
-    op_path: &SpecPath,
-    f: &mut SchemaVisitor,
-) -> Result<()> {
+fn visit_operation_schemas(op: &Value, op_path: &SpecPath, f: &mut SchemaVisitor) -> Result<()> {
     let mut found = content_schemas(op.get("requestBody"), &op_path.key("requestBody"));
     if let Some(responses) = op.get("responses").and_then(Value::as_object) {
         for (status, response) in responses {
@@ -194,11 +187,7 @@ fn visit_operation_schemas(
         .try_for_each(|(schema, path)| visit_schema(schema, &path, f))
 }
 
-fn visit_schema(
-    schema: &Value,
-    path: &SpecPath,
-    f: &mut SchemaVisitor,
-) -> Result<()> {
+fn visit_schema(schema: &Value, path: &SpecPath, f: &mut SchemaVisitor) -> Result<()> {
     let Some(map) = schema.as_object() else {
         return Ok(());
     };

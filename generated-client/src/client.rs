@@ -1168,12 +1168,22 @@ pub mod builder {
             self.body_map(|body| body.game_server_session_id(value))
         }
         ///Sets `player_data_map` of the request body ([`types::JoinGameServerSessionBatchRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
-        pub fn player_data_map<T>(self, value: T) -> Self
+        pub fn player_data_map<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<types::PlayerDataMap>>,
+            T: ::std::convert::TryInto<types::PlayerDataMap>,
             T::Error: ::std::fmt::Display,
         {
-            self.body_map(|body| body.player_data_map(value))
+            match value.try_into() {
+                Ok(value) => self.body_map(|body| body.player_data_map(Some(value))),
+                Err(e) => {
+                    self.body = Err(
+                        format!(
+                            "error converting supplied value for player_data_map: {e}"
+                        ),
+                    );
+                    self
+                }
+            }
         }
         ///Sets `player_ids` of the request body ([`types::JoinGameServerSessionBatchRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
         pub fn player_ids<T>(self, value: T) -> Self

@@ -108,19 +108,89 @@ fn body_type_setters(file: &mut syn::File) -> Result<Vec<(syn::Ident, Vec<syn::I
 }
 
 /// `pub fn field<T>(self, value: T) -> Self where …` forwarding to the body builder's setter.
+/// An optional field takes its value itself (not an `Option`), so `.field("text")` works.
 fn forwarding_setter(setter: &syn::ImplItemFn, body_type: &syn::Ident) -> syn::ImplItem {
     let name = &setter.sig.ident;
     let mut generics = setter.sig.generics.clone();
     RelocateTypes.visit_generics_mut(&mut generics);
+    let optional = unwrap_option_bound(&mut generics);
     let where_clause = &generics.where_clause;
     let doc = format!(
         "Sets `{name}` of the request body ([`types::{body_type}`]); a value that breaks the field's limits makes `send` fail before any request is made."
     );
-    syn::parse_quote! {
-        #[doc = #doc]
-        pub fn #name #generics (self, value: T) -> Self #where_clause {
-            self.body_map(|body| body.#name(value))
+    if optional {
+        let failure = format!("error converting supplied value for {name}: {{e}}");
+        syn::parse_quote! {
+            #[doc = #doc]
+            pub fn #name #generics (mut self, value: T) -> Self #where_clause {
+                match value.try_into() {
+                    Ok(value) => self.body_map(|body| body.#name(Some(value))),
+                    Err(e) => {
+                        self.body = Err(format!(#failure));
+                        self
+                    }
+                }
+            }
         }
+    } else {
+        syn::parse_quote! {
+            #[doc = #doc]
+            pub fn #name #generics (self, value: T) -> Self #where_clause {
+                self.body_map(|body| body.#name(value))
+            }
+        }
+    }
+}
+
+/// Turns a bound `TryInto<Option<X>>` into `TryInto<X>`; true when it did.
+fn unwrap_option_bound(generics: &mut syn::Generics) -> bool {
+    let Some(where_clause) = generics.where_clause.as_mut() else {
+        return false;
+    };
+    for predicate in &mut where_clause.predicates {
+        let syn::WherePredicate::Type(pt) = predicate else {
+            continue;
+        };
+        for bound in &mut pt.bounds {
+            let syn::TypeParamBound::Trait(tb) = bound else {
+                continue;
+            };
+            let Some(last) = tb.path.segments.last_mut() else {
+                continue;
+            };
+            if last.ident != "TryInto" {
+                continue;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+                continue;
+            };
+            let Some(syn::GenericArgument::Type(ty)) = args.args.first_mut() else {
+                continue;
+            };
+            if let Some(inner) = option_inner(ty) {
+                *ty = inner;
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// `X` when `ty` is `Option<X>` (under any path prefix).
+fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner.clone()),
+        _ => None,
     }
 }
 
