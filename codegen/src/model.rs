@@ -27,7 +27,7 @@ pub struct ApiModel {
 /// One documented error code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorCode {
-    /// The code as the service sends it, e.g. `InvalidParameter` or `A.B`.
+    /// The code as the service sends it: PascalCase parts joined by dots.
     pub code: String,
     /// What it means.
     pub description: String,

@@ -1301,7 +1301,7 @@ pub mod api {
     pub const JOIN_GAME_SERVER_SESSION_BATCH: Action = Action {
         name: "JoinGameServerSessionBatch",
         operation_id: "join_game_server_session_batch",
-        rate_limit_per_second: 1000u32,
+        rate_limit_per_second: 1000,
         error_codes: &[
             ("FailedOperation", "The operation failed."),
             ("InvalidParameter", "A parameter is malformed."),
@@ -1332,7 +1332,7 @@ pub mod api {
         ],
         batch: Some(BatchField {
             field: "PlayerIds",
-            max_items: 25usize,
+            max_items: 25,
         }),
     };
     /// Every action of the API, in the spec's order.

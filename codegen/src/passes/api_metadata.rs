@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::model::{ApiModel, ErrorCode};
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
@@ -17,12 +17,12 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         let ident = format_ident!("{}", action.operation_id.to_uppercase());
         let name = &action.name;
         let operation_id = &action.operation_id;
-        let rate = action.rate_limit;
+        let rate = Literal::u32_unsuffixed(action.rate_limit);
         let errors = codes(&action.error_codes);
         let batch = match &action.batch {
             Some(b) => {
                 let field = &b.field;
-                let max = b.max_items as usize;
+                let max = Literal::u64_unsuffixed(b.max_items);
                 quote!(Some(BatchField { field: #field, max_items: #max }))
             }
             None => quote!(None),

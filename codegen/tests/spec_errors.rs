@@ -1,0 +1,294 @@
+//! Every kind of spec error gives a clear message naming the spec file and the path inside it.
+
+use serde_json::{json, Value};
+
+const LABEL: &str = "spec/gse.yaml";
+const OP: &str = "/JoinGameServerSessionBatch";
+
+fn real_spec() -> Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/gse.yaml"))
+        .expect("read the spec");
+    serde_yaml::from_str(&text).expect("the spec is YAML")
+}
+
+/// Generates from the real spec after `mutate`, and returns the error's text.
+fn error_after(mutate: impl FnOnce(&mut Value)) -> String {
+    let mut spec = real_spec();
+    mutate(&mut spec);
+    let text = serde_yaml::to_string(&spec).unwrap();
+    match gse_codegen::generate(LABEL, &text) {
+        Ok(_) => panic!("the mutated spec was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn op(spec: &mut Value) -> &mut Value {
+    &mut spec["paths"][OP]["post"]
+}
+
+fn request_props(spec: &mut Value) -> &mut Value {
+    &mut spec["components"]["schemas"]["JoinGameServerSessionBatchRequest"]["properties"]
+}
+
+#[track_caller]
+fn assert_says(error: &str, expected: &[&str]) {
+    for part in expected {
+        assert!(error.contains(part), "error {error:?} lacks {part:?}");
+    }
+}
+
+#[test]
+fn the_real_spec_generates() {
+    let text = serde_yaml::to_string(&real_spec()).unwrap();
+    gse_codegen::generate(LABEL, &text).expect("the unmodified spec generates");
+}
+
+#[test]
+fn missing_action_names_the_operation_path() {
+    let e = error_after(|s| {
+        op(s).as_object_mut().unwrap().remove("x-tc-action");
+    });
+    assert_says(
+        &e,
+        &["spec/gse.yaml: paths./JoinGameServerSessionBatch.post.x-tc-action: missing"],
+    );
+}
+
+#[test]
+fn duplicate_action_names_both_places() {
+    let e = error_after(|s| {
+        let copy = s["paths"][OP].clone();
+        s["paths"]["/Copy"] = copy;
+        s["paths"]["/Copy"]["post"]["operationId"] = json!("copy_of_join");
+    });
+    assert_says(
+        &e,
+        &[
+            "paths./Copy.post.x-tc-action: duplicate",
+            "already declared at paths./JoinGameServerSessionBatch.post.x-tc-action",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_operation_id_is_rejected() {
+    let e = error_after(|s| {
+        let mut copy = s["paths"][OP].clone();
+        copy["post"]["x-tc-action"] = json!("OtherAction");
+        s["paths"]["/Other"] = copy;
+    });
+    assert_says(&e, &["paths./Other.post.operationId: duplicate"]);
+}
+
+#[test]
+fn unknown_extension_on_an_operation_is_rejected() {
+    let e = error_after(|s| op(s)["x-tc-ratelimit"] = json!(5));
+    assert_says(
+        &e,
+        &[
+            "paths./JoinGameServerSessionBatch.post.x-tc-ratelimit: unknown extension `x-tc-ratelimit` on an operation",
+            "x-tc-rate-limit (operation)",
+        ],
+    );
+}
+
+#[test]
+fn extension_in_the_wrong_place_is_rejected() {
+    let e = error_after(|s| request_props(s)["PlayerIds"]["x-tc-batch"] = json!({"field": "x"}));
+    assert_says(
+        &e,
+        &["components.schemas.JoinGameServerSessionBatchRequest.properties.PlayerIds.x-tc-batch: unknown extension"],
+    );
+}
+
+#[test]
+fn unresolved_ref_names_where_it_is_used() {
+    let e = error_after(|s| {
+        request_props(s)["PlayerDataMap"]["$ref"] = json!("#/components/schemas/NoSuchSchema")
+    });
+    assert_says(
+        &e,
+        &[
+            "components.schemas.JoinGameServerSessionBatchRequest.properties.PlayerDataMap.$ref",
+            "`#/components/schemas/NoSuchSchema` does not resolve",
+        ],
+    );
+}
+
+#[test]
+fn remote_ref_is_rejected() {
+    let e = error_after(|s| {
+        request_props(s)["PlayerDataMap"]["$ref"] = json!("other.yaml#/components/schemas/X")
+    });
+    assert_says(&e, &["points outside this document"]);
+}
+
+#[test]
+fn contradictory_string_lengths_are_rejected() {
+    let e = error_after(|s| request_props(s)["GameServerSessionId"]["minLength"] = json!(300));
+    assert_says(
+        &e,
+        &[
+            "properties.GameServerSessionId.minLength",
+            "minLength 300 is greater than maxLength 256",
+        ],
+    );
+}
+
+#[test]
+fn contradictory_item_counts_are_rejected() {
+    let e = error_after(|s| request_props(s)["PlayerIds"]["minItems"] = json!(26));
+    assert_says(
+        &e,
+        &[
+            "properties.PlayerIds.minItems",
+            "minItems 26 is greater than maxItems 25",
+        ],
+    );
+}
+
+#[test]
+fn contradictory_number_range_is_rejected() {
+    let e = error_after(|s| {
+        let port = &mut s["components"]["schemas"]["PlayerSession"]["properties"]["Port"];
+        port["minimum"] = json!(10);
+        port["maximum"] = json!(1);
+    });
+    assert_says(
+        &e,
+        &[
+            "PlayerSession.properties.Port.minimum",
+            "minimum 10 is greater than maximum 1",
+        ],
+    );
+}
+
+#[test]
+fn negative_length_is_rejected() {
+    let e = error_after(|s| request_props(s)["GameServerSessionId"]["maxLength"] = json!(-1));
+    assert_says(
+        &e,
+        &["GameServerSessionId.maxLength: must be a non-negative integer, found -1"],
+    );
+}
+
+#[test]
+fn invalid_pattern_is_rejected() {
+    let e =
+        error_after(|s| request_props(s)["GameServerSessionId"]["pattern"] = json!("(unclosed"));
+    assert_says(
+        &e,
+        &[
+            "GameServerSessionId.pattern",
+            "not a valid ECMA-262 regular expression",
+        ],
+    );
+}
+
+#[test]
+fn required_property_that_does_not_exist_is_rejected() {
+    let e = error_after(|s| {
+        s["components"]["schemas"]["JoinGameServerSessionBatchRequest"]["required"] =
+            json!(["GameServerSessionId", "PlayerIdz"])
+    });
+    assert_says(
+        &e,
+        &[
+            "JoinGameServerSessionBatchRequest.required[1]",
+            "`PlayerIdz` is required but is not among",
+        ],
+    );
+}
+
+#[test]
+fn rate_limit_must_be_a_positive_integer() {
+    for bad in [json!(0), json!("fast"), json!(-3)] {
+        let e = error_after(|s| op(s)["x-tc-rate-limit"] = bad.clone());
+        assert_says(
+            &e,
+            &["post.x-tc-rate-limit: must be a positive whole number of requests per second"],
+        );
+    }
+    let e = error_after(|s| {
+        op(s).as_object_mut().unwrap().remove("x-tc-rate-limit");
+    });
+    assert_says(&e, &["post.x-tc-rate-limit: missing"]);
+}
+
+#[test]
+fn batch_field_must_be_a_limited_array() {
+    let e = error_after(|s| op(s)["x-tc-batch"]["field"] = json!("GameServerSessionId"));
+    assert_says(
+        &e,
+        &[
+            "x-tc-batch.field",
+            "`GameServerSessionId` is not an array property",
+        ],
+    );
+    let e = error_after(|s| op(s)["x-tc-batch"]["field"] = json!("Nope"));
+    assert_says(
+        &e,
+        &["`Nope` is not a property of #/components/schemas/JoinGameServerSessionBatchRequest"],
+    );
+    let e = error_after(|s| {
+        request_props(s)["PlayerIds"]
+            .as_object_mut()
+            .unwrap()
+            .remove("maxItems");
+    });
+    assert_says(&e, &["`PlayerIds` has no maxItems"]);
+}
+
+#[test]
+fn malformed_error_code_is_rejected() {
+    let e = error_after(|s| op(s)["x-tc-error-codes"]["not a code"] = json!("x"));
+    assert_says(&e, &["x-tc-error-codes.not a code", "is not an error code"]);
+}
+
+#[test]
+fn missing_service_metadata_is_rejected() {
+    let e = error_after(|s| {
+        s.as_object_mut().unwrap().remove("x-tc-service");
+    });
+    assert_says(&e, &["spec/gse.yaml: x-tc-service: missing"]);
+    let e = error_after(|s| {
+        s.as_object_mut().unwrap().remove("servers");
+    });
+    assert_says(&e, &["spec/gse.yaml: servers: missing"]);
+}
+
+#[test]
+fn non_post_operation_is_rejected() {
+    let e = error_after(|s| {
+        let post = s["paths"][OP]["post"].take();
+        s["paths"][OP] = json!({ "get": post });
+    });
+    assert_says(
+        &e,
+        &["paths./JoinGameServerSessionBatch.get: method `get` is not supported"],
+    );
+}
+
+#[test]
+fn wrong_node_type_names_the_path() {
+    let e =
+        error_after(|s| s["components"]["schemas"]["PlayerSession"]["properties"] = json!([1, 2]));
+    assert_says(&e, &["spec/gse.yaml: components.schemas.PlayerSession"]);
+}
+
+#[test]
+fn unsupported_openapi_version_is_rejected() {
+    let e = error_after(|s| s["openapi"] = json!("3.1.0"));
+    assert_says(
+        &e,
+        &["spec/gse.yaml: openapi: version `3.1.0` is not supported"],
+    );
+}
+
+#[test]
+fn broken_yaml_reports_line_and_column() {
+    let e = gse_codegen::generate(LABEL, "openapi: 3.0.3\ninfo: [unclosed\n")
+        .expect_err("broken YAML")
+        .to_string();
+    assert_says(&e, &["spec/gse.yaml: not valid YAML", "line"]);
+}
