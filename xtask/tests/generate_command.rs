@@ -190,6 +190,35 @@ fn a_broken_spec_fails_naming_the_spec_path_and_changes_nothing() {
 }
 
 #[test]
+fn a_duplicate_action_fails_naming_both_places_and_changes_nothing() {
+    let ws = workspace_copy();
+    let path = ws.path().join("spec/gse.yaml");
+    let spec = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = spec.split_once("paths:\n").unwrap();
+    let (paths, components) = rest.split_once("components:\n").unwrap();
+    let copy = paths
+        .replace("/JoinGameServerSessionBatch:", "/Again:")
+        .replace(
+            "operationId: join_game_server_session_batch",
+            "operationId: again",
+        );
+    std::fs::write(
+        &path,
+        format!("{head}paths:\n{paths}{copy}components:\n{components}"),
+    )
+    .unwrap();
+    let before = snapshot(ws.path());
+    let out = xtask(ws.path(), &["generate"]);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("spec/gse.yaml: paths./Again.post.x-tc-action: duplicate: action `JoinGameServerSessionBatch` is already declared at paths./JoinGameServerSessionBatch.post.x-tc-action"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(ws.path()), before);
+}
+
+#[test]
 fn a_second_action_in_the_spec_adds_a_second_method_with_no_codegen_change() {
     let ws = workspace_copy();
     let path = ws.path().join("spec/gse.yaml");
