@@ -12,6 +12,7 @@ mod model;
 mod passes;
 mod progenitor_run;
 mod render;
+mod runtime_files;
 mod spec;
 mod spec_path;
 mod validate;
@@ -57,7 +58,7 @@ pub fn generate(label: &str, text: &str) -> Result<Vec<GeneratedFile>> {
         message: format!("output does not parse as Rust: {e}"),
     })?;
     passes::run_all(&mut file, &model)?;
-    Ok(vec![
+    let mut files = vec![
         GeneratedFile {
             path: PathBuf::from("lib.rs"),
             contents: render::lib_rs(label, &model),
@@ -66,7 +67,16 @@ pub fn generate(label: &str, text: &str) -> Result<Vec<GeneratedFile>> {
             path: PathBuf::from("client.rs"),
             contents: render::client_rs(label, &file),
         },
-    ])
+    ];
+    files.extend(
+        runtime_files::RUNTIME_FILES
+            .iter()
+            .map(|(name, source)| GeneratedFile {
+                path: PathBuf::from(name),
+                contents: render::runtime_rs(label, source),
+            }),
+    );
+    Ok(files)
 }
 
 /// Reads the spec at `root/label` and generates from it.

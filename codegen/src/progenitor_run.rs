@@ -7,6 +7,13 @@ use proc_macro2::TokenStream;
 pub fn generate_tokens(label: &str, spec: &openapiv3::OpenAPI) -> Result<TokenStream> {
     let mut settings = progenitor::GenerationSettings::new();
     settings.with_interface(progenitor::InterfaceStyle::Builder);
+    let inner: TokenStream = crate::runtime_files::INNER_TYPE
+        .parse()
+        .expect("the inner type path is valid Rust");
+    settings.with_inner_type(inner);
+    // The runtime implements the hooks (signing, clock-skew correction); a missing
+    // implementation is a compile error rather than an unsigned request.
+    settings.with_hooks(progenitor::HooksMode::Expected);
     progenitor::Generator::new(&settings)
         .generate_tokens(spec)
         .map_err(|e| CodegenError::Progenitor {

@@ -18,6 +18,11 @@ pub fn client_rs(spec_label: &str, file: &syn::File) -> String {
     format!("{}\n{}", preamble(spec_label), prettyplease::unparse(file))
 }
 
+/// A runtime module: the template as written, after the preamble.
+pub fn runtime_rs(spec_label: &str, source: &str) -> String {
+    format!("{}\n{source}", preamble(spec_label))
+}
+
 /// `lib.rs`: crate docs and the module declarations (kept rustfmt-clean by hand).
 pub fn lib_rs(spec_label: &str, model: &ApiModel) -> String {
     let actions = model
@@ -37,8 +42,13 @@ pub fn lib_rs(spec_label: &str, model: &ApiModel) -> String {
 // prettyplease's layout is not rustfmt's; the file is checked by `cargo xtask generate --check`.
 #[rustfmt::skip]
 mod client;
+pub mod credentials;
+pub mod runtime;
+pub mod signing;
 
 pub use client::*;
+pub use credentials::Credentials;
+pub use runtime::{{BuildError, ClientBuilder, Clock, FixedClock, Language, SystemClock}};
 ",
         preamble = preamble(spec_label),
         title = model.title,

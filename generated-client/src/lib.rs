@@ -12,5 +12,10 @@
 // prettyplease's layout is not rustfmt's; the file is checked by `cargo xtask generate --check`.
 #[rustfmt::skip]
 mod client;
+pub mod credentials;
+pub mod runtime;
+pub mod signing;
 
 pub use client::*;
+pub use credentials::Credentials;
+pub use runtime::{BuildError, ClientBuilder, Clock, FixedClock, Language, SystemClock};

@@ -2,14 +2,26 @@
 
 use gse_client::types::PlayerDataMap;
 use gse_client::Client;
+use gse_client::{Credentials, FixedClock};
 use test_support::StubServer;
+
+/// A client of the stub, signing as `AKIDTEST` at a fixed time.
+fn client_for(stub: &StubServer) -> Client {
+    Client::builder()
+        .endpoint(stub.url())
+        .region("ap-shanghai")
+        .credentials(Credentials::new("AKIDTEST", "test-secret-key").unwrap())
+        .clock(FixedClock::at_unix(1_700_000_000))
+        .build()
+        .expect("a valid configuration")
+}
 
 const OK_BODY: &str = r#"{"Response":{"PlayerSessions":[{"PlayerId":"p1","PlayerSessionId":"psess-1","Status":"RESERVED","Port":7000}],"RequestId":"req-1"}}"#;
 
 #[tokio::test]
 async fn sends_post_slash_with_action_and_version_headers_and_the_three_fields() {
     let stub = StubServer::start(OK_BODY).await;
-    let client = Client::new(&stub.url());
+    let client = client_for(&stub);
     let response = client
         .join_game_server_session_batch()
         .game_server_session_id("gssess-1")
@@ -53,7 +65,7 @@ async fn sends_post_slash_with_action_and_version_headers_and_the_three_fields()
 #[tokio::test]
 async fn a_too_long_session_id_fails_before_any_request() {
     let stub = StubServer::start(OK_BODY).await;
-    let client = Client::new(&stub.url());
+    let client = client_for(&stub);
     let result = client
         .join_game_server_session_batch()
         .game_server_session_id("s".repeat(257))
