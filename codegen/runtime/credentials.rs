@@ -516,13 +516,20 @@ impl DefaultChain {
 pub type FetchFuture = Pin<Box<dyn Future<Output = Result<Credentials, String>> + Send + 'static>>;
 
 /// Temporary credentials fetched by a function of yours (STS, an instance role, a vault) and
-/// refreshed `refresh_before` their expiry. Under concurrency only one caller fetches; the
-/// others wait for its result.
+/// refreshed `refresh_before` their expiry (or at half their remaining lifetime, when that is
+/// shorter). Under concurrency only one caller fetches; the others wait for its result.
 pub struct RefreshingProvider {
     fetch: Box<dyn Fn() -> FetchFuture + Send + Sync>,
     refresh_before: Duration,
-    current: RwLock<Option<Credentials>>,
+    current: RwLock<Option<Fetched>>,
     refreshing: tokio::sync::Mutex<()>,
+}
+
+/// Fetched credentials and when to replace them.
+#[derive(Debug)]
+struct Fetched {
+    credentials: Credentials,
+    refresh_at: Option<SystemTime>,
 }
 
 impl fmt::Debug for RefreshingProvider {
@@ -562,12 +569,28 @@ impl RefreshingProvider {
         self
     }
 
-    fn fresh(&self, now: SystemTime) -> Option<Credentials> {
+    /// The current credentials if `keep` says they are still good at `now`.
+    fn current_if(&self, keep: impl Fn(&Fetched) -> bool) -> Option<Credentials> {
         let current = self.current.read().unwrap_or_else(|e| e.into_inner());
         current
             .as_ref()
-            .filter(|c| !c.expires_within(self.refresh_before, now))
-            .cloned()
+            .filter(|f| keep(f))
+            .map(|f| f.credentials.clone())
+    }
+
+    fn fresh(&self, now: SystemTime) -> Option<Credentials> {
+        self.current_if(|f| f.refresh_at.is_none_or(|at| now < at))
+    }
+
+    fn unexpired(&self, now: SystemTime) -> Option<Credentials> {
+        self.current_if(|f| !f.credentials.expires_within(Duration::ZERO, now))
+    }
+
+    /// When credentials fetched at `now` should be replaced.
+    fn refresh_at(&self, credentials: &Credentials, now: SystemTime) -> Option<SystemTime> {
+        let expires_at = credentials.expires_at()?;
+        let remaining = expires_at.duration_since(now).unwrap_or_default();
+        Some(expires_at - self.refresh_before.min(remaining / 2))
     }
 
     async fn get(&self) -> Result<Credentials, CredentialsError> {
@@ -580,20 +603,18 @@ impl RefreshingProvider {
             return Ok(c);
         }
         match (self.fetch)().await {
-            Ok(c) => {
-                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
-                Ok(c)
+            Ok(credentials) => {
+                let refresh_at = self.refresh_at(&credentials, SystemTime::now());
+                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(Fetched {
+                    credentials: credentials.clone(),
+                    refresh_at,
+                });
+                Ok(credentials)
             }
-            Err(reason) => {
-                // Credentials inside the refresh margin still work until they expire.
-                let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-                match current.as_ref() {
-                    Some(c) if !c.expires_within(Duration::ZERO, SystemTime::now()) => {
-                        Ok(c.clone())
-                    }
-                    _ => Err(CredentialsError::RefreshFailed { reason }),
-                }
-            }
+            // Credentials inside the refresh margin still work until they expire.
+            Err(reason) => self
+                .unexpired(SystemTime::now())
+                .ok_or(CredentialsError::RefreshFailed { reason }),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! A loopback HTTP stub for client tests: it answers every request with a fixed JSON body
-//! and records what it received. Dropping the [`StubServer`] stops it.
+//! A loopback HTTP stub for client tests: it answers every request with a fixed JSON body,
+//! or with what a handler decides, and records what it received. Dropping the
+//! [`StubServer`] stops it.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
@@ -27,6 +28,33 @@ impl Recorded {
     }
 }
 
+/// What the stub answers: HTTP 200 with a JSON body, plus extra headers.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// The JSON body.
+    pub body: String,
+    /// Extra headers, e.g. `("date", "...")`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    /// A JSON body and no extra headers.
+    pub fn json(body: impl Into<String>) -> Self {
+        Self {
+            body: body.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
+
 /// A running stub on 127.0.0.1; stops when dropped.
 pub struct StubServer {
     addr: SocketAddr,
@@ -38,19 +66,38 @@ pub struct StubServer {
 impl StubServer {
     /// Starts a stub that answers every request with HTTP 200 and `body` as JSON.
     pub async fn start(body: &'static str) -> Self {
+        Self::start_with(move |_| Reply::json(body)).await
+    }
+
+    /// Starts a stub that answers each request with what `handler` returns for it.
+    pub async fn start_with(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Self {
         let recorded = Arc::new(Mutex::new(Vec::new()));
         let sink = recorded.clone();
+        let handler: Arc<Handler> = Arc::new(handler);
         let app = axum::Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, bytes: Bytes| {
                 let sink = sink.clone();
+                let handler = handler.clone();
                 async move {
-                    sink.lock().unwrap().push(Recorded {
+                    let request = Recorded {
                         method,
                         uri,
                         headers,
                         body: bytes,
-                    });
-                    ([("content-type", "application/json")], body)
+                    };
+                    let reply = handler(&request);
+                    sink.lock().unwrap().push(request);
+                    let mut response =
+                        axum::response::Response::new(axum::body::Body::from(reply.body));
+                    let headers = response.headers_mut();
+                    headers.insert("content-type", "application/json".parse().unwrap());
+                    for (name, value) in reply.headers {
+                        headers.insert(
+                            axum::http::HeaderName::try_from(name).unwrap(),
+                            value.parse().unwrap(),
+                        );
+                    }
+                    response
                 }
             },
         );
