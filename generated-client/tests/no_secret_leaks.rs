@@ -1,0 +1,143 @@
+//! Secret keys and tokens never appear in tracing output, `Debug` output or error text.
+
+use gse_client::credentials::{
+    CredentialsError, EnvProvider, ProfileProvider, ProvideCredentials, RefreshingProvider,
+};
+use gse_client::{Client, Credentials, FixedClock};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use test_support::StubServer;
+
+const KEY: &str = "SECRETKEY-0b7c1f";
+const TOKEN: &str = "SESSIONTOKEN-9d2e44";
+
+/// A `MakeWriter` collecting everything written into one buffer.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[track_caller]
+fn assert_clean(what: &str, text: &str) {
+    assert!(!text.contains(KEY), "{what} shows the secret key: {text}");
+    assert!(!text.contains(TOKEN), "{what} shows the token: {text}");
+}
+
+#[tokio::test]
+async fn a_whole_run_leaks_no_secret() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let stub = StubServer::start(r#"{"Response":{"PlayerSessions":[],"RequestId":"r"}}"#).await;
+    let credentials = Credentials::with_token("AKIDLEAKTEST", KEY, TOKEN).unwrap();
+    let refreshing = RefreshingProvider::new(|| async {
+        Ok(Credentials::with_token("AKIDLEAKTEST", KEY, TOKEN)
+            .unwrap()
+            .expiring_at(SystemTime::now() + Duration::from_secs(3600)))
+    });
+    refreshing.provide().await.unwrap();
+    let client = Client::builder()
+        .endpoint(stub.url())
+        .region("ap-shanghai")
+        .credentials(refreshing)
+        .clock(FixedClock::at_unix(1_700_000_000))
+        .build()
+        .unwrap();
+    client
+        .join_game_server_session_batch()
+        .game_server_session_id("s")
+        .player_ids(vec!["p".to_string()])
+        .send()
+        .await
+        .unwrap();
+    let sent = &stub.requests()[0];
+    assert_eq!(
+        sent.header("x-tc-token"),
+        Some(TOKEN),
+        "the token is sent, as it must be"
+    );
+
+    // A failing provider's error as a caller sees it.
+    let failing = Client::builder()
+        .endpoint(stub.url())
+        .region("ap-shanghai")
+        .credentials(RefreshingProvider::new(|| async {
+            Err(format!("sts said no for {}", "AKIDLEAKTEST"))
+        }))
+        .build()
+        .unwrap();
+    let error = failing
+        .join_game_server_session_batch()
+        .game_server_session_id("s")
+        .player_ids(vec!["p".to_string()])
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("sts said no"), "{error}");
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("signed request"),
+        "tracing was captured: {logs}"
+    );
+    assert!(logs.contains("AKIDLEAKTEST"), "the SecretId may be logged");
+    assert_clean("tracing output", &logs);
+    assert_clean("Debug of the client", &format!("{client:?}"));
+    assert_clean("Debug of the runtime", &format!("{:#?}", client.runtime()));
+    assert_clean(
+        "Debug of credentials",
+        &format!("{credentials:?} {credentials:#?}"),
+    );
+    assert_clean("error text", &format!("{error} {error:?}"));
+    stub.stop().await;
+}
+
+#[test]
+fn credential_errors_never_echo_secret_values() {
+    let errors: Vec<CredentialsError> = vec![
+        Credentials::new("AKID", format!(" {KEY}")).unwrap_err(),
+        Credentials::with_token("AKID", "k", format!("{TOKEN} ")).unwrap_err(),
+        EnvProvider::with_lookup(|name| match name {
+            "TENCENTCLOUD_SECRET_ID" => Some("AKID".into()),
+            "TENCENTCLOUD_SECRET_KEY" => Some(format!("{KEY}\t")),
+            _ => None,
+        })
+        .load()
+        .unwrap_err(),
+    ];
+    for e in &errors {
+        assert_clean("credential error", &format!("{e} {e:?}"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c");
+    std::fs::write(
+        &path,
+        format!("[default]\nsecret_id=AKID\nsecret_key={KEY}\ntoken=\n[broken\n"),
+    )
+    .unwrap();
+    let e = ProfileProvider::new().path(&path).load().unwrap_err();
+    assert_clean("profile error", &format!("{e} {e:?}"));
+    let provider = ProfileProvider::new().path(&path);
+    assert_clean("profile provider", &format!("{provider:?}"));
+}
