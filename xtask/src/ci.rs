@@ -33,6 +33,8 @@ pub fn run(root: &Path) -> Result<()> {
     )?;
     step("cargo xtask generate --check");
     crate::generate::run(root, true)?;
+    step("python tools (target/py: openapi-spec-validator, official SDK)");
+    python::ensure_venv(root)?;
     step("spec validation (openapi-spec-validator)");
     python::validate_specs(root)?;
     step("tests (cargo nextest)");

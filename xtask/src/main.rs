@@ -30,6 +30,8 @@ enum Command {
     },
     /// Validate the specs with openapi-spec-validator (installed into target/py).
     ValidateSpec,
+    /// Create target/py with the pinned Python tools and the official SDK.
+    PythonEnv,
     /// Run everything CI runs: fmt, clippy, generate --check, spec validation, tests.
     Ci,
 }
@@ -40,6 +42,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate { check } => generate::run(&root, check),
         Command::ValidateSpec => python::validate_specs(&root),
+        Command::PythonEnv => python::ensure_venv(&root).map(|bin| {
+            println!("python tools ready in {}", bin.display());
+        }),
         Command::Ci => ci::run(&root),
     };
     match result {
