@@ -1,0 +1,225 @@
+//! Seeded, reproducible fault injection: each request draws once from a seeded generator
+//! and gets at most one fault. The same seed and the same request order give the same faults.
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// One kind of fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultKind {
+    /// HTTP 200 with the InternalError envelope; nothing is changed.
+    InternalError,
+    /// HTTP 500 with a plain body; nothing is changed.
+    Http500,
+    /// HTTP 503 with a plain body; nothing is changed.
+    Http503,
+    /// The request is served normally after a delay.
+    Latency,
+    /// The connection is closed without an answer; nothing is changed.
+    DropConnection,
+    /// HTTP 200 with a body that is not JSON; nothing is changed.
+    MalformedBody,
+    /// HTTP 200 with a JSON envelope cut short; nothing is changed.
+    TruncatedBody,
+    /// The request is served normally with a `Date` header off by the set seconds.
+    SkewedDate,
+}
+
+impl FaultKind {
+    /// Every kind, in the order shares are drawn.
+    pub const ALL: [FaultKind; 8] = [
+        Self::InternalError,
+        Self::Http500,
+        Self::Http503,
+        Self::Latency,
+        Self::DropConnection,
+        Self::MalformedBody,
+        Self::TruncatedBody,
+        Self::SkewedDate,
+    ];
+
+    /// The kind's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::InternalError => "internal-error",
+            Self::Http500 => "http-500",
+            Self::Http503 => "http-503",
+            Self::Latency => "latency",
+            Self::DropConnection => "drop-connection",
+            Self::MalformedBody => "malformed-body",
+            Self::TruncatedBody => "truncated-body",
+            Self::SkewedDate => "skewed-date",
+        }
+    }
+
+    /// Whether the request is still served (and may change state) under this fault.
+    pub fn serves_request(self) -> bool {
+        matches!(self, Self::Latency | Self::SkewedDate)
+    }
+}
+
+/// Shares of requests per fault kind, and the parameters of latency and date skew.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultConfig {
+    /// The generator's seed.
+    pub seed: u64,
+    /// `(kind, share in 0..=1)`; the shares add up to at most 1.
+    pub shares: Vec<(FaultKind, f64)>,
+    /// Added latency.
+    pub latency: Duration,
+    /// Seconds added to `Date` (negative: behind).
+    pub date_skew_secs: i64,
+}
+
+impl Default for FaultConfig {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            shares: Vec::new(),
+            latency: Duration::from_millis(200),
+            date_skew_secs: 600,
+        }
+    }
+}
+
+impl FaultConfig {
+    /// Parses `kind=share`, `latency=share:MILLIS` or `skewed-date=share:SECONDS` into this
+    /// configuration.
+    pub fn add(&mut self, text: &str) -> Result<(), String> {
+        let (name, value) = text
+            .split_once('=')
+            .ok_or_else(|| format!("--fault {text:?}: expected KIND=SHARE"))?;
+        let kind = FaultKind::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<_> = FaultKind::ALL.iter().map(|k| k.name()).collect();
+                format!(
+                    "--fault {text:?}: unknown kind {name:?}; known: {}",
+                    names.join(", ")
+                )
+            })?;
+        let (share, param) = match value.split_once(':') {
+            Some((s, p)) => (s, Some(p)),
+            None => (value, None),
+        };
+        let share: f64 = share
+            .parse()
+            .ok()
+            .filter(|s: &f64| (0.0..=1.0).contains(s))
+            .ok_or_else(|| {
+                format!("--fault {text:?}: the share {share:?} must be a number from 0 to 1")
+            })?;
+        match (kind, param) {
+            (FaultKind::Latency, Some(ms)) => {
+                let ms: u64 = ms.trim_end_matches("ms").parse().map_err(|_| {
+                    format!("--fault {text:?}: latency {ms:?} must be whole milliseconds")
+                })?;
+                self.latency = Duration::from_millis(ms);
+            }
+            (FaultKind::SkewedDate, Some(secs)) => {
+                self.date_skew_secs = secs.parse().map_err(|_| {
+                    format!("--fault {text:?}: skew {secs:?} must be whole seconds")
+                })?;
+            }
+            (_, Some(_)) => return Err(format!("--fault {text:?}: {name} takes no parameter")),
+            (_, None) => {}
+        }
+        self.shares.retain(|(k, _)| *k != kind);
+        self.shares.push((kind, share));
+        let total: f64 = self.shares.iter().map(|(_, s)| s).sum();
+        if total > 1.0 + 1e-9 {
+            return Err(format!(
+                "--fault: the shares add up to {total}, more than 1"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The same share of every kind.
+    pub fn all_kinds(seed: u64, share_each: f64) -> Self {
+        Self {
+            seed,
+            shares: FaultKind::ALL.iter().map(|k| (*k, share_each)).collect(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Draws the fault of each request.
+pub struct Faults {
+    config: FaultConfig,
+    rng: Mutex<StdRng>,
+}
+
+impl Faults {
+    /// Faults as configured, from the configured seed.
+    pub fn new(config: FaultConfig) -> Self {
+        Self {
+            rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
+            config,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &FaultConfig {
+        &self.config
+    }
+
+    /// The fault of the next request, if any.
+    pub fn draw(&self) -> Option<FaultKind> {
+        if self.config.shares.is_empty() {
+            return None;
+        }
+        let roll: f64 = self.rng.lock().unwrap_or_else(|e| e.into_inner()).random();
+        let mut edge = 0.0;
+        for (kind, share) in &self.config.shares {
+            edge += share;
+            if roll < edge {
+                return Some(*kind);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_faults() {
+        let config = FaultConfig::all_kinds(42, 0.1);
+        let a: Vec<_> = (0..200)
+            .map({
+                let f = Faults::new(config.clone());
+                move |_| f.draw()
+            })
+            .collect();
+        let b: Vec<_> = (0..200)
+            .map({
+                let f = Faults::new(config.clone());
+                move |_| f.draw()
+            })
+            .collect();
+        assert_eq!(a, b);
+        assert!(a.iter().any(Option::is_none) && a.iter().any(Option::is_some));
+    }
+
+    #[test]
+    fn parses_kinds_and_parameters() {
+        let mut c = FaultConfig::default();
+        c.add("http-503=0.25").unwrap();
+        c.add("latency=0.1:50ms").unwrap();
+        c.add("skewed-date=0.1:-600").unwrap();
+        assert_eq!(c.latency, Duration::from_millis(50));
+        assert_eq!(c.date_skew_secs, -600);
+        assert!(c.add("nonsense=0.1").unwrap_err().contains("unknown kind"));
+        assert!(c.add("http-500=2").unwrap_err().contains("from 0 to 1"));
+        assert!(c.add("http-500=0.6").unwrap_err().contains("more than 1"));
+    }
+}

@@ -1,0 +1,257 @@
+//! `gse-emulator`: a local Tencent Cloud GSE endpoint for tests, demos and CI.
+//!
+//! It answers like the real service (HTTP 200, a `Response` envelope with a fresh
+//! `RequestId`, a `Date` header) and checks, in order: the TC3 signature, the action and
+//! version, the body size, the body against the spec's schema, and the action's rate per
+//! SecretId. Limits and rates come from the spec. Game-session state makes joins real:
+//! capacity, join policy, duplicates, all-or-nothing. Faults can be injected, seeded.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), String> {
+//! use gse_emulator::{EmulatorConfig, SessionSpec};
+//! let emulator = EmulatorConfig::default()
+//!     .session(SessionSpec::new("gssess-demo", 100))
+//!     .start()
+//!     .await?;
+//! println!("{}", emulator.url());
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod api_error;
+pub mod auth;
+pub mod faults;
+pub mod rate;
+mod server;
+pub mod sessions;
+pub mod spec_rules;
+pub mod stats;
+pub mod validate;
+
+pub use api_error::ApiError;
+pub use auth::Account;
+pub use faults::{FaultConfig, FaultKind};
+pub use server::JOIN_ACTION;
+pub use sessions::{JoinPolicy, SessionSpec};
+pub use spec_rules::SpecRules;
+pub use stats::StatsSnapshot;
+
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// The SecretId of the demo account used when none is configured.
+pub const DEMO_SECRET_ID: &str = "AKIDEMULATORDEMO00000000000000000";
+/// The SecretKey of the demo account (public on purpose: it only opens the emulator).
+pub const DEMO_SECRET_KEY: &str = "emulator-demo-secret-key";
+
+/// How to run an emulator. `Default`: loopback on a free port, the demo account, no
+/// sessions, the spec's rates, 300 s of allowed skew, a 1 MiB body cap, no faults.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// The address to listen on.
+    pub listen: SocketAddr,
+    /// The accounts whose signatures are accepted.
+    pub accounts: Vec<Account>,
+    /// The sessions that exist at start (and after a reset).
+    pub sessions: Vec<SessionSpec>,
+    /// Requests per second per SecretId for every action; `None`: each action's spec rate.
+    pub rate_limit: Option<u32>,
+    /// Most seconds between a request's timestamp and the server's clock.
+    pub max_skew_secs: u64,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Largest request head (request line and headers) accepted.
+    pub max_header_bytes: usize,
+    /// How long a client may take to send its request head.
+    pub header_read_timeout: Duration,
+    /// Fault injection.
+    pub faults: FaultConfig,
+    /// The spec's YAML; `None`: the workspace spec embedded in the binary.
+    pub spec_yaml: Option<String>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            accounts: vec![Account {
+                secret_id: DEMO_SECRET_ID.to_string(),
+                secret_key: DEMO_SECRET_KEY.to_string(),
+                token: None,
+            }],
+            sessions: Vec::new(),
+            rate_limit: None,
+            max_skew_secs: 300,
+            max_body_bytes: 1024 * 1024,
+            max_header_bytes: 64 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            faults: FaultConfig::default(),
+            spec_yaml: None,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Adds a session that exists at start.
+    pub fn session(mut self, spec: SessionSpec) -> Self {
+        self.sessions.push(spec);
+        self
+    }
+
+    /// Accepts this account (replacing the demo account on first use).
+    pub fn account(mut self, secret_id: &str, secret_key: &str) -> Self {
+        if self.accounts.len() == 1 && self.accounts[0].secret_id == DEMO_SECRET_ID {
+            self.accounts.clear();
+        }
+        self.accounts.push(Account {
+            secret_id: secret_id.to_string(),
+            secret_key: secret_key.to_string(),
+            token: None,
+        });
+        self
+    }
+
+    /// Starts serving; returns once the socket is bound.
+    pub async fn start(self) -> Result<RunningEmulator, String> {
+        let rules = match &self.spec_yaml {
+            Some(text) => SpecRules::from_yaml(text)?,
+            None => SpecRules::embedded(),
+        };
+        let verifier = auth::Verifier::new(&rules.service, self.max_skew_secs, &self.accounts)?;
+        let limiters = rules
+            .actions
+            .values()
+            .map(|a| {
+                let rate = self.rate_limit.unwrap_or(a.rate_limit);
+                (a.name.clone(), rate::RateLimiter::new(rate))
+            })
+            .collect();
+        let state = Arc::new(server::Emulator {
+            verifier,
+            limiters,
+            sessions: sessions::Sessions::default(),
+            initial_sessions: self.sessions.clone(),
+            stats: stats::Stats::default(),
+            faults: faults::Faults::new(self.faults.clone()),
+            max_body_bytes: self.max_body_bytes,
+            rules,
+        });
+        state.reset();
+        let listener = tokio::net::TcpListener::bind(self.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", self.listen))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the bound address: {e}"))?;
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(accept_loop(
+            listener,
+            state.clone(),
+            stopped,
+            self.max_header_bytes,
+            self.header_read_timeout,
+        ));
+        Ok(RunningEmulator {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    state: Arc<server::Emulator>,
+    mut stopped: oneshot::Receiver<()>,
+    max_header_bytes: usize,
+    header_read_timeout: Duration,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .max_buf_size(max_header_bytes.max(8192));
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let state = state.clone();
+                let service = hyper::service::service_fn(move |request| {
+                    let state = state.clone();
+                    async move { state.handle(request).await }
+                });
+                let connection = http.serve_connection(TokioIo::new(stream), service);
+                let watched = graceful.watch(connection);
+                tokio::spawn(async move {
+                    let _ = watched.await;
+                });
+            }
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+}
+
+/// A running emulator. Stop it with [`RunningEmulator::shutdown`]; dropping it also stops it.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    state: Arc<server::Emulator>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://HOST:PORT`, the endpoint to give a client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The counters now.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.state.stats.snapshot()
+    }
+
+    /// Creates or replaces (emptying) a session.
+    pub fn put_session(&self, spec: SessionSpec) {
+        self.state.sessions.put(spec);
+    }
+
+    /// Every `(session id, player id)` held, sorted.
+    pub fn players(&self) -> Vec<(String, String)> {
+        self.state.sessions.all_players()
+    }
+
+    /// Back to the start state (configured sessions, empty; counters zero).
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
+    /// Stops accepting, lets open requests finish (up to 5 s), and returns when done.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! `gse-emulator`: run a local GSE endpoint.
+//!
+//! `cargo run -p gse-emulator -- [--listen 127.0.0.1:8080] [--account ID:KEY]...
+//! [--session ID:CAPACITY]... [--rate-limit N] [--max-skew-secs 300] [--fault KIND=SHARE]...`
+
+use clap::Parser;
+use gse_emulator::{Account, EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gse-emulator",
+    about = "A local Tencent Cloud GSE endpoint: verifies TC3 signatures, enforces the spec's limits and rate, keeps game-session state"
+)]
+struct Args {
+    /// Address to listen on (loopback unless told otherwise; port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// An accepted account, SECRET_ID:SECRET_KEY (repeatable). None: a demo account.
+    #[arg(long = "account", value_name = "ID:KEY")]
+    accounts: Vec<String>,
+    /// A game server session that exists at start, ID:CAPACITY (repeatable).
+    #[arg(long = "session", value_name = "ID:CAPACITY")]
+    sessions: Vec<String>,
+    /// Requests per second per SecretId (default: each action's x-tc-rate-limit in the spec).
+    #[arg(long)]
+    rate_limit: Option<u32>,
+    /// Most seconds a request's timestamp may be from the server's clock.
+    #[arg(long, default_value_t = 300)]
+    max_skew_secs: u64,
+    /// Largest request body accepted (RequestSizeLimitExceeded beyond).
+    #[arg(long, default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Inject a fault into a share of requests: KIND=SHARE, latency=SHARE:MILLIS,
+    /// skewed-date=SHARE:SECONDS. Kinds: internal-error, http-500, http-503, latency,
+    /// drop-connection, malformed-body, truncated-body, skewed-date.
+    #[arg(long = "fault", value_name = "KIND=SHARE")]
+    faults: Vec<String>,
+    /// Seed of the fault generator (the same seed gives the same faults).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Another spec to take limits and rates from (default: the embedded workspace spec).
+    #[arg(long)]
+    spec: Option<std::path::PathBuf>,
+}
+
+fn config(args: Args) -> Result<EmulatorConfig, String> {
+    let mut config = EmulatorConfig {
+        listen: args.listen,
+        rate_limit: args.rate_limit,
+        max_skew_secs: args.max_skew_secs,
+        max_body_bytes: args.max_body_bytes,
+        ..EmulatorConfig::default()
+    };
+    if !args.accounts.is_empty() {
+        config.accounts = args
+            .accounts
+            .iter()
+            .map(|a| {
+                let (id, key) = a
+                    .split_once(':')
+                    .filter(|(id, key)| !id.is_empty() && !key.is_empty())
+                    .ok_or_else(|| format!("--account: expected SECRET_ID:SECRET_KEY, got {} characters without a valid ':'", a.len()))?;
+                Ok(Account {
+                    secret_id: id.to_string(),
+                    secret_key: key.to_string(),
+                    token: None,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+    }
+    config.sessions = args
+        .sessions
+        .iter()
+        .map(|s| SessionSpec::parse(s))
+        .collect::<Result<_, _>>()?;
+    config.faults.seed = args.seed;
+    for fault in &args.faults {
+        config.faults.add(fault)?;
+    }
+    if let Some(path) = args.spec {
+        config.spec_yaml = Some(
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("--spec {}: {e}", path.display()))?,
+        );
+    }
+    Ok(config)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let args = Args::parse();
+    let demo = args.accounts.is_empty();
+    let emulator = match config(args) {
+        Ok(config) => config.start().await,
+        Err(e) => Err(e),
+    };
+    let emulator = match emulator {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if demo {
+        eprintln!("demo account: SecretId {DEMO_SECRET_ID} SecretKey {DEMO_SECRET_KEY}");
+    }
+    println!("listening on {}", emulator.url());
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    eprintln!("stopping");
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}

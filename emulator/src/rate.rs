@@ -1,0 +1,122 @@
+//! Sliding one-second windows: the per-SecretId rate check, and the busiest second seen.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const WINDOW: Duration = Duration::from_secs(1);
+
+/// Instants of recent events, oldest first, trimmed to the last second.
+#[derive(Default)]
+struct Window(VecDeque<Instant>);
+
+impl Window {
+    fn trim(&mut self, now: Instant) {
+        while self
+            .0
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= WINDOW)
+        {
+            self.0.pop_front();
+        }
+    }
+}
+
+/// Admits at most `limit` requests per SecretId in any one-second window.
+pub struct RateLimiter {
+    limit: usize,
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+impl RateLimiter {
+    /// A limiter of `limit` requests per second per key.
+    pub fn new(limit: u32) -> Self {
+        Self {
+            limit: limit as usize,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The limit per second.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Whether a request of `key` at `now` is admitted (and counts if so).
+    pub fn admit(&self, key: &str, now: Instant) -> bool {
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let window = match windows.get_mut(key) {
+            Some(w) => w,
+            None => windows.entry(key.to_string()).or_default(),
+        };
+        window.trim(now);
+        if window.0.len() >= self.limit {
+            return false;
+        }
+        window.0.push_back(now);
+        true
+    }
+
+    /// Forgets every window.
+    pub fn reset(&self) {
+        self.windows
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
+/// The most events seen in any one-second window.
+#[derive(Default)]
+pub struct BusiestSecond {
+    state: Mutex<(Window, usize)>,
+}
+
+impl BusiestSecond {
+    /// Records an event at `now`.
+    pub fn record(&self, now: Instant) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0.trim(now);
+        state.0 .0.push_back(now);
+        state.1 = state.1.max(state.0 .0.len());
+    }
+
+    /// The highest count so far.
+    pub fn max(&self) -> usize {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1
+    }
+
+    /// Starts over.
+    pub fn reset(&self) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Default::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admits_the_limit_in_any_second_then_slides() {
+        let limiter = RateLimiter::new(3);
+        let t0 = Instant::now();
+        let at = |ms| t0 + Duration::from_millis(ms);
+        assert!(limiter.admit("a", at(0)));
+        assert!(limiter.admit("a", at(100)));
+        assert!(limiter.admit("a", at(900)));
+        assert!(!limiter.admit("a", at(999)), "fourth inside the second");
+        assert!(limiter.admit("b", at(999)), "keys are separate");
+        assert!(limiter.admit("a", at(1000)), "the first left the window");
+        assert!(!limiter.admit("a", at(1050)));
+    }
+
+    #[test]
+    fn busiest_second_is_a_sliding_maximum() {
+        let busiest = BusiestSecond::default();
+        let t0 = Instant::now();
+        for ms in [0, 10, 20, 1500, 1600] {
+            busiest.record(t0 + Duration::from_millis(ms));
+        }
+        assert_eq!(busiest.max(), 3);
+    }
+}

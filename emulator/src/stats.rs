@@ -1,0 +1,100 @@
+//! Counters the emulator exposes at `GET /_emulator/stats`.
+
+use crate::rate::BusiestSecond;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Live counters.
+#[derive(Default)]
+pub struct Stats {
+    requests: AtomicU64,
+    joined_players: AtomicU64,
+    errors: Mutex<BTreeMap<String, u64>>,
+    faults: Mutex<BTreeMap<String, u64>>,
+    busiest: BusiestSecond,
+}
+
+/// A copy of the counters at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StatsSnapshot {
+    /// Requests to the API endpoint (every one, whatever its outcome).
+    pub requests: u64,
+    /// Player sessions created.
+    pub joined_players: u64,
+    /// Error answers by code (envelope codes, and `HTTP 500`/`HTTP 503`).
+    pub errors: BTreeMap<String, u64>,
+    /// Faults injected by kind.
+    pub faults: BTreeMap<String, u64>,
+    /// The most requests received in any one-second window.
+    pub max_requests_in_any_second: u64,
+}
+
+impl Stats {
+    /// Counts a request received at `now`.
+    pub fn request(&self, now: Instant) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.busiest.record(now);
+    }
+
+    /// Counts players joined.
+    pub fn joined(&self, n: usize) {
+        self.joined_players.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Counts an error answer.
+    pub fn error(&self, code: &str) {
+        *self
+            .errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(code.to_string())
+            .or_default() += 1;
+    }
+
+    /// Counts an injected fault.
+    pub fn fault(&self, kind: &str) {
+        *self
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(kind.to_string())
+            .or_default() += 1;
+    }
+
+    /// The counters now.
+    pub fn snapshot(&self) -> StatsSnapshot {
+        StatsSnapshot {
+            requests: self.requests.load(Ordering::Relaxed),
+            joined_players: self.joined_players.load(Ordering::Relaxed),
+            errors: self
+                .errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+            faults: self
+                .faults
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+            max_requests_in_any_second: self.busiest.max() as u64,
+        }
+    }
+
+    /// Zeroes every counter.
+    pub fn reset(&self) {
+        self.requests.store(0, Ordering::Relaxed);
+        self.joined_players.store(0, Ordering::Relaxed);
+        self.errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.busiest.reset();
+    }
+}
