@@ -1,0 +1,156 @@
+//! The unsigned admin endpoints, and seeded fault injection that repeats run after run.
+
+mod common;
+
+use common::*;
+use gse_emulator::{EmulatorConfig, FaultConfig, SessionSpec};
+use serde_json::{json, Value};
+
+async fn get(url: &str) -> (u16, Value) {
+    let answer = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(url)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+async fn post(url: &str, body: Value) -> (u16, Value) {
+    let answer = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn stats_sessions_and_reset_over_http() {
+    let emulator = emulator_with_session(5).await;
+    let base = emulator.url();
+    Raw::join(&emulator, &["p1", "p2"]).send().await;
+    Raw::join(&emulator, &["p1"]).send().await;
+
+    let (status, stats) = get(&format!("{base}/_emulator/stats")).await;
+    assert_eq!(status, 200);
+    assert_eq!(stats["requests"], 2);
+    assert_eq!(stats["joined_players"], 2);
+    assert_eq!(stats["errors"]["InvalidParameterValue"], 1);
+    assert!(stats["max_requests_in_any_second"].as_u64().unwrap() >= 1);
+
+    let (status, _) = post(
+        &format!("{base}/_emulator/sessions"),
+        json!({"GameServerSessionId": "gssess-new", "Capacity": 2, "FleetId": "fleet-x"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let mut join_new = Raw::join(&emulator, &["x"]);
+    join_new.body = json!({"GameServerSessionId": "gssess-new", "PlayerIds": ["x"]})
+        .to_string()
+        .into_bytes();
+    let r = join_new.send().await;
+    assert_eq!(r["PlayerSessions"][0]["FleetId"], "fleet-x");
+    let (status, described) = get(&format!("{base}/_emulator/sessions/gssess-new")).await;
+    assert_eq!(status, 200);
+    assert_eq!(described["Players"][0]["PlayerId"], "x");
+    assert_eq!(get(&format!("{base}/_emulator/sessions/none")).await.0, 404);
+
+    let (status, _) = post(&format!("{base}/_emulator/reset"), json!({})).await;
+    assert_eq!(status, 200);
+    let (_, stats) = get(&format!("{base}/_emulator/stats")).await;
+    assert_eq!(stats["requests"], 0);
+    assert!(emulator.players().is_empty(), "sessions are emptied");
+    assert_eq!(
+        code(&Raw::join(&emulator, &["p1"]).send().await),
+        "(no error)",
+        "start sessions remain"
+    );
+    assert_eq!(
+        code(&join_new.send().await),
+        "ResourceNotFound",
+        "added sessions are gone"
+    );
+    emulator.shutdown().await;
+}
+
+/// What the client sees of each of `n` sequential requests under faults.
+async fn outcomes(seed: u64, n: usize) -> (Vec<String>, Vec<(String, String)>) {
+    let mut config = EmulatorConfig::default().session(SessionSpec::new(SESSION, 10_000));
+    config.faults = FaultConfig::all_kinds(seed, 0.1);
+    config.faults.latency = std::time::Duration::from_millis(5);
+    let emulator = config.start().await.unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut seen = Vec::new();
+    for i in 0..n {
+        let request = Raw::join(&emulator, &[&format!("p{i}")]).build();
+        let outcome = match http.execute(request).await {
+            Err(_) => "connection error".to_string(),
+            Ok(answer) => {
+                let status = answer.status().as_u16();
+                let date_skewed = answer
+                    .headers()
+                    .get("date")
+                    .and_then(|d| httpdate::parse_http_date(d.to_str().ok()?).ok())
+                    .is_some_and(|d| {
+                        let d = d.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+                        (d - now()).abs() > 300
+                    });
+                let text = answer.text().await.unwrap_or_default();
+                let parsed: Option<Value> = serde_json::from_str(&text).ok();
+                let code = parsed
+                    .as_ref()
+                    .map(|v| {
+                        v["Response"]["Error"]["Code"]
+                            .as_str()
+                            .unwrap_or("ok")
+                            .to_string()
+                    })
+                    .unwrap_or_else(|| "unparsable".to_string());
+                format!(
+                    "{status} {code}{}",
+                    if date_skewed { " skewed-date" } else { "" }
+                )
+            }
+        };
+        seen.push(outcome);
+    }
+    let players = emulator.players();
+    emulator.shutdown().await;
+    (seen, players)
+}
+
+#[tokio::test]
+async fn the_same_seed_injects_the_same_faults() {
+    let (first, held_first) = outcomes(7, 120).await;
+    let (second, held_second) = outcomes(7, 120).await;
+    assert_eq!(first, second, "reproducible");
+    assert_eq!(held_first, held_second);
+    let (other, _) = outcomes(8, 120).await;
+    assert_ne!(first, other, "another seed, other faults");
+    for expected in [
+        "200 InternalError",
+        "500",
+        "503",
+        "connection error",
+        "unparsable",
+        "skewed-date",
+        "200 ok",
+    ] {
+        assert!(
+            first.iter().any(|o| o.contains(expected)),
+            "{expected} among {first:?}"
+        );
+    }
+    // A faulted request changes nothing, except latency and skewed-date, which are served.
+    let served = first.iter().filter(|o| o.starts_with("200 ok")).count();
+    assert_eq!(held_first.len(), served);
+}

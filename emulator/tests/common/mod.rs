@@ -1,0 +1,144 @@
+//! Helpers shared by the emulator's tests: a started emulator, clients of it, and raw
+//! requests signed by hand so that each can be broken in one way.
+#![allow(dead_code)]
+
+use gse_client::signing::{self, RequestContext, Signer};
+use gse_client::{Client, Credentials, FixedClock};
+use gse_emulator::{EmulatorConfig, RunningEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use serde_json::Value;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub const SESSION: &str = "gssess-test";
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// An emulator with the demo account and one session of `capacity`.
+pub async fn emulator_with_session(capacity: usize) -> RunningEmulator {
+    EmulatorConfig::default()
+        .session(gse_emulator::SessionSpec::new(SESSION, capacity))
+        .start()
+        .await
+        .expect("the emulator starts")
+}
+
+/// A gse-client of the emulator, signing with the demo account.
+pub fn client(emulator: &RunningEmulator) -> Client {
+    Client::builder()
+        .endpoint(emulator.url())
+        .region("ap-shanghai")
+        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+        .build()
+        .unwrap()
+}
+
+/// A gse-client of the emulator with other credentials or another clock.
+pub fn client_with(emulator: &RunningEmulator, id: &str, key: &str, unix: Option<u64>) -> Client {
+    let mut builder = Client::builder()
+        .endpoint(emulator.url())
+        .region("ap-shanghai")
+        .credentials(Credentials::new(id, key).unwrap());
+    if let Some(at) = unix {
+        builder = builder.clock(FixedClock::at_unix(at));
+    }
+    builder.build().unwrap()
+}
+
+/// A request as a client would send it, before signing, so a test can change any part.
+pub struct Raw {
+    pub url: String,
+    pub body: Vec<u8>,
+    pub action: String,
+    pub version: String,
+    pub region: Option<String>,
+    pub content_type: String,
+    pub secret_id: String,
+    pub secret_key: String,
+    pub timestamp: i64,
+}
+
+impl Raw {
+    /// A valid join of `players` to [`SESSION`] by the demo account, signed now.
+    pub fn join(emulator: &RunningEmulator, players: &[&str]) -> Self {
+        let body = serde_json::json!({"GameServerSessionId": SESSION, "PlayerIds": players});
+        Self::with_body(emulator, body.to_string().into_bytes())
+    }
+
+    /// A valid request carrying `body`.
+    pub fn with_body(emulator: &RunningEmulator, body: Vec<u8>) -> Self {
+        Self {
+            url: format!("{}/", emulator.url()),
+            body,
+            action: "JoinGameServerSessionBatch".into(),
+            version: gse_client::api::VERSION.into(),
+            region: Some("ap-shanghai".into()),
+            content_type: "application/json".into(),
+            secret_id: DEMO_SECRET_ID.into(),
+            secret_key: DEMO_SECRET_KEY.into(),
+            timestamp: now(),
+        }
+    }
+
+    /// The signed request.
+    pub fn build(&self) -> reqwest::Request {
+        let mut request = reqwest::Request::new(
+            reqwest::Method::POST,
+            reqwest::Url::parse(&self.url).unwrap(),
+        );
+        *request.body_mut() = Some(self.body.clone().into());
+        let headers = request.headers_mut();
+        headers.insert("content-type", self.content_type.parse().unwrap());
+        headers.insert("x-tc-action", self.action.parse().unwrap());
+        headers.insert("x-tc-version", self.version.parse().unwrap());
+        let credentials = Credentials::new(&self.secret_id, &self.secret_key).unwrap();
+        let context = RequestContext {
+            region: self.region.as_deref(),
+            language: None,
+        };
+        signing::sign_request(
+            &mut request,
+            &Signer::new(gse_client::api::SERVICE),
+            &credentials,
+            self.timestamp,
+            context,
+        )
+        .unwrap();
+        request
+    }
+
+    /// Sends it; returns the `Response` object of the answer.
+    pub async fn send(&self) -> Value {
+        send(self.build()).await
+    }
+}
+
+/// Sends a request; returns the `Response` object of the answer (HTTP 200 expected).
+pub async fn send(request: reqwest::Request) -> Value {
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let answer = http.execute(request).await.expect("the emulator answers");
+    assert_eq!(answer.status(), 200, "the service answers HTTP 200");
+    assert!(answer.headers().contains_key("date"), "with a Date header");
+    let body: Value = answer.json().await.expect("a JSON envelope");
+    let response = body["Response"].clone();
+    assert!(
+        response["RequestId"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty()),
+        "a RequestId: {body}"
+    );
+    response
+}
+
+/// The error code of an answer.
+pub fn code(response: &Value) -> &str {
+    response["Error"]["Code"].as_str().unwrap_or("(no error)")
+}
+
+/// The error message of an answer.
+pub fn message(response: &Value) -> &str {
+    response["Error"]["Message"].as_str().unwrap_or_default()
+}
