@@ -59,6 +59,10 @@ pub struct BatchField {
     pub field: String,
     /// Its `maxItems`: the most items one request may carry.
     pub max_items: u64,
+    /// The response's array property holding one result per item, if any.
+    pub results: Option<String>,
+    /// The property of a result that echoes its item, if any.
+    pub result_key: Option<String>,
 }
 
 impl ApiModel {
@@ -310,6 +314,8 @@ fn read_action(
         None => None,
         Some(b) => Some(read_batch(
             label,
+            tree,
+            op,
             b,
             schema,
             schema_ref,
@@ -329,58 +335,104 @@ fn read_action(
 
 fn read_batch(
     label: &str,
+    tree: &Value,
+    op: &Map<String, Value>,
     batch: &Value,
     schema: &Map<String, Value>,
     schema_ref: &str,
     path: &SpecPath,
 ) -> Result<BatchField> {
     let err = |path: &SpecPath, problem: String| CodegenError::spec(label, path.as_str(), problem);
-    let field = batch.get("field").and_then(Value::as_str).ok_or_else(|| {
-        err(
-            &path.key("field"),
-            "missing: the name of the list property to split".into(),
-        )
-    })?;
+    let text = |key: &str| -> Result<Option<String>> {
+        match batch.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(err(&path.key(key), format!("must be a property name, found {other}"))),
+        }
+    };
+    let field = text("field")?
+        .ok_or_else(|| err(&path.key("field"), "missing: the name of the list property to split".into()))?;
     if let Some(extra) = batch
         .as_object()
-        .and_then(|m| m.keys().find(|k| *k != "field"))
+        .and_then(|m| m.keys().find(|k| !["field", "results", "result-key"].contains(&k.as_str())))
     {
         return Err(err(
             &path.key(extra),
-            format!("unknown key `{extra}`; only `field` is known"),
+            format!("unknown key `{extra}`; known: field, results, result-key"),
         ));
     }
     let prop = schema
         .get("properties")
-        .and_then(|p| p.get(field))
-        .ok_or_else(|| {
-            err(
-                &path.key("field"),
-                format!("`{field}` is not a property of {schema_ref}"),
-            )
-        })?;
+        .and_then(|p| p.get(&field))
+        .ok_or_else(|| err(&path.key("field"), format!("`{field}` is not a property of {schema_ref}")))?;
     if prop.get("type").and_then(Value::as_str) != Some("array") {
-        return Err(err(
-            &path.key("field"),
-            format!("`{field}` is not an array property"),
-        ));
+        return Err(err(&path.key("field"), format!("`{field}` is not an array property")));
     }
-    let max_items = prop
-        .get("maxItems")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| {
-            err(
-                &path.key("field"),
-                format!("`{field}` has no maxItems, so there is no size to split it into"),
-            )
-        })?;
+    let max_items = prop.get("maxItems").and_then(Value::as_u64).ok_or_else(|| {
+        err(
+            &path.key("field"),
+            format!("`{field}` has no maxItems, so there is no size to split it into"),
+        )
+    })?;
     if max_items == 0 {
         return Err(err(&path.key("field"), format!("`{field}` has maxItems 0")));
     }
+    let results = text("results")?;
+    let result_key = text("result-key")?;
+    if let Some(results) = &results {
+        let inner = response_inner_schema(tree, op).ok_or_else(|| {
+            err(
+                &path.key("results"),
+                "the 200 response is not an envelope with one object property".into(),
+            )
+        })?;
+        let list = inner
+            .get("properties")
+            .and_then(|p| p.get(results))
+            .map(|s| resolve(tree, s))
+            .filter(|s| s.get("type").and_then(Value::as_str) == Some("array"))
+            .ok_or_else(|| err(&path.key("results"), format!("`{results}` is not an array property of the response")))?;
+        if let Some(key) = &result_key {
+            let item = list.get("items").map(|i| resolve(tree, i));
+            if !item
+                .and_then(|i| i.get("properties"))
+                .is_some_and(|p| p.get(key).is_some())
+            {
+                return Err(err(
+                    &path.key("result-key"),
+                    format!("`{key}` is not a property of the items of `{results}`"),
+                ));
+            }
+        }
+    } else if result_key.is_some() {
+        return Err(err(&path.key("result-key"), "needs `results`".into()));
+    }
     Ok(BatchField {
-        field: field.to_string(),
+        field,
         max_items,
+        results,
+        result_key,
     })
+}
+
+/// Follows one local `$ref`, if `schema` is one.
+fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| tree.pointer(p))
+        .unwrap_or(schema)
+}
+
+/// The schema inside the 200 response's envelope: its only property's schema.
+fn response_inner_schema<'a>(tree: &'a Value, op: &'a Map<String, Value>) -> Option<&'a Value> {
+    let envelope = resolve(tree, op.get("responses")?.pointer("/200/content/application~1json/schema")?);
+    let props = envelope.get("properties")?.as_object()?;
+    if props.len() != 1 {
+        return None;
+    }
+    Some(resolve(tree, props.values().next()?))
 }
 
 fn error_codes(label: &str, node: Option<&Value>, path: &SpecPath) -> Result<Vec<ErrorCode>> {

@@ -240,6 +240,16 @@ fn batch_field_must_be_a_limited_array() {
 }
 
 #[test]
+fn batch_results_must_name_response_properties() {
+    let e = error_after(|s| op(s)["x-tc-batch"]["results"] = json!("Sessions"));
+    assert_says(&e, &["x-tc-batch.results", "`Sessions` is not an array property of the response"]);
+    let e = error_after(|s| op(s)["x-tc-batch"]["result-key"] = json!("Player"));
+    assert_says(&e, &["x-tc-batch.result-key", "`Player` is not a property of the items of `PlayerSessions`"]);
+    let e = error_after(|s| op(s)["x-tc-batch"]["size"] = json!(3));
+    assert_says(&e, &["x-tc-batch.size: unknown key `size`"]);
+}
+
+#[test]
 fn malformed_error_code_is_rejected() {
     let e = error_after(|s| op(s)["x-tc-error-codes"]["not a code"] = json!("x"));
     assert_says(&e, &["x-tc-error-codes.not a code", "is not an error code"]);
@@ -271,9 +281,8 @@ fn non_post_operation_is_rejected() {
 
 #[test]
 fn wrong_node_type_names_the_path() {
-    let e =
-        error_after(|s| s["components"]["schemas"]["PlayerSession"]["properties"] = json!([1, 2]));
-    assert_says(&e, &["spec/gse.yaml: components.schemas.PlayerSession"]);
+    let e = error_after(|s| s["components"]["schemas"]["ApiError"]["properties"] = json!([1, 2]));
+    assert_says(&e, &["spec/gse.yaml: components.schemas.ApiError"]);
 }
 
 #[test]
