@@ -18,7 +18,7 @@ mod spec_path;
 mod validate;
 
 pub use error::{CodegenError, Result};
-pub use model::{Action, ApiModel, BatchField, ErrorCode};
+pub use model::{Action, ApiModel, BatchField, ErrorCode, ListLimit};
 pub use render::REGENERATE_COMMAND;
 pub use spec_path::SpecPath;
 

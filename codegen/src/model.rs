@@ -50,6 +50,19 @@ pub struct Action {
     pub request_schema: String,
     /// The list field that may be split across requests, if any.
     pub batch: Option<BatchField>,
+    /// The item limits of the request's list fields (typify does not enforce them).
+    pub list_limits: Vec<ListLimit>,
+}
+
+/// `minItems`/`maxItems` of one list field of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListLimit {
+    /// The property's name in the request body.
+    pub field: String,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
 }
 
 /// A list field of a request that may be split into several requests.
@@ -322,6 +335,12 @@ fn read_action(
             &op_path.key(ext::BATCH),
         )?),
     };
+    let list_limits = list_limits(
+        label,
+        tree,
+        schema,
+        &SpecPath::from_pointer(&schema_ref[1..]),
+    )?;
     Ok(Action {
         name,
         operation_id,
@@ -330,6 +349,7 @@ fn read_action(
         error_codes,
         request_schema,
         batch,
+        list_limits,
     })
 }
 
@@ -347,15 +367,22 @@ fn read_batch(
         match batch.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(err(&path.key(key), format!("must be a property name, found {other}"))),
+            Some(other) => Err(err(
+                &path.key(key),
+                format!("must be a property name, found {other}"),
+            )),
         }
     };
-    let field = text("field")?
-        .ok_or_else(|| err(&path.key("field"), "missing: the name of the list property to split".into()))?;
-    if let Some(extra) = batch
-        .as_object()
-        .and_then(|m| m.keys().find(|k| !["field", "results", "result-key"].contains(&k.as_str())))
-    {
+    let field = text("field")?.ok_or_else(|| {
+        err(
+            &path.key("field"),
+            "missing: the name of the list property to split".into(),
+        )
+    })?;
+    if let Some(extra) = batch.as_object().and_then(|m| {
+        m.keys()
+            .find(|k| !["field", "results", "result-key"].contains(&k.as_str()))
+    }) {
         return Err(err(
             &path.key(extra),
             format!("unknown key `{extra}`; known: field, results, result-key"),
@@ -364,16 +391,27 @@ fn read_batch(
     let prop = schema
         .get("properties")
         .and_then(|p| p.get(&field))
-        .ok_or_else(|| err(&path.key("field"), format!("`{field}` is not a property of {schema_ref}")))?;
+        .ok_or_else(|| {
+            err(
+                &path.key("field"),
+                format!("`{field}` is not a property of {schema_ref}"),
+            )
+        })?;
     if prop.get("type").and_then(Value::as_str) != Some("array") {
-        return Err(err(&path.key("field"), format!("`{field}` is not an array property")));
-    }
-    let max_items = prop.get("maxItems").and_then(Value::as_u64).ok_or_else(|| {
-        err(
+        return Err(err(
             &path.key("field"),
-            format!("`{field}` has no maxItems, so there is no size to split it into"),
-        )
-    })?;
+            format!("`{field}` is not an array property"),
+        ));
+    }
+    let max_items = prop
+        .get("maxItems")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| {
+            err(
+                &path.key("field"),
+                format!("`{field}` has no maxItems, so there is no size to split it into"),
+            )
+        })?;
     if max_items == 0 {
         return Err(err(&path.key("field"), format!("`{field}` has maxItems 0")));
     }
@@ -391,12 +429,18 @@ fn read_batch(
             .and_then(|p| p.get(results))
             .map(|s| resolve(tree, s))
             .filter(|s| s.get("type").and_then(Value::as_str) == Some("array"))
-            .ok_or_else(|| err(&path.key("results"), format!("`{results}` is not an array property of the response")))?;
+            .ok_or_else(|| {
+                err(
+                    &path.key("results"),
+                    format!("`{results}` is not an array property of the response"),
+                )
+            })?;
         if let Some(key) = &result_key {
             let item = list.get("items").map(|i| resolve(tree, i));
-            if !item
+            if item
                 .and_then(|i| i.get("properties"))
-                .is_some_and(|p| p.get(key).is_some())
+                .and_then(|p| p.get(key))
+                .is_none()
             {
                 return Err(err(
                     &path.key("result-key"),
@@ -415,6 +459,69 @@ fn read_batch(
     })
 }
 
+/// The item limits of a request schema's list properties. Item limits deeper in the body
+/// (inside nested objects or lists) are refused rather than left unenforced.
+fn list_limits(
+    label: &str,
+    tree: &Value,
+    schema: &Map<String, Value>,
+    path: &SpecPath,
+) -> Result<Vec<ListLimit>> {
+    let mut limits = Vec::new();
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return Ok(limits);
+    };
+    for (name, prop) in props {
+        let prop = resolve(tree, prop);
+        let min_items = prop.get("minItems").and_then(Value::as_u64);
+        let max_items = prop.get("maxItems").and_then(Value::as_u64);
+        if min_items.is_some() || max_items.is_some() {
+            limits.push(ListLimit {
+                field: name.clone(),
+                min_items,
+                max_items,
+            });
+        }
+        let mut nested = Vec::new();
+        collect_nested_item_limits(
+            tree,
+            prop,
+            &path.key("properties").key(name),
+            true,
+            &mut nested,
+        );
+        if let Some(deep) = nested.first() {
+            return Err(CodegenError::spec(
+                label,
+                deep.as_str(),
+                "item limits below the request's top-level fields are not enforced by the generator; move the list up or drop the limit",
+            ));
+        }
+    }
+    Ok(limits)
+}
+
+fn collect_nested_item_limits(
+    tree: &Value,
+    schema: &Value,
+    path: &SpecPath,
+    top: bool,
+    found: &mut Vec<SpecPath>,
+) {
+    let schema = resolve(tree, schema);
+    if !top && (schema.get("minItems").is_some() || schema.get("maxItems").is_some()) {
+        found.push(path.clone());
+    }
+    if let Some(items) = schema.get("items") {
+        collect_nested_item_limits(tree, items, &path.key("items"), false, found);
+    }
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (name, prop) in props {
+            collect_nested_item_limits(tree, prop, &path.key("properties").key(name), false, found);
+        }
+    }
+}
+
 /// Follows one local `$ref`, if `schema` is one.
 fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
     schema
@@ -427,7 +534,11 @@ fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
 
 /// The schema inside the 200 response's envelope: its only property's schema.
 fn response_inner_schema<'a>(tree: &'a Value, op: &'a Map<String, Value>) -> Option<&'a Value> {
-    let envelope = resolve(tree, op.get("responses")?.pointer("/200/content/application~1json/schema")?);
+    let envelope = resolve(
+        tree,
+        op.get("responses")?
+            .pointer("/200/content/application~1json/schema")?,
+    );
     let props = envelope.get("properties")?.as_object()?;
     if props.len() != 1 {
         return None;

@@ -42,13 +42,20 @@ pub fn lib_rs(spec_label: &str, model: &ApiModel) -> String {
 // prettyplease's layout is not rustfmt's; the file is checked by `cargo xtask generate --check`.
 #[rustfmt::skip]
 mod client;
+pub mod batch;
+mod call;
 pub mod credentials;
+mod error;
+pub mod limits;
+pub mod retry;
 pub mod runtime;
 pub mod signing;
 
 pub use client::*;
 pub use credentials::Credentials;
-pub use runtime::{{BuildError, ClientBuilder, Clock, FixedClock, Language, SystemClock}};
+pub use error::{{Error, TimeoutScope}};
+pub use retry::RetryPolicy;
+pub use runtime::{{BuildError, ClientBuilder, Clock, FixedClock, Language, RateLimit, SystemClock}};
 ",
         preamble = preamble(spec_label),
         title = model.title,

@@ -242,9 +242,21 @@ fn batch_field_must_be_a_limited_array() {
 #[test]
 fn batch_results_must_name_response_properties() {
     let e = error_after(|s| op(s)["x-tc-batch"]["results"] = json!("Sessions"));
-    assert_says(&e, &["x-tc-batch.results", "`Sessions` is not an array property of the response"]);
+    assert_says(
+        &e,
+        &[
+            "x-tc-batch.results",
+            "`Sessions` is not an array property of the response",
+        ],
+    );
     let e = error_after(|s| op(s)["x-tc-batch"]["result-key"] = json!("Player"));
-    assert_says(&e, &["x-tc-batch.result-key", "`Player` is not a property of the items of `PlayerSessions`"]);
+    assert_says(
+        &e,
+        &[
+            "x-tc-batch.result-key",
+            "`Player` is not a property of the items of `PlayerSessions`",
+        ],
+    );
     let e = error_after(|s| op(s)["x-tc-batch"]["size"] = json!(3));
     assert_says(&e, &["x-tc-batch.size: unknown key `size`"]);
 }

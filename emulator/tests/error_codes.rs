@@ -20,9 +20,7 @@ async fn a_valid_join_returns_every_field() {
         )
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .response;
+        .unwrap();
     assert!(answer.error.is_none(), "{:?}", answer.error);
     let sessions = answer.player_sessions.unwrap();
     assert_eq!(sessions.len(), 2);

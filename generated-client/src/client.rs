@@ -82,15 +82,15 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 256usize {
-                return Err("longer than 256 characters".into());
+                return Err(crate::limits::too_long(value, 256usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
+                return Err(crate::limits::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[\\x00-\\x7F]*$\"".into());
+                return Err(crate::limits::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
         }
@@ -186,10 +186,10 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
-                return Err("longer than 1024 characters".into());
+                return Err(crate::limits::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
+                return Err(crate::limits::too_short(value, 1usize).into());
             }
             Ok(Self(value.to_string()))
         }
@@ -243,10 +243,10 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 2048usize {
-                return Err("longer than 2048 characters".into());
+                return Err(crate::limits::too_long(value, 2048usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
+                return Err(crate::limits::too_short(value, 1usize).into());
             }
             Ok(Self(value.to_string()))
         }
@@ -427,7 +427,7 @@ pub mod types {
         impl ::std::default::Default for JoinGameServerSessionBatchEnvelope {
             fn default() -> Self {
                 Self {
-                    response: Err("no value supplied for response".to_string()),
+                    response: Err("Response: missing; a value is required".to_string()),
                 }
             }
         }
@@ -481,10 +481,12 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     game_server_session_id: Err(
-                        "no value supplied for game_server_session_id".to_string(),
+                        "GameServerSessionId: missing; a value is required".to_string(),
                     ),
                     player_data_map: Ok(Default::default()),
-                    player_ids: Err("no value supplied for player_ids".to_string()),
+                    player_ids: Err(
+                        "PlayerIds: missing; a value is required".to_string(),
+                    ),
                 }
             }
         }
@@ -575,7 +577,9 @@ pub mod types {
                 Self {
                     error: Ok(Default::default()),
                     player_sessions: Ok(Default::default()),
-                    request_id: Err("no value supplied for request_id".to_string()),
+                    request_id: Err(
+                        "RequestId: missing; a value is required".to_string(),
+                    ),
                 }
             }
         }
@@ -655,8 +659,8 @@ pub mod types {
         impl ::std::default::Default for PlayerDataMap {
             fn default() -> Self {
                 Self {
-                    key: Err("no value supplied for key".to_string()),
-                    value: Err("no value supplied for value".to_string()),
+                    key: Err("Key: missing; a value is required".to_string()),
+                    value: Err("Value: missing; a value is required".to_string()),
                 }
             }
         }
@@ -1116,8 +1120,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/JoinGameServerSessionBatch`
-        pub async fn send(
+        ///Sends the request as progenitor would: signed, but without the spec's item limits, the rate limiter, retries or envelope handling. Prefer `send`.
+        pub async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::JoinGameServerSessionBatchEnvelope>,
@@ -1188,11 +1192,7 @@ pub mod builder {
             match value.try_into() {
                 Ok(value) => self.body_map(|body| body.player_data_map(Some(value))),
                 Err(e) => {
-                    self.body = Err(
-                        format!(
-                            "error converting supplied value for player_data_map: {e}"
-                        ),
-                    );
+                    self.body = Err(format!("PlayerDataMap.{e}"));
                     self
                 }
             }
@@ -1206,10 +1206,422 @@ pub mod builder {
             self.body_map(|body| body.player_ids(value))
         }
     }
+    impl<'a> JoinGameServerSessionBatch<'a> {
+        /// Checks the request against every limit of the spec without sending it, and
+        /// returns the body as it would be sent.
+        pub fn validate(
+            &self,
+        ) -> Result<types::JoinGameServerSessionBatchRequest, crate::Error> {
+            let body = self
+                .body
+                .clone()
+                .and_then(|v| {
+                    types::JoinGameServerSessionBatchRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::invalid_request)?;
+            {
+                let list = &body.player_ids;
+                crate::limits::check_items("PlayerIds", list.len(), Some(1), Some(25))
+                    .map_err(crate::Error::invalid_request)?;
+            }
+            Ok(body)
+        }
+        ///Sends `JoinGameServerSessionBatch`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
+        pub async fn send(
+            self,
+        ) -> Result<types::JoinGameServerSessionBatchResponse, crate::Error> {
+            let body = self.validate()?;
+            self.client
+                .inner
+                .call(
+                    &self.client.client,
+                    &self.client.baseurl,
+                    &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
+                    &body,
+                )
+                .await
+        }
+    }
+    impl<'a> JoinGameServerSessionBatch<'a> {
+        ///Sends any number of `PlayerIds`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most 25 (the spec's maxItems), sends them with `options.concurrency` in flight under the rate limiter, and returns every result with, for each failed request, its items and its error. `Err` means nothing was sent.
+        pub async fn send_in_batches<V>(
+            self,
+            items: impl IntoIterator<Item = V>,
+            options: impl Into<crate::batch::BatchOptions>,
+        ) -> Result<
+            crate::batch::BatchOutcome<::std::string::String, types::PlayerSession>,
+            crate::Error,
+        >
+        where
+            V: Into<::std::string::String>,
+        {
+            let items: Vec<::std::string::String> = items
+                .into_iter()
+                .map(Into::into)
+                .collect();
+            crate::batch::check_items("PlayerIds", &items)?;
+            let chunks = crate::batch::chunks(&items, 25);
+            for chunk in &chunks {
+                self.clone().player_ids(chunk.clone()).validate()?;
+            }
+            let options = options.into();
+            let send = |chunk: Vec<::std::string::String>| {
+                let request = self.clone().player_ids(chunk);
+                async move {
+                    let response = request.send().await?;
+                    Ok(response.player_sessions.unwrap_or_default())
+                }
+            };
+            Ok(
+                crate::batch::run(
+                        chunks,
+                        &options,
+                        send,
+                        Some(|result: &types::PlayerSession| {
+                            result.player_id.as_ref().map(|v| v.to_string())
+                        }),
+                    )
+                    .await,
+            )
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// An error code the service answers with: every code the spec lists, and `Other` for
+/// any other (codes are open-ended: new dotted sub-codes appear).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    ///`ActionOffline`: The action has been taken offline.
+    ActionOffline,
+    ///`AuthFailure.InvalidAuthorization`: The Authorization header is missing or malformed.
+    AuthFailureInvalidAuthorization,
+    ///`AuthFailure.InvalidSecretId`: The SecretId is not a valid key (a cloud API key is required).
+    AuthFailureInvalidSecretId,
+    ///`AuthFailure.MFAFailure`: Multi-factor authentication failed.
+    AuthFailureMFAFailure,
+    ///`AuthFailure.SecretIdNotFound`: The SecretId does not exist or has been disabled.
+    AuthFailureSecretIdNotFound,
+    ///`AuthFailure.SignatureExpire`: The request timestamp is more than 5 minutes away from the server's time.
+    AuthFailureSignatureExpire,
+    ///`AuthFailure.SignatureFailure`: The signature does not match the request.
+    AuthFailureSignatureFailure,
+    ///`AuthFailure.TokenFailure`: The temporary credentials' token is invalid or expired.
+    AuthFailureTokenFailure,
+    ///`AuthFailure.UnauthorizedOperation`: The request is not authorized by CAM.
+    AuthFailureUnauthorizedOperation,
+    ///`DryRunOperation`: The request would have succeeded, but DryRun was set.
+    DryRunOperation,
+    ///`FailedOperation`: The operation failed.
+    FailedOperation,
+    ///`InternalError`: An internal error of the service.
+    InternalError,
+    ///`InvalidAction`: The action does not exist.
+    InvalidAction,
+    ///`InvalidParameter`: A parameter is malformed.
+    InvalidParameter,
+    ///`InvalidParameterValue`: A parameter's value is out of range or invalid.
+    InvalidParameterValue,
+    ///`InvalidRequest`: The multipart request body is malformed.
+    InvalidRequest,
+    ///`IpInBlacklist`: The caller's IP address is on the blacklist.
+    IpInBlacklist,
+    ///`IpNotInWhitelist`: The caller's IP address is not on the whitelist.
+    IpNotInWhitelist,
+    ///`LimitExceeded`: A quota was exceeded.
+    LimitExceeded,
+    ///`LimitExceeded.CcnLimitExceeded`: The cloud connect network limit was exceeded.
+    LimitExceededCcnLimitExceeded,
+    ///`LimitExceeded.FleetLimitExceeded`: The fleet limit was exceeded.
+    LimitExceededFleetLimitExceeded,
+    ///`LimitExceeded.InstanceLimitExceeded`: The instance limit was exceeded.
+    LimitExceededInstanceLimitExceeded,
+    ///`MissingParameter`: A required parameter is missing.
+    MissingParameter,
+    ///`NoSuchProduct`: The product does not exist.
+    NoSuchProduct,
+    ///`NoSuchVersion`: The API version does not exist.
+    NoSuchVersion,
+    ///`OperationDenied`: The operation was denied.
+    OperationDenied,
+    ///`RequestLimitExceeded`: Too many requests; the request was rejected by the rate limit.
+    RequestLimitExceeded,
+    ///`RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The account's global per-region rate limit was exceeded.
+    RequestLimitExceededGlobalRegionUinLimitExceeded,
+    ///`RequestLimitExceeded.IPLimitExceeded`: The caller IP's rate limit was exceeded.
+    RequestLimitExceededIPLimitExceeded,
+    ///`RequestLimitExceeded.UinLimitExceeded`: The account's rate limit was exceeded.
+    RequestLimitExceededUinLimitExceeded,
+    ///`RequestSizeLimitExceeded`: The request body is too large.
+    RequestSizeLimitExceeded,
+    ///`ResourceInUse`: The resource is in use.
+    ResourceInUse,
+    ///`ResourceInsufficient`: Not enough resources.
+    ResourceInsufficient,
+    ///`ResourceNotFound`: The resource does not exist.
+    ResourceNotFound,
+    ///`ResourceNotFound.CcnResourceNotFound`: The cloud connect network resource does not exist.
+    ResourceNotFoundCcnResourceNotFound,
+    ///`ResourceUnavailable`: The resource is unavailable.
+    ResourceUnavailable,
+    ///`ResponseSizeLimitExceeded`: The response body is too large.
+    ResponseSizeLimitExceeded,
+    ///`ServiceUnavailable`: The service is temporarily unavailable.
+    ServiceUnavailable,
+    ///`UnauthorizedOperation`: The operation is not authorized.
+    UnauthorizedOperation,
+    ///`UnauthorizedOperation.ServiceNotOpened`: The GSE service has not been activated for this account.
+    UnauthorizedOperationServiceNotOpened,
+    ///`UnknownParameter`: The request has an unknown parameter.
+    UnknownParameter,
+    ///`UnsupportedOperation`: The operation is not supported.
+    UnsupportedOperation,
+    ///`UnsupportedProtocol`: The HTTP(S) method or protocol is not supported.
+    UnsupportedProtocol,
+    ///`UnsupportedRegion`: The action is not supported in this region.
+    UnsupportedRegion,
+    /// A code the spec does not list, kept as sent.
+    Other(String),
+}
+impl ErrorCode {
+    /// The code as the service spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ActionOffline => "ActionOffline",
+            Self::AuthFailureInvalidAuthorization => "AuthFailure.InvalidAuthorization",
+            Self::AuthFailureInvalidSecretId => "AuthFailure.InvalidSecretId",
+            Self::AuthFailureMFAFailure => "AuthFailure.MFAFailure",
+            Self::AuthFailureSecretIdNotFound => "AuthFailure.SecretIdNotFound",
+            Self::AuthFailureSignatureExpire => "AuthFailure.SignatureExpire",
+            Self::AuthFailureSignatureFailure => "AuthFailure.SignatureFailure",
+            Self::AuthFailureTokenFailure => "AuthFailure.TokenFailure",
+            Self::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
+            Self::DryRunOperation => "DryRunOperation",
+            Self::FailedOperation => "FailedOperation",
+            Self::InternalError => "InternalError",
+            Self::InvalidAction => "InvalidAction",
+            Self::InvalidParameter => "InvalidParameter",
+            Self::InvalidParameterValue => "InvalidParameterValue",
+            Self::InvalidRequest => "InvalidRequest",
+            Self::IpInBlacklist => "IpInBlacklist",
+            Self::IpNotInWhitelist => "IpNotInWhitelist",
+            Self::LimitExceeded => "LimitExceeded",
+            Self::LimitExceededCcnLimitExceeded => "LimitExceeded.CcnLimitExceeded",
+            Self::LimitExceededFleetLimitExceeded => "LimitExceeded.FleetLimitExceeded",
+            Self::LimitExceededInstanceLimitExceeded => {
+                "LimitExceeded.InstanceLimitExceeded"
+            }
+            Self::MissingParameter => "MissingParameter",
+            Self::NoSuchProduct => "NoSuchProduct",
+            Self::NoSuchVersion => "NoSuchVersion",
+            Self::OperationDenied => "OperationDenied",
+            Self::RequestLimitExceeded => "RequestLimitExceeded",
+            Self::RequestLimitExceededGlobalRegionUinLimitExceeded => {
+                "RequestLimitExceeded.GlobalRegionUinLimitExceeded"
+            }
+            Self::RequestLimitExceededIPLimitExceeded => {
+                "RequestLimitExceeded.IPLimitExceeded"
+            }
+            Self::RequestLimitExceededUinLimitExceeded => {
+                "RequestLimitExceeded.UinLimitExceeded"
+            }
+            Self::RequestSizeLimitExceeded => "RequestSizeLimitExceeded",
+            Self::ResourceInUse => "ResourceInUse",
+            Self::ResourceInsufficient => "ResourceInsufficient",
+            Self::ResourceNotFound => "ResourceNotFound",
+            Self::ResourceNotFoundCcnResourceNotFound => {
+                "ResourceNotFound.CcnResourceNotFound"
+            }
+            Self::ResourceUnavailable => "ResourceUnavailable",
+            Self::ResponseSizeLimitExceeded => "ResponseSizeLimitExceeded",
+            Self::ServiceUnavailable => "ServiceUnavailable",
+            Self::UnauthorizedOperation => "UnauthorizedOperation",
+            Self::UnauthorizedOperationServiceNotOpened => {
+                "UnauthorizedOperation.ServiceNotOpened"
+            }
+            Self::UnknownParameter => "UnknownParameter",
+            Self::UnsupportedOperation => "UnsupportedOperation",
+            Self::UnsupportedProtocol => "UnsupportedProtocol",
+            Self::UnsupportedRegion => "UnsupportedRegion",
+            Self::Other(code) => code,
+        }
+    }
+    /// The variant for `code` (`Other` when the spec does not list it).
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "ActionOffline" => Self::ActionOffline,
+            "AuthFailure.InvalidAuthorization" => Self::AuthFailureInvalidAuthorization,
+            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId,
+            "AuthFailure.MFAFailure" => Self::AuthFailureMFAFailure,
+            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound,
+            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire,
+            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure,
+            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure,
+            "AuthFailure.UnauthorizedOperation" => Self::AuthFailureUnauthorizedOperation,
+            "DryRunOperation" => Self::DryRunOperation,
+            "FailedOperation" => Self::FailedOperation,
+            "InternalError" => Self::InternalError,
+            "InvalidAction" => Self::InvalidAction,
+            "InvalidParameter" => Self::InvalidParameter,
+            "InvalidParameterValue" => Self::InvalidParameterValue,
+            "InvalidRequest" => Self::InvalidRequest,
+            "IpInBlacklist" => Self::IpInBlacklist,
+            "IpNotInWhitelist" => Self::IpNotInWhitelist,
+            "LimitExceeded" => Self::LimitExceeded,
+            "LimitExceeded.CcnLimitExceeded" => Self::LimitExceededCcnLimitExceeded,
+            "LimitExceeded.FleetLimitExceeded" => Self::LimitExceededFleetLimitExceeded,
+            "LimitExceeded.InstanceLimitExceeded" => {
+                Self::LimitExceededInstanceLimitExceeded
+            }
+            "MissingParameter" => Self::MissingParameter,
+            "NoSuchProduct" => Self::NoSuchProduct,
+            "NoSuchVersion" => Self::NoSuchVersion,
+            "OperationDenied" => Self::OperationDenied,
+            "RequestLimitExceeded" => Self::RequestLimitExceeded,
+            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
+                Self::RequestLimitExceededGlobalRegionUinLimitExceeded
+            }
+            "RequestLimitExceeded.IPLimitExceeded" => {
+                Self::RequestLimitExceededIPLimitExceeded
+            }
+            "RequestLimitExceeded.UinLimitExceeded" => {
+                Self::RequestLimitExceededUinLimitExceeded
+            }
+            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded,
+            "ResourceInUse" => Self::ResourceInUse,
+            "ResourceInsufficient" => Self::ResourceInsufficient,
+            "ResourceNotFound" => Self::ResourceNotFound,
+            "ResourceNotFound.CcnResourceNotFound" => {
+                Self::ResourceNotFoundCcnResourceNotFound
+            }
+            "ResourceUnavailable" => Self::ResourceUnavailable,
+            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded,
+            "ServiceUnavailable" => Self::ServiceUnavailable,
+            "UnauthorizedOperation" => Self::UnauthorizedOperation,
+            "UnauthorizedOperation.ServiceNotOpened" => {
+                Self::UnauthorizedOperationServiceNotOpened
+            }
+            "UnknownParameter" => Self::UnknownParameter,
+            "UnsupportedOperation" => Self::UnsupportedOperation,
+            "UnsupportedProtocol" => Self::UnsupportedProtocol,
+            "UnsupportedRegion" => Self::UnsupportedRegion,
+            other => Self::Other(other.to_string()),
+        }
+    }
+    /// The part before the first dot: `Family` for `Family.Detail`.
+    pub fn family(&self) -> &str {
+        let code = self.as_str();
+        code.split_once('.').map_or(code, |(family, _)| family)
+    }
+    /// The spec's description of the code, if it lists it.
+    pub fn description(&self) -> Option<&'static str> {
+        match self {
+            Self::ActionOffline => Some("The action has been taken offline."),
+            Self::AuthFailureInvalidAuthorization => {
+                Some("The Authorization header is missing or malformed.")
+            }
+            Self::AuthFailureInvalidSecretId => {
+                Some("The SecretId is not a valid key (a cloud API key is required).")
+            }
+            Self::AuthFailureMFAFailure => Some("Multi-factor authentication failed."),
+            Self::AuthFailureSecretIdNotFound => {
+                Some("The SecretId does not exist or has been disabled.")
+            }
+            Self::AuthFailureSignatureExpire => {
+                Some(
+                    "The request timestamp is more than 5 minutes away from the server's time.",
+                )
+            }
+            Self::AuthFailureSignatureFailure => {
+                Some("The signature does not match the request.")
+            }
+            Self::AuthFailureTokenFailure => {
+                Some("The temporary credentials' token is invalid or expired.")
+            }
+            Self::AuthFailureUnauthorizedOperation => {
+                Some("The request is not authorized by CAM.")
+            }
+            Self::DryRunOperation => {
+                Some("The request would have succeeded, but DryRun was set.")
+            }
+            Self::FailedOperation => Some("The operation failed."),
+            Self::InternalError => Some("An internal error of the service."),
+            Self::InvalidAction => Some("The action does not exist."),
+            Self::InvalidParameter => Some("A parameter is malformed."),
+            Self::InvalidParameterValue => {
+                Some("A parameter's value is out of range or invalid.")
+            }
+            Self::InvalidRequest => Some("The multipart request body is malformed."),
+            Self::IpInBlacklist => Some("The caller's IP address is on the blacklist."),
+            Self::IpNotInWhitelist => {
+                Some("The caller's IP address is not on the whitelist.")
+            }
+            Self::LimitExceeded => Some("A quota was exceeded."),
+            Self::LimitExceededCcnLimitExceeded => {
+                Some("The cloud connect network limit was exceeded.")
+            }
+            Self::LimitExceededFleetLimitExceeded => {
+                Some("The fleet limit was exceeded.")
+            }
+            Self::LimitExceededInstanceLimitExceeded => {
+                Some("The instance limit was exceeded.")
+            }
+            Self::MissingParameter => Some("A required parameter is missing."),
+            Self::NoSuchProduct => Some("The product does not exist."),
+            Self::NoSuchVersion => Some("The API version does not exist."),
+            Self::OperationDenied => Some("The operation was denied."),
+            Self::RequestLimitExceeded => {
+                Some("Too many requests; the request was rejected by the rate limit.")
+            }
+            Self::RequestLimitExceededGlobalRegionUinLimitExceeded => {
+                Some("The account's global per-region rate limit was exceeded.")
+            }
+            Self::RequestLimitExceededIPLimitExceeded => {
+                Some("The caller IP's rate limit was exceeded.")
+            }
+            Self::RequestLimitExceededUinLimitExceeded => {
+                Some("The account's rate limit was exceeded.")
+            }
+            Self::RequestSizeLimitExceeded => Some("The request body is too large."),
+            Self::ResourceInUse => Some("The resource is in use."),
+            Self::ResourceInsufficient => Some("Not enough resources."),
+            Self::ResourceNotFound => Some("The resource does not exist."),
+            Self::ResourceNotFoundCcnResourceNotFound => {
+                Some("The cloud connect network resource does not exist.")
+            }
+            Self::ResourceUnavailable => Some("The resource is unavailable."),
+            Self::ResponseSizeLimitExceeded => Some("The response body is too large."),
+            Self::ServiceUnavailable => Some("The service is temporarily unavailable."),
+            Self::UnauthorizedOperation => Some("The operation is not authorized."),
+            Self::UnauthorizedOperationServiceNotOpened => {
+                Some("The GSE service has not been activated for this account.")
+            }
+            Self::UnknownParameter => Some("The request has an unknown parameter."),
+            Self::UnsupportedOperation => Some("The operation is not supported."),
+            Self::UnsupportedProtocol => {
+                Some("The HTTP(S) method or protocol is not supported.")
+            }
+            Self::UnsupportedRegion => {
+                Some("The action is not supported in this region.")
+            }
+            Self::Other(_) => None,
+        }
+    }
+}
+impl ::std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for ErrorCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(code: &str) -> Result<Self, Self::Err> {
+        Ok(Self::parse(code))
+    }
 }
 /// What the spec says about the API: service, version, endpoint and each action.
 pub mod api {

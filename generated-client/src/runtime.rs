@@ -2,12 +2,15 @@
 // change the spec or the generator (codegen/), then run `cargo xtask generate`.
 
 //! What every generated client carries besides progenitor's code: the credentials, region and
-//! signer, the clock and its learned skew, the builder that assembles them, and the hooks
-//! that sign each request and correct the clock when the service says it is off.
+//! signer, the clock and its learned skew, the rate limiters, the retry policy and budget, the
+//! timeouts, and the builder that assembles them.
 
 use crate::credentials::{Credentials, CredentialsError, DefaultChain, ProvideCredentials};
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::signing::{sign_request, RequestContext, Signer, SigningError};
+use std::collections::HashMap;
 use std::fmt;
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,10 +19,49 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 /// The error code the service answers when a request's timestamp is too far from its clock.
 pub const SIGNATURE_EXPIRE: &str = "AuthFailure.SignatureExpire";
-/// Default time allowed for one HTTP exchange (the official SDKs' value).
+/// Default time allowed for one attempt (the official SDKs' value).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole call: limiter waits, attempts and backoff.
+pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(180);
+/// The share of the spec's rate the default limiter uses, leaving room for network jitter
+/// so that the service never sees more than its rate in any second.
+pub const DEFAULT_RATE_SHARE: f64 = 0.98;
+
+/// How fast the client sends each action.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RateLimit {
+    /// [`DEFAULT_RATE_SHARE`] of each action's `x-tc-rate-limit` (the default).
+    Spec,
+    /// This share of each action's spec rate, e.g. 0.25 on each of four machines sharing an
+    /// account's quota.
+    ShareOfSpec(f64),
+    /// At most this many requests per second for every action.
+    PerSecond(u32),
+    /// No client-side limit.
+    Off,
+}
+
+/// The pace of one action: requests spaced evenly, no bursts, shared by every clone.
+pub(crate) type Limiter = governor::DefaultDirectRateLimiter;
+
+fn limiter(per_second: f64) -> Result<Option<Arc<Limiter>>, BuildError> {
+    if !(per_second.is_finite() && per_second > 0.0) {
+        return Err(BuildError::RateLimit {
+            value: per_second,
+            problem: "must be a positive number of requests per second",
+        });
+    }
+    let period = Duration::from_secs_f64(1.0 / per_second);
+    let quota = governor::Quota::with_period(period)
+        .ok_or(BuildError::RateLimit {
+            value: per_second,
+            problem: "is too high to pace",
+        })?
+        .allow_burst(NonZeroU32::MIN);
+    Ok(Some(Arc::new(governor::RateLimiter::direct(quota))))
+}
 
 /// The language of the service's messages (`X-TC-Language`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +123,7 @@ fn unix_seconds(t: SystemTime) -> i64 {
 }
 
 /// The state a client shares with all its clones (progenitor's inner type).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Runtime {
     credentials: Arc<dyn ProvideCredentials>,
     region: Option<String>,
@@ -89,6 +131,32 @@ pub struct Runtime {
     signer: Arc<Signer>,
     clock: Arc<dyn Clock>,
     skew_seconds: Arc<AtomicI64>,
+    pub(crate) limiters: Arc<HashMap<&'static str, Arc<Limiter>>>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) budget: Arc<RetryBudget>,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) overall_timeout: Duration,
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("credentials", &self.credentials)
+            .field("region", &self.region)
+            .field("language", &self.language)
+            .field("clock", &self.clock)
+            .field("skew_seconds", &self.clock_skew_seconds())
+            .field(
+                "rate_limited_actions",
+                &self.limiters.keys().collect::<Vec<_>>(),
+            )
+            .field("retry", &self.retry)
+            .field("retry_budget_remaining", &self.budget.remaining())
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("overall_timeout", &self.overall_timeout)
+            .finish()
+    }
 }
 
 /// Why a request could not be prepared for sending.
@@ -122,6 +190,23 @@ impl Runtime {
         self.skew_seconds.load(Ordering::Relaxed)
     }
 
+    /// Retries the shared budget still allows.
+    pub fn retry_budget_remaining(&self) -> u32 {
+        self.budget.remaining()
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Learns the offset between the service's clock and this one.
+    pub(crate) fn learn_server_time(&self, server_now: SystemTime) -> i64 {
+        let skew = unix_seconds(server_now) - unix_seconds(self.clock.now());
+        self.skew_seconds.store(skew, Ordering::Relaxed);
+        skew
+    }
+
     /// The timestamp to sign with: the clock's time corrected by the learned skew.
     pub fn timestamp(&self) -> i64 {
         unix_seconds(self.clock.now()).saturating_add(self.clock_skew_seconds())
@@ -149,82 +234,6 @@ impl Runtime {
         );
         Ok(())
     }
-
-    /// Sends `request`; when the service answers that its timestamp is too far off, learns
-    /// the offset from the answer's `Date` header, keeps it for later requests, and sends
-    /// the request once more, signed with the corrected time.
-    pub async fn execute(
-        &self,
-        http: &reqwest::Client,
-        request: reqwest::Request,
-    ) -> reqwest::Result<reqwest::Response> {
-        let retry = request.try_clone();
-        let response = http.execute(request).await?;
-        let Some(mut retry) = retry else {
-            return Ok(response);
-        };
-        if response.status() != reqwest::StatusCode::OK {
-            return Ok(response);
-        }
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        let rebuild = |body| {
-            let mut rebuilt = http::Response::new(body);
-            *rebuilt.status_mut() = status;
-            *rebuilt.version_mut() = version;
-            *rebuilt.headers_mut() = headers.clone();
-            reqwest::Response::from(rebuilt)
-        };
-        if !is_signature_expire(&body) {
-            return Ok(rebuild(body));
-        }
-        let server_now = headers
-            .get(reqwest::header::DATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| httpdate::parse_http_date(v).ok());
-        let Some(server_now) = server_now else {
-            tracing::warn!("the service reports clock skew but sent no usable Date header");
-            return Ok(rebuild(body));
-        };
-        let skew = unix_seconds(server_now) - unix_seconds(self.clock.now());
-        self.skew_seconds.store(skew, Ordering::Relaxed);
-        tracing::warn!(
-            skew_seconds = skew,
-            "the local clock is off; retrying once with the service's time"
-        );
-        if self.sign(&mut retry).await.is_err() {
-            return Ok(rebuild(body));
-        }
-        http.execute(retry).await
-    }
-}
-
-/// Whether an answer's body is the envelope of a clock-skew error.
-fn is_signature_expire(body: &[u8]) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        #[serde(rename = "Response")]
-        response: Inner,
-    }
-    #[derive(serde::Deserialize)]
-    struct Inner {
-        #[serde(rename = "Error")]
-        error: Option<ErrorPart>,
-    }
-    #[derive(serde::Deserialize)]
-    struct ErrorPart {
-        #[serde(rename = "Code")]
-        code: Option<String>,
-    }
-    memchr::memmem::find(body, SIGNATURE_EXPIRE.as_bytes()).is_some()
-        && serde_json::from_slice::<Envelope>(body).is_ok_and(|e| {
-            e.response
-                .error
-                .and_then(|e| e.code)
-                .is_some_and(|c| c == SIGNATURE_EXPIRE)
-        })
 }
 
 /// Why a client could not be built. Names the setting and the value given.
@@ -246,6 +255,13 @@ pub enum BuildError {
     },
     /// No credentials were given and the default chain found none.
     Credentials(CredentialsError),
+    /// The rate limit is not a positive, finite rate.
+    RateLimit {
+        /// The requests per second asked for.
+        value: f64,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
     /// The HTTP client could not be built.
     Http(reqwest::Error),
 }
@@ -263,6 +279,7 @@ impl fmt::Display for BuildError {
                 problem,
             } => write!(f, "region: {problem}"),
             Self::Credentials(e) => write!(f, "credentials: {e}"),
+            Self::RateLimit { value, problem } => write!(f, "rate limit {value}/s: {problem}"),
             Self::Http(e) => write!(f, "HTTP client: {e}"),
         }
     }
@@ -280,7 +297,10 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    overall_timeout: Option<Duration>,
     clock: Option<Arc<dyn Clock>>,
+    rate_limit: Option<RateLimit>,
+    retry: Option<RetryPolicy>,
 }
 
 impl ClientBuilder {
@@ -309,13 +329,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this HTTP client (proxies, TLS settings); the timeouts below are then its own.
+    /// Uses this HTTP client (proxies, TLS settings); the connect timeout is then its own.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
 
-    /// Time allowed for one HTTP exchange (default 60 s).
+    /// Time allowed for one attempt: sending the request and reading the answer (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -324,6 +344,25 @@ impl ClientBuilder {
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole call: waiting for the rate limiter, every attempt and every
+    /// backoff (default 180 s).
+    pub fn overall_timeout(mut self, timeout: Duration) -> Self {
+        self.overall_timeout = Some(timeout);
+        self
+    }
+
+    /// How fast requests are sent (default: [`RateLimit::Spec`]). Callers wait for a slot.
+    pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = Some(rate_limit);
+        self
+    }
+
+    /// How failed attempts are retried (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -356,14 +395,30 @@ impl ClientBuilder {
                     .map_err(BuildError::Credentials)?,
             ),
         };
+        let attempt_timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .timeout(attempt_timeout)
+                .connect_timeout(connect_timeout)
                 .build()
                 .map_err(BuildError::Http)?,
         };
+        let mut limiters = HashMap::new();
+        for action in crate::api::ACTIONS {
+            let spec_rate = f64::from(action.rate_limit_per_second);
+            let rate = match self.rate_limit.unwrap_or(RateLimit::Spec) {
+                RateLimit::Spec => Some(spec_rate * DEFAULT_RATE_SHARE),
+                RateLimit::ShareOfSpec(share) => Some(spec_rate * share),
+                RateLimit::PerSecond(n) => Some(f64::from(n)),
+                RateLimit::Off => None,
+            };
+            if let Some(limiter) = rate.map(limiter).transpose()?.flatten() {
+                limiters.insert(action.name, limiter);
+            }
+        }
+        let retry = self.retry.unwrap_or_default();
         let runtime = Runtime {
             credentials,
             region: Some(region),
@@ -371,6 +426,12 @@ impl ClientBuilder {
             signer: Arc::new(Signer::new(crate::api::SERVICE)),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             skew_seconds: Arc::new(AtomicI64::new(0)),
+            limiters: Arc::new(limiters),
+            budget: Arc::new(RetryBudget::new(retry.budget)),
+            retry,
+            attempt_timeout,
+            connect_timeout,
+            overall_timeout: self.overall_timeout.unwrap_or(DEFAULT_OVERALL_TIMEOUT),
         };
         Ok(crate::Client::new_with_client(&endpoint, http, runtime))
     }
@@ -428,6 +489,7 @@ impl crate::Client {
     }
 }
 
+/// `send_raw` signs through progenitor's hook; `send` goes through [`Runtime::call`].
 impl progenitor_client::ClientHooks<Runtime> for crate::Client {
     async fn pre<E>(
         &self,
@@ -438,14 +500,6 @@ impl progenitor_client::ClientHooks<Runtime> for crate::Client {
             .sign(request)
             .await
             .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &progenitor_client::OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request).await
     }
 }
 
@@ -482,15 +536,6 @@ mod tests {
             e.contains("\"AP Shanghai\"") && e.contains("lowercase"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn clock_skew_answers_are_recognized() {
-        let skew = br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"m"},"RequestId":"r"}}"#;
-        assert!(is_signature_expire(skew));
-        let other = br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"AuthFailure.SignatureExpire"},"RequestId":"r"}}"#;
-        assert!(!is_signature_expire(other));
-        assert!(!is_signature_expire(b"AuthFailure.SignatureExpire"));
     }
 
     #[test]

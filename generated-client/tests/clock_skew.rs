@@ -44,8 +44,6 @@ async fn join(client: &Client) -> String {
         .send()
         .await
         .unwrap()
-        .into_inner()
-        .response
         .request_id
 }
 
@@ -94,16 +92,18 @@ async fn the_retry_happens_once_only() {
     })
     .await;
     let client = client(&stub);
-    let answer = client
+    let error = client
         .join_game_server_session_batch()
         .game_server_session_id("s")
         .player_ids(vec!["p".to_string()])
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    let code = answer.response.error.and_then(|e| e.code);
-    assert_eq!(code.as_deref(), Some("AuthFailure.SignatureExpire"));
+        .unwrap_err();
+    assert_eq!(
+        error.code(),
+        Some(&gse_client::ErrorCode::AuthFailureSignatureExpire)
+    );
+    assert_eq!(error.request_id(), Some("r"));
     assert_eq!(stub.requests().len(), 2, "one retry, no loop");
     stub.stop().await;
 }

@@ -30,9 +30,8 @@ async fn sends_post_slash_with_action_and_version_headers_and_the_three_fields()
         .send()
         .await
         .expect("the stub answers 200");
-    let envelope = response.into_inner();
-    assert_eq!(envelope.response.request_id, "req-1");
-    let sessions = envelope.response.player_sessions.unwrap();
+    assert_eq!(response.request_id, "req-1");
+    let sessions = response.player_sessions.unwrap();
     assert_eq!(sessions[0].player_session_id.as_deref(), Some("psess-1"));
 
     let requests = stub.requests();

@@ -1,21 +1,54 @@
 //! Gives each operation builder one setter per request-body field, so callers write
-//! `.player_ids(ids)` instead of building the body separately. Each setter forwards to the
+//! `.some_field(value)` instead of building the body separately. Each setter forwards to the
 //! body type's own builder, so its bounds and checks are typify's.
 
 use crate::error::{CodegenError, Result};
 use crate::model::ApiModel;
+use std::collections::HashMap;
 use syn::visit_mut::VisitMut;
+
+/// For each field of `body_type` (`Type.field`), the format of a conversion failure: the
+/// field's JSON name, then `.` before a nested object's own message or `: ` before a value's.
+pub(super) fn failure_formats(file: &syn::File, body_type: &syn::Ident) -> Vec<(String, String)> {
+    let Some(s) = super::types_struct(file, &body_type.to_string()) else {
+        return Vec::new();
+    };
+    super::wire_fields(s)
+        .into_iter()
+        .map(|f| {
+            let inner = super::unwrap_type(&f.ty, "Option").unwrap_or(&f.ty);
+            let nested = match inner {
+                syn::Type::Path(p) => {
+                    p.path.segments.len() == 1
+                        && super::types_struct(file, &p.path.segments[0].ident.to_string())
+                            .is_some()
+                }
+                _ => false,
+            };
+            let format = if nested {
+                format!("{}.{{e}}", f.wire)
+            } else {
+                format!("{}: {{e}}", f.wire)
+            };
+            (format!("{body_type}.{}", f.ident), format)
+        })
+        .collect()
+}
 
 const PASS: &str = "body_setters";
 
 pub fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
     let setters_by_type = body_type_setters(file)?;
+    let messages: HashMap<String, String> = setters_by_type
+        .iter()
+        .flat_map(|(body_type, _)| failure_formats(file, body_type))
+        .collect();
     let builder = super::top_module(file, "builder")
         .ok_or_else(|| CodegenError::pass(PASS, "no `builder` module in progenitor's output"))?;
     let bodies: Vec<(syn::Ident, syn::Ident)> = builder
         .iter()
         .filter_map(|item| match item {
-            syn::Item::Struct(s) => body_type_of(s).map(|body| (s.ident.clone(), body)),
+            syn::Item::Struct(s) => super::body_type_of(s).map(|body| (s.ident.clone(), body)),
             _ => None,
         })
         .collect();
@@ -29,10 +62,14 @@ pub fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
                     format!("no builder for body type `{body_type}` in `types::builder`"),
                 )
             })?;
-        let methods = setters
-            .1
-            .iter()
-            .map(|setter| forwarding_setter(setter, &body_type));
+        let methods = setters.1.iter().map(|setter| {
+            let key = format!("{body_type}.{}", setter.sig.ident);
+            let failure = messages
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| format!("{}: {{e}}", setter.sig.ident));
+            forwarding_setter(setter, &body_type, &failure)
+        });
         let methods: Vec<syn::ImplItem> = methods.collect();
         builder.push(syn::parse_quote! {
             impl<'a> #op_builder<'a> {
@@ -41,32 +78,6 @@ pub fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// `Foo` when `s` has a field `body: Result<types::builder::Foo, String>`.
-fn body_type_of(s: &syn::ItemStruct) -> Option<syn::Ident> {
-    let field = s
-        .fields
-        .iter()
-        .find(|f| f.ident.as_ref().is_some_and(|i| i == "body"))?;
-    let syn::Type::Path(result) = &field.ty else {
-        return None;
-    };
-    let last = result.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let syn::GenericArgument::Type(syn::Type::Path(inner)) = args.args.first()? else {
-        return None;
-    };
-    let segments: Vec<_> = inner
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    (segments.len() == 3 && segments[0] == "types" && segments[1] == "builder")
-        .then(|| inner.path.segments[2].ident.clone())
 }
 
 /// For every type in `types::builder`, its public setter methods.
@@ -109,7 +120,11 @@ fn body_type_setters(file: &mut syn::File) -> Result<Vec<(syn::Ident, Vec<syn::I
 
 /// `pub fn field<T>(self, value: T) -> Self where …` forwarding to the body builder's setter.
 /// An optional field takes its value itself (not an `Option`), so `.field("text")` works.
-fn forwarding_setter(setter: &syn::ImplItemFn, body_type: &syn::Ident) -> syn::ImplItem {
+fn forwarding_setter(
+    setter: &syn::ImplItemFn,
+    body_type: &syn::Ident,
+    failure: &str,
+) -> syn::ImplItem {
     let name = &setter.sig.ident;
     let mut generics = setter.sig.generics.clone();
     RelocateTypes.visit_generics_mut(&mut generics);
@@ -119,7 +134,6 @@ fn forwarding_setter(setter: &syn::ImplItemFn, body_type: &syn::Ident) -> syn::I
         "Sets `{name}` of the request body ([`types::{body_type}`]); a value that breaks the field's limits makes `send` fail before any request is made."
     );
     if optional {
-        let failure = format!("error converting supplied value for {name}: {{e}}");
         syn::parse_quote! {
             #[doc = #doc]
             pub fn #name #generics (mut self, value: T) -> Self #where_clause {

@@ -1,0 +1,150 @@
+//! For each action whose spec marks a list field as batchable (`x-tc-batch`), a
+//! `send_in_batches` method on its builder: any number of items, duplicates refused, split
+//! into requests of at most the field's `maxItems`, sent with bounded concurrency under the
+//! rate limiter, every result and every failed request (with its items) reported.
+
+use crate::error::{CodegenError, Result};
+use crate::model::ApiModel;
+use quote::quote;
+
+const PASS: &str = "batch_methods";
+
+pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
+    let builders = super::operation_builders(file);
+    for action in &model.actions {
+        let Some(batch) = &action.batch else { continue };
+        let op = builders
+            .iter()
+            .find(|b| b.request == action.request_schema)
+            .ok_or_else(|| {
+                CodegenError::pass(
+                    PASS,
+                    format!("no builder sends `{}`", action.request_schema),
+                )
+            })?;
+        let request = super::types_struct(file, &action.request_schema).ok_or_else(|| {
+            CodegenError::pass(PASS, format!("no type `{}`", action.request_schema))
+        })?;
+        let field = super::wire_fields(request)
+            .into_iter()
+            .find(|f| f.wire == batch.field)
+            .ok_or_else(|| CodegenError::pass(PASS, format!("no field `{}`", batch.field)))?;
+        let list = super::unwrap_type(&field.ty, "Option").unwrap_or(&field.ty);
+        let item = super::unwrap_type(list, "Vec")
+            .ok_or_else(|| CodegenError::pass(PASS, format!("`{}` is not a Vec", batch.field)))?;
+        let item = super::from_builder_module(item, file);
+        let setter = &field.ident;
+        let response = super::send_calls::inner_response_type(file, &action.operation_id)?;
+        let (result_ty, to_results, key) = match &batch.results {
+            None => (response.clone(), quote!(vec![response]), quote!(None)),
+            Some(results) => results_parts(file, &response, results, batch.result_key.as_deref())?,
+        };
+        let wire = &batch.field;
+        let max = proc_macro2::Literal::u64_unsuffixed(batch.max_items);
+        let builder_ident = &op.ident;
+        let doc = format!(
+            "Sends any number of `{wire}`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most {} (the spec's maxItems), sends them with `options.concurrency` in flight under the rate limiter, and returns every result with, for each failed request, its items and its error. `Err` means nothing was sent.",
+            batch.max_items
+        );
+        let method: syn::Item = syn::parse_quote! {
+            impl<'a> #builder_ident<'a> {
+                #[doc = #doc]
+                pub async fn send_in_batches<V>(
+                    self,
+                    items: impl IntoIterator<Item = V>,
+                    options: impl Into<crate::batch::BatchOptions>,
+                ) -> Result<crate::batch::BatchOutcome<#item, #result_ty>, crate::Error>
+                where
+                    V: Into<#item>,
+                {
+                    let items: Vec<#item> = items.into_iter().map(Into::into).collect();
+                    crate::batch::check_items(#wire, &items)?;
+                    let chunks = crate::batch::chunks(&items, #max);
+                    for chunk in &chunks {
+                        self.clone().#setter(chunk.clone()).validate()?;
+                    }
+                    let options = options.into();
+                    let send = |chunk: Vec<#item>| {
+                        let request = self.clone().#setter(chunk);
+                        async move {
+                            let response = request.send().await?;
+                            Ok(#to_results)
+                        }
+                    };
+                    Ok(crate::batch::run(chunks, &options, send, #key).await)
+                }
+            }
+        };
+        super::top_module(file, "builder")
+            .ok_or_else(|| CodegenError::pass(PASS, "no `builder` module"))?
+            .push(method);
+    }
+    Ok(())
+}
+
+/// The result type, the expression turning `response` into its results, and the key function.
+fn results_parts(
+    file: &syn::File,
+    response: &syn::Type,
+    results: &str,
+    result_key: Option<&str>,
+) -> Result<(
+    syn::Type,
+    proc_macro2::TokenStream,
+    proc_macro2::TokenStream,
+)> {
+    let response_name = match response {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+    .ok_or_else(|| CodegenError::pass(PASS, "the response type is not a named type"))?;
+    let response_struct = super::types_struct(file, &response_name)
+        .ok_or_else(|| CodegenError::pass(PASS, format!("no type `{response_name}`")))?;
+    let list_field = super::wire_fields(response_struct)
+        .into_iter()
+        .find(|f| f.wire == results)
+        .ok_or_else(|| CodegenError::pass(PASS, format!("`{response_name}` has no `{results}`")))?;
+    let list_ident = &list_field.ident;
+    let optional = super::unwrap_type(&list_field.ty, "Option");
+    let list = optional.unwrap_or(&list_field.ty);
+    let element = super::unwrap_type(list, "Vec")
+        .ok_or_else(|| CodegenError::pass(PASS, format!("`{results}` is not a list")))?;
+    let to_results = if optional.is_some() {
+        quote!(response.#list_ident.unwrap_or_default())
+    } else {
+        quote!(response.#list_ident)
+    };
+    let element_name = match element {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let result_ty = super::from_builder_module(element, file);
+    let key = match result_key {
+        None => quote!(None),
+        Some(key) => {
+            let element_struct = element_name
+                .as_deref()
+                .and_then(|n| super::types_struct(file, n))
+                .ok_or_else(|| {
+                    CodegenError::pass(
+                        PASS,
+                        format!("the items of `{results}` are not a generated type"),
+                    )
+                })?;
+            let key_field = super::wire_fields(element_struct)
+                .into_iter()
+                .find(|f| f.wire == key)
+                .ok_or_else(|| {
+                    CodegenError::pass(PASS, format!("the items of `{results}` have no `{key}`"))
+                })?;
+            let ident = &key_field.ident;
+            let read = if super::unwrap_type(&key_field.ty, "Option").is_some() {
+                quote!(result.#ident.as_ref().map(|v| v.to_string()))
+            } else {
+                quote!(Some(result.#ident.to_string()))
+            };
+            quote!(Some(|result: &#result_ty| #read))
+        }
+    };
+    Ok((result_ty, to_results, key))
+}

@@ -1,0 +1,148 @@
+//! Gives each operation builder `validate()` and a `send()` that goes through the runtime:
+//! the spec's limits checked before any I/O (item counts included, which typify leaves out),
+//! then the rate limiter, signing, retries and the envelope, returning the answer inside the envelope
+//! or a typed error. progenitor's own `send` stays as `send_raw`.
+
+use crate::error::{CodegenError, Result};
+use crate::model::ApiModel;
+use quote::format_ident;
+
+const PASS: &str = "send_calls";
+
+pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
+    let mut ops = Vec::new();
+    for (operation_id, send) in super::operation_send_fns(file) {
+        send.sig.ident = format_ident!("send_raw");
+        send.attrs.retain(|a| !a.path().is_ident("doc"));
+        send.attrs.push(syn::parse_quote! {
+            #[doc = "Sends the request as progenitor would: signed, but without the spec's item limits, the rate limiter, retries or envelope handling. Prefer `send`."]
+        });
+        ops.push(operation_id);
+    }
+    let builders = super::operation_builders(file);
+    for operation_id in ops {
+        let action = model.action_by_operation_id(&operation_id).ok_or_else(|| {
+            CodegenError::pass(PASS, format!("`{operation_id}` is not in the model"))
+        })?;
+        let op = builders
+            .iter()
+            .find(|b| b.request == action.request_schema)
+            .ok_or_else(|| {
+                CodegenError::pass(
+                    PASS,
+                    format!("no builder sends `{}`", action.request_schema),
+                )
+            })?;
+        let request = super::types_struct(file, &action.request_schema).ok_or_else(|| {
+            CodegenError::pass(PASS, format!("no type `{}`", action.request_schema))
+        })?;
+        let fields = super::wire_fields(request);
+        let mut checks = Vec::new();
+        for limit in &action.list_limits {
+            let field = fields
+                .iter()
+                .find(|f| f.wire == limit.field)
+                .ok_or_else(|| {
+                    CodegenError::pass(
+                        PASS,
+                        format!("`{}` has no field `{}`", request.ident, limit.field),
+                    )
+                })?;
+            let ident = &field.ident;
+            let wire = &limit.field;
+            let min = option_usize(limit.min_items);
+            let max = option_usize(limit.max_items);
+            let check = quote::quote!(crate::limits::check_items(#wire, list.len(), #min, #max)
+                .map_err(crate::Error::invalid_request)?;);
+            checks.push(if super::unwrap_type(&field.ty, "Option").is_some() {
+                quote::quote!(if let Some(list) = &body.#ident { #check })
+            } else {
+                quote::quote!({ let list = &body.#ident; #check })
+            });
+        }
+        let response = inner_response_type(file, &operation_id)?;
+        let request_ty = format_ident!("{}", action.request_schema);
+        let const_ident = format_ident!("{}", operation_id.to_uppercase());
+        let builder_ident = &op.ident;
+        let name = &action.name;
+        let send_doc = format!(
+            "Sends `{name}`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`]."
+        );
+        let items: syn::Item = syn::parse_quote! {
+            impl<'a> #builder_ident<'a> {
+                /// Checks the request against every limit of the spec without sending it, and
+                /// returns the body as it would be sent.
+                pub fn validate(&self) -> Result<types::#request_ty, crate::Error> {
+                    let body = self
+                        .body
+                        .clone()
+                        .and_then(|v| types::#request_ty::try_from(v).map_err(|e| e.to_string()))
+                        .map_err(crate::Error::invalid_request)?;
+                    #(#checks)*
+                    Ok(body)
+                }
+
+                #[doc = #send_doc]
+                pub async fn send(self) -> Result<#response, crate::Error> {
+                    let body = self.validate()?;
+                    self.client
+                        .inner
+                        .call(&self.client.client, &self.client.baseurl, &crate::api::#const_ident, &body)
+                        .await
+                }
+            }
+        };
+        super::top_module(file, "builder")
+            .ok_or_else(|| CodegenError::pass(PASS, "no `builder` module"))?
+            .push(items);
+    }
+    Ok(())
+}
+
+fn option_usize(n: Option<u64>) -> proc_macro2::TokenStream {
+    match n {
+        Some(n) => {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            quote::quote!(Some(#n))
+        }
+        None => quote::quote!(None),
+    }
+}
+
+/// The type inside the envelope `send_raw` returns (`ResponseValue<types::Envelope>`): the
+/// envelope's only field's type, as seen from the `builder` module.
+pub(super) fn inner_response_type(file: &mut syn::File, operation_id: &str) -> Result<syn::Type> {
+    let envelope = super::operation_send_fns(file)
+        .into_iter()
+        .find(|(id, _)| id == operation_id)
+        .and_then(|(_, f)| envelope_ident(&f.sig.output))
+        .ok_or_else(|| {
+            CodegenError::pass(
+                PASS,
+                format!("`{operation_id}`: no envelope type in send_raw"),
+            )
+        })?;
+    let envelope_struct = super::types_struct(file, &envelope.to_string())
+        .ok_or_else(|| CodegenError::pass(PASS, format!("no type `{envelope}`")))?;
+    let fields = super::wire_fields(envelope_struct);
+    match fields.as_slice() {
+        [only] => Ok(super::from_builder_module(&only.ty, file)),
+        _ => Err(CodegenError::pass(
+            PASS,
+            format!("`{envelope}` must have exactly one field (the object inside the envelope)"),
+        )),
+    }
+}
+
+/// `X` of `-> Result<ResponseValue<types::X>, Error<()>>`.
+fn envelope_ident(output: &syn::ReturnType) -> Option<syn::Ident> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let ok = super::unwrap_type(ty, "Result")?;
+    let value = super::unwrap_type(ok, "ResponseValue")?;
+    let syn::Type::Path(p) = value else {
+        return None;
+    };
+    p.path.segments.last().map(|s| s.ident.clone())
+}
