@@ -378,11 +378,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                self.code = value.try_into().map_err(|e| format!("Code: {e}"));
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -390,11 +386,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = value.try_into().map_err(|e| format!("Message: {e}"));
                 self
             }
         }
@@ -437,11 +429,7 @@ pub mod types {
                 T: ::std::convert::TryInto<super::JoinGameServerSessionBatchResponse>,
                 T::Error: ::std::fmt::Display,
             {
-                self.response = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for response: {e}")
-                    });
+                self.response = value.try_into().map_err(|e| format!("Response.{e}"));
                 self
             }
         }
@@ -500,11 +488,7 @@ pub mod types {
             {
                 self.game_server_session_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for game_server_session_id: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("GameServerSessionId: {e}"));
                 self
             }
             pub fn player_data_map<T>(mut self, value: T) -> Self
@@ -514,11 +498,7 @@ pub mod types {
             {
                 self.player_data_map = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for player_data_map: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("PlayerDataMap.{e}"));
                 self
             }
             pub fn player_ids<T>(mut self, value: T) -> Self
@@ -528,9 +508,7 @@ pub mod types {
             {
                 self.player_ids = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for player_ids: {e}")
-                    });
+                    .map_err(|e| format!("PlayerIds: {e}"));
                 self
             }
         }
@@ -589,11 +567,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<super::ApiError>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
+                self.error = value.try_into().map_err(|e| format!("Error.{e}"));
                 self
             }
             pub fn player_sessions<T>(mut self, value: T) -> Self
@@ -605,11 +579,7 @@ pub mod types {
             {
                 self.player_sessions = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for player_sessions: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("PlayerSessions: {e}"));
                 self
             }
             pub fn request_id<T>(mut self, value: T) -> Self
@@ -619,9 +589,7 @@ pub mod types {
             {
                 self.request_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
+                    .map_err(|e| format!("RequestId: {e}"));
                 self
             }
         }
@@ -670,11 +638,7 @@ pub mod types {
                 T: ::std::convert::TryInto<super::PlayerDataMapKey>,
                 T::Error: ::std::fmt::Display,
             {
-                self.key = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key: {e}")
-                    });
+                self.key = value.try_into().map_err(|e| format!("Key: {e}"));
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -682,11 +646,7 @@ pub mod types {
                 T: ::std::convert::TryInto<super::PlayerDataMapValue>,
                 T::Error: ::std::fmt::Display,
             {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                self.value = value.try_into().map_err(|e| format!("Value: {e}"));
                 self
             }
         }
@@ -781,9 +741,7 @@ pub mod types {
             {
                 self.creation_time = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for creation_time: {e}")
-                    });
+                    .map_err(|e| format!("CreationTime: {e}"));
                 self
             }
             pub fn dns_name<T>(mut self, value: T) -> Self
@@ -791,11 +749,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.dns_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dns_name: {e}")
-                    });
+                self.dns_name = value.try_into().map_err(|e| format!("DnsName: {e}"));
                 self
             }
             pub fn fleet_id<T>(mut self, value: T) -> Self
@@ -803,11 +757,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.fleet_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for fleet_id: {e}")
-                    });
+                self.fleet_id = value.try_into().map_err(|e| format!("FleetId: {e}"));
                 self
             }
             pub fn game_server_session_id<T>(mut self, value: T) -> Self
@@ -817,11 +767,7 @@ pub mod types {
             {
                 self.game_server_session_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for game_server_session_id: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("GameServerSessionId: {e}"));
                 self
             }
             pub fn ip_address<T>(mut self, value: T) -> Self
@@ -831,9 +777,7 @@ pub mod types {
             {
                 self.ip_address = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ip_address: {e}")
-                    });
+                    .map_err(|e| format!("IpAddress: {e}"));
                 self
             }
             pub fn player_data<T>(mut self, value: T) -> Self
@@ -843,9 +787,7 @@ pub mod types {
             {
                 self.player_data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for player_data: {e}")
-                    });
+                    .map_err(|e| format!("PlayerData: {e}"));
                 self
             }
             pub fn player_id<T>(mut self, value: T) -> Self
@@ -853,11 +795,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.player_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for player_id: {e}")
-                    });
+                self.player_id = value.try_into().map_err(|e| format!("PlayerId: {e}"));
                 self
             }
             pub fn player_session_id<T>(mut self, value: T) -> Self
@@ -867,11 +805,7 @@ pub mod types {
             {
                 self.player_session_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for player_session_id: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("PlayerSessionId: {e}"));
                 self
             }
             pub fn port<T>(mut self, value: T) -> Self
@@ -879,11 +813,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.port = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for port: {e}")
-                    });
+                self.port = value.try_into().map_err(|e| format!("Port: {e}"));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -891,11 +821,7 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                self.status = value.try_into().map_err(|e| format!("Status: {e}"));
                 self
             }
             pub fn termination_time<T>(mut self, value: T) -> Self
@@ -905,11 +831,7 @@ pub mod types {
             {
                 self.termination_time = value
                     .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for termination_time: {e}"
-                        )
-                    });
+                    .map_err(|e| format!("TerminationTime: {e}"));
                 self
             }
         }

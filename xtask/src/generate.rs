@@ -23,8 +23,9 @@ enum Change {
 pub fn run(root: &Path, check: bool) -> Result<()> {
     let mut outputs = Vec::new();
     for target in TARGETS {
-        let files = gse_codegen::generate_from_file(root, target.spec)
-            .with_context(|| format!("generating {} from {}", target.out_dir, target.spec))?;
+        let (label, text) = target.spec_text(root)?;
+        let files = gse_codegen::generate(&label, &text)
+            .with_context(|| format!("generating {} from {label}", target.out_dir))?;
         outputs.push((target, files));
     }
     let mut changes = Vec::new();

@@ -21,7 +21,7 @@ pub(super) fn failure_formats(file: &syn::File, body_type: &syn::Ident) -> Vec<(
                 syn::Type::Path(p) => {
                     p.path.segments.len() == 1
                         && super::types_struct(file, &p.path.segments[0].ident.to_string())
-                            .is_some()
+                            .is_some_and(|s| matches!(s.fields, syn::Fields::Named(_)))
                 }
                 _ => false,
             };

@@ -136,10 +136,10 @@ struct BuilderMessages<'a> {
     formats: &'a HashMap<String, String>,
 }
 
-impl VisitMut for BuilderMessages<'_> {
-    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
-        let text = lit.value();
-        let new = if let Some(field) = text
+impl BuilderMessages<'_> {
+    /// The replacement of a message, if it is one of typify's.
+    fn rewrite(&self, text: &str) -> Option<String> {
+        if let Some(field) = text
             .strip_prefix("error converting supplied value for ")
             .and_then(|rest| rest.strip_suffix(": {e}"))
         {
@@ -154,9 +154,49 @@ impl VisitMut for BuilderMessages<'_> {
             })
         } else {
             None
-        };
-        if let Some(new) = new {
+        }
+    }
+
+    /// Rewrites string literals inside a macro's tokens (`format!("...")`).
+    fn rewrite_tokens(&self, tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        use proc_macro2::TokenTree;
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Group(group) => {
+                    let mut new = proc_macro2::Group::new(
+                        group.delimiter(),
+                        self.rewrite_tokens(group.stream()),
+                    );
+                    new.set_span(group.span());
+                    TokenTree::Group(new)
+                }
+                TokenTree::Literal(lit) => {
+                    let parsed = syn::parse2::<syn::LitStr>(TokenTree::Literal(lit.clone()).into());
+                    match parsed
+                        .ok()
+                        .and_then(|s| self.rewrite(&s.value()).map(|new| (s, new)))
+                    {
+                        Some((old, new)) => {
+                            TokenTree::Literal(syn::LitStr::new(&new, old.span()).token())
+                        }
+                        None => TokenTree::Literal(lit),
+                    }
+                }
+                other => other,
+            })
+            .collect()
+    }
+}
+
+impl VisitMut for BuilderMessages<'_> {
+    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+        if let Some(new) = self.rewrite(&lit.value()) {
             *lit = syn::LitStr::new(&new, lit.span());
         }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        mac.tokens = self.rewrite_tokens(std::mem::take(&mut mac.tokens));
     }
 }

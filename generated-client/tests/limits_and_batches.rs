@@ -1,0 +1,237 @@
+//! Against the emulator: the spec's limits fail client-side with nothing sent, the splitter
+//! stays under the rate with nothing throttled, forced throttling stays within the retry
+//! budget, and under faults no player is joined twice and every player is accounted for.
+
+use gse_client::{Client, Credentials, Error, RateLimit, RetryPolicy};
+use gse_emulator::{
+    EmulatorConfig, FaultConfig, RunningEmulator, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
+};
+use std::collections::BTreeSet;
+
+const SESSION: &str = "gssess-limits";
+
+async fn emulator(config: EmulatorConfig) -> RunningEmulator {
+    config
+        .session(SessionSpec::new(SESSION, 1_000_000))
+        .start()
+        .await
+        .unwrap()
+}
+
+fn client(emulator: &RunningEmulator) -> gse_client::ClientBuilder {
+    Client::builder()
+        .endpoint(emulator.url())
+        .region("ap-shanghai")
+        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+}
+
+fn players(n: usize, prefix: &str) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}-{i:06}")).collect()
+}
+
+#[tokio::test]
+async fn broken_limits_fail_client_side_and_nothing_reaches_the_emulator() {
+    let emulator = emulator(EmulatorConfig::default()).await;
+    let client = client(&emulator).build().unwrap();
+    let join = || {
+        client
+            .join_game_server_session_batch()
+            .game_server_session_id(SESSION)
+    };
+    let cases: Vec<(Result<_, Error>, &str)> = vec![
+        (
+            join().player_ids(players(26, "p")).send().await,
+            "PlayerIds: 26 items given, at most 25 allowed",
+        ),
+        (
+            join().player_ids(Vec::<String>::new()).send().await,
+            "PlayerIds: 0 items given, at least 1 required",
+        ),
+        (
+            client
+                .join_game_server_session_batch()
+                .game_server_session_id("s".repeat(257))
+                .player_ids(players(1, "p"))
+                .send()
+                .await,
+            "GameServerSessionId: 257 characters given",
+        ),
+        (
+            client
+                .join_game_server_session_batch()
+                .game_server_session_id("gssess-ü")
+                .player_ids(players(1, "p"))
+                .send()
+                .await,
+            "GameServerSessionId: \"gssess-ü\" does not match the pattern",
+        ),
+        (
+            join()
+                .player_ids(players(1, "p"))
+                .player_data_map(
+                    gse_client::types::PlayerDataMap::builder()
+                        .key("k".repeat(1025))
+                        .value("v"),
+                )
+                .send()
+                .await,
+            "PlayerDataMap.Key: 1025 characters given",
+        ),
+        (
+            client
+                .join_game_server_session_batch()
+                .player_ids(players(1, "p"))
+                .send()
+                .await,
+            "GameServerSessionId: missing; a value is required",
+        ),
+    ];
+    for (result, expected) in cases {
+        let error = result.expect_err(expected);
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains(expected),
+            "{expected:?} in {error}"
+        );
+        assert!(error.is_client_error() && !error.is_retryable());
+    }
+    assert_eq!(
+        emulator.stats().requests,
+        0,
+        "no request reached the emulator"
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_thousand_players_through_the_splitter_stay_under_the_rate() {
+    let emulator = emulator(EmulatorConfig::default()).await;
+    let client = client(&emulator).build().unwrap();
+    let all = players(50_000, "load");
+    let outcome = client
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(all.clone(), 32)
+        .await
+        .unwrap();
+    assert_eq!(outcome.requests, 2_000);
+    assert!(outcome.is_complete(), "{:?}", outcome.failures.first());
+    assert_eq!(outcome.results.len(), 50_000);
+    let stats = emulator.stats();
+    let rate = gse_client::api::JOIN_GAME_SERVER_SESSION_BATCH.rate_limit_per_second as u64;
+    assert_eq!(
+        stats.errors.get("RequestLimitExceeded"),
+        None,
+        "nothing was throttled"
+    );
+    assert!(
+        stats.max_requests_in_any_second <= rate,
+        "the emulator saw {} requests in one second, more than {rate}",
+        stats.max_requests_in_any_second
+    );
+    assert_eq!(stats.requests, 2_000);
+    assert_eq!(emulator.players().len(), 50_000);
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forced_throttling_retries_within_the_budget() {
+    let emulator = emulator(EmulatorConfig {
+        rate_limit: Some(2),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    const BUDGET: u32 = 6;
+    let client = client(&emulator)
+        .rate_limit(RateLimit::Off)
+        .retry_policy(RetryPolicy {
+            budget: BUDGET,
+            base_delay: std::time::Duration::from_millis(20),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let calls = 30;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..calls {
+        let client = client.clone();
+        tasks.spawn(async move {
+            client
+                .join_game_server_session_batch()
+                .game_server_session_id(SESSION)
+                .player_ids(vec![format!("t{i}")])
+                .send()
+                .await
+        });
+    }
+    let mut ok = 0u32;
+    while let Some(result) = tasks.join_next().await {
+        match result.unwrap() {
+            Ok(_) => ok += 1,
+            Err(e) => assert!(e.is_throttling() && e.is_retryable(), "{e}"),
+        }
+    }
+    let sent = emulator.stats().requests as u32;
+    let retries = sent - calls;
+    // Each success earns back a fifth of a retry.
+    assert!(retries >= 1, "throttled calls were retried");
+    assert!(
+        retries <= BUDGET + ok / 5 + 1,
+        "{retries} retries for a budget of {BUDGET} and {ok} successes"
+    );
+    assert!(client.runtime().retry_budget_remaining() <= BUDGET);
+    emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
+    let mut config = EmulatorConfig::default();
+    config.faults = FaultConfig::all_kinds(11, 0.04);
+    config.faults.latency = std::time::Duration::from_millis(20);
+    let emulator = emulator(config).await;
+    let client = client(&emulator)
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let all = players(2_000, "fault");
+    let outcome = client
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(all.clone(), 8)
+        .await
+        .unwrap();
+    let joined: Vec<String> = outcome
+        .results
+        .iter()
+        .filter_map(|s| s.player_id.clone())
+        .collect();
+    let joined_set: BTreeSet<&String> = joined.iter().collect();
+    assert_eq!(
+        joined.len(),
+        joined_set.len(),
+        "no player is reported joined twice"
+    );
+    let failed: BTreeSet<&String> = outcome.failed_items().collect();
+    assert!(joined_set.is_disjoint(&failed));
+    let accounted: BTreeSet<&String> = joined_set.union(&failed).copied().collect();
+    assert_eq!(
+        accounted,
+        all.iter().collect(),
+        "every player is joined or failed"
+    );
+    let held: BTreeSet<String> = emulator.players().into_iter().map(|(_, p)| p).collect();
+    assert_eq!(
+        held,
+        joined.iter().cloned().collect(),
+        "the emulator holds exactly the players reported joined"
+    );
+    assert!(!outcome.failures.is_empty(), "faults were injected");
+    for failure in &outcome.failures {
+        assert!(
+            failure.error.may_have_taken_effect() || failure.error.is_retryable(),
+            "{}",
+            failure.error
+        );
+    }
+    emulator.shutdown().await;
+}
