@@ -185,10 +185,15 @@ async fn forced_throttling_retries_within_the_budget() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
-    let mut config = EmulatorConfig::default();
-    config.faults = FaultConfig::all_kinds(11, 0.04);
-    config.faults.latency = std::time::Duration::from_millis(20);
-    let emulator = emulator(config).await;
+    let faults = FaultConfig {
+        latency: std::time::Duration::from_millis(20),
+        ..FaultConfig::all_kinds(11, 0.04)
+    };
+    let emulator = emulator(EmulatorConfig {
+        faults,
+        ..EmulatorConfig::default()
+    })
+    .await;
     let client = client(&emulator)
         .timeout(std::time::Duration::from_secs(5))
         .build()

@@ -73,7 +73,9 @@ async fn a_too_long_session_id_fails_before_any_request() {
         .await;
     let error = result.expect_err("257 characters are over the limit");
     assert!(
-        error.to_string().contains("game_server_session_id"),
+        error
+            .to_string()
+            .contains("GameServerSessionId: 257 characters given"),
         "the error names the field: {error}"
     );
     assert!(stub.requests().is_empty(), "nothing reached the server");

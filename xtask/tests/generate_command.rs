@@ -11,8 +11,13 @@ const COPIED: &[&str] = &[
     "fixtures/two-actions/spec.yaml",
     "generated-client/src",
     "fixtures/two-actions/src",
+    "fixtures/spec-variant/src",
 ];
-const GENERATED_DIRS: &[&str] = &["generated-client/src", "fixtures/two-actions/src"];
+const GENERATED_DIRS: &[&str] = &[
+    "generated-client/src",
+    "fixtures/two-actions/src",
+    "fixtures/spec-variant/src",
+];
 
 /// A temporary copy of the specs and the generated sources.
 fn workspace_copy() -> tempfile::TempDir {
