@@ -42,12 +42,50 @@ pub fn run(root: &Path) -> Result<()> {
         &mut cargo_cmd(&["nextest", "run", "--workspace", "--no-fail-fast"]),
         "cargo nextest run",
     )?;
+    step("the README's main command (example join on the embedded emulator)");
+    smoke_join(&cargo, root)?;
     step("doc tests");
     run_step(
         &mut cargo_cmd(&["test", "--workspace", "--doc"]),
         "cargo test --doc",
     )?;
     println!("ci: all checks passed");
+    Ok(())
+}
+
+/// Runs `cargo run -p gse-client --example join`: 60 demo players joined, one JSON line each,
+/// exit 0; a duplicate player is refused with exit 2.
+fn smoke_join(cargo: &str, root: &Path) -> Result<()> {
+    let run = |args: &[&str]| {
+        Command::new(cargo)
+            .current_dir(root)
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "gse-client",
+                "--example",
+                "join",
+                "--",
+            ])
+            .args(args)
+            .output()
+    };
+    let out = run(&["--json"])?;
+    let lines = String::from_utf8_lossy(&out.stdout).lines().count();
+    anyhow::ensure!(
+        out.status.success() && lines == 60,
+        "example join: expected exit 0 and 60 player sessions, got {} and {lines}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["--player", "p1", "--player", "p1"])?;
+    anyhow::ensure!(
+        out.status.code() == Some(2),
+        "example join with a duplicate player: expected exit 2, got {}",
+        out.status
+    );
+    println!("example join: 60 players joined; bad input exits 2");
     Ok(())
 }
 
