@@ -183,6 +183,7 @@ impl Runtime {
                     }
                 }
             }
+            tracing::debug!(ok = parsed.is_ok(), "attempt finished");
             parsed.map_err(|error| Failure { error, server_date })
         }
         .instrument(span)
