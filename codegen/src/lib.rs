@@ -14,6 +14,7 @@ mod progenitor_run;
 mod render;
 mod runtime_files;
 mod spec;
+pub mod spec_diff;
 mod spec_path;
 mod validate;
 
@@ -36,6 +37,29 @@ pub struct GeneratedFile {
 /// Reads, checks and models a spec without generating code.
 pub fn load_model(label: &str, text: &str) -> Result<ApiModel> {
     Ok(load(label, text)?.0)
+}
+
+/// Reads and checks two versions of a spec, and lists every change between them.
+pub fn diff_specs(
+    old_label: &str,
+    old_text: &str,
+    new_label: &str,
+    new_text: &str,
+) -> Result<Vec<spec_diff::Change>> {
+    let (old_model, _) = load(old_label, old_text)?;
+    let (new_model, _) = load(new_label, new_text)?;
+    let old_tree = spec::parse_tree(old_label, old_text)?;
+    let new_tree = spec::parse_tree(new_label, new_text)?;
+    Ok(spec_diff::diff(
+        &spec_diff::Side {
+            model: &old_model,
+            tree: &old_tree,
+        },
+        &spec_diff::Side {
+            model: &new_model,
+            tree: &new_tree,
+        },
+    ))
 }
 
 fn load(label: &str, text: &str) -> Result<(ApiModel, openapiv3::OpenAPI)> {

@@ -40,6 +40,10 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
         for change in &changes {
             print!("{}", describe(change));
         }
+        match crate::spec_diff::report(root, Some("HEAD"), crate::spec_diff::Format::Text) {
+            Ok((report, _)) => print!("\nThe spec changes behind this diff:\n{report}"),
+            Err(e) => println!("\n(no spec-diff against HEAD: {e:#})"),
+        }
         println!("run: {}", gse_codegen::REGENERATE_COMMAND);
         bail!(
             "{} generated file(s) are stale; run: {}",

@@ -4,6 +4,7 @@ mod ci;
 mod generate;
 mod process;
 mod python;
+mod spec_diff;
 mod targets;
 
 use clap::{Parser, Subcommand};
@@ -34,19 +35,39 @@ enum Command {
     PythonEnv,
     /// Run everything CI runs: fmt, clippy, generate --check, spec validation, tests.
     Ci,
+    /// Compare spec/ at a revision with the working tree and class each change for callers.
+    SpecDiff {
+        /// The revision to compare with (default: the merge base with main, or HEAD).
+        base: Option<String>,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: spec_diff::Format,
+        /// Exit 0 even when a change is breaking.
+        #[arg(long)]
+        allow_breaking: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.unwrap_or_else(targets::workspace_root);
-    let result = match cli.command {
-        Command::Generate { check } => generate::run(&root, check),
-        Command::ValidateSpec => python::validate_specs(&root),
-        Command::PythonEnv => python::ensure_venv(&root).map(|bin| {
+    match cli.command {
+        Command::Generate { check } => exit_status(generate::run(&root, check)),
+        Command::ValidateSpec => exit_status(python::validate_specs(&root)),
+        Command::PythonEnv => exit_status(python::ensure_venv(&root).map(|bin| {
             println!("python tools ready in {}", bin.display());
-        }),
-        Command::Ci => ci::run(&root),
-    };
+        })),
+        Command::Ci => exit_status(ci::run(&root)),
+        Command::SpecDiff {
+            base,
+            format,
+            allow_breaking,
+        } => spec_diff::run(&root, base.as_deref(), format, allow_breaking),
+    }
+}
+
+/// Exit status 0 on success; the error, and 1, otherwise.
+fn exit_status(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
