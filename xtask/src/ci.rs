@@ -33,6 +33,11 @@ pub fn run(root: &Path) -> Result<()> {
     )?;
     step("cargo xtask generate --check");
     crate::generate::run(root, true)?;
+    step("cargo xtask spec-diff (for reviewers; breaking changes are reported, not failed)");
+    match crate::spec_diff::report(root, None, crate::spec_diff::Format::Text) {
+        Ok((report, _)) => print!("{report}"),
+        Err(e) => println!("spec-diff unavailable: {e:#}"),
+    }
     step("python tools (target/py: openapi-spec-validator, official SDK)");
     python::ensure_venv(root)?;
     step("spec validation (openapi-spec-validator)");
