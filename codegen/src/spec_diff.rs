@@ -72,29 +72,29 @@ pub fn diff(old: &Side<'_>, new: &Side<'_>) -> Vec<Change> {
         changes: Vec::new(),
     };
     let (o, n) = (old.model, new.model);
-    if o.service != n.service {
-        d.push(
-            Class::Breaking,
+    for (subject, before, after, why) in [
+        (
             "service",
-            format!("{} → {}", o.service, n.service),
+            &o.service,
+            &n.service,
             "requests are signed for another service",
-        );
-    }
-    if o.version != n.version {
-        d.push(
-            Class::Breaking,
+        ),
+        (
             "API version",
-            format!("{} → {}", o.version, n.version),
+            &o.version,
+            &n.version,
             "the service may answer the new version differently",
-        );
-    }
-    if o.endpoint != n.endpoint {
-        d.push(
-            Class::Breaking,
+        ),
+        (
             "default endpoint",
-            format!("{} → {}", o.endpoint, n.endpoint),
+            &o.endpoint,
+            &n.endpoint,
             "clients built without .endpoint(..) call another server",
-        );
+        ),
+    ] {
+        if before != after {
+            d.push(Class::Breaking, subject, format!("{before} → {after}"), why);
+        }
     }
     codes(
         &mut d,

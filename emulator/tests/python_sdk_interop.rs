@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 const ID: &str = "AKIDINTEROP000000000000000000001";
@@ -47,22 +46,9 @@ fn start() -> (Binary, u16) {
     (binary, port)
 }
 
-fn python() -> PathBuf {
-    let python = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../target/py/bin/python"
-    ));
-    assert!(
-        python.exists(),
-        "{} is missing: run `cargo xtask python-env` (cargo xtask ci does) to install the official SDK",
-        python.display()
-    );
-    python
-}
-
 #[test]
 fn the_official_sdk_joins_players_and_gets_the_documented_errors() {
-    let python = python();
+    let python = test_support::python_with_sdk();
     let (_binary, port) = start();
     let output = Command::new(python)
         .arg(concat!(

@@ -8,7 +8,6 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::{json, Value};
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use test_support::StubServer;
 
@@ -25,19 +24,6 @@ const UTF8_SAMPLES: &[char] = &[
     'a', 'Z', '7', ' ', '"', '\\', '/', '\u{1}', 'é', 'ß', 'ж', '玩', '家', '号', '✓', '😀', '🎮',
     '\u{200b}',
 ];
-
-fn python() -> PathBuf {
-    let python = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../target/py/bin/python"
-    ));
-    assert!(
-        python.exists(),
-        "{} is missing: run `cargo xtask ci` (or `cargo xtask python-env`) to install the official SDK",
-        python.display()
-    );
-    python
-}
 
 fn random_text(rng: &mut StdRng, chars: &[char], len: usize) -> String {
     (0..len)
@@ -64,7 +50,7 @@ struct Case {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_signatures_equal_the_official_sdks_for_random_requests() {
-    let python = python();
+    let python = test_support::python_with_sdk();
     let stub =
         StubServer::start(r#"{"Response":{"PlayerSessions":[],"RequestId":"interop"}}"#).await;
     let direct = reqwest::Client::builder().no_proxy().build().unwrap();

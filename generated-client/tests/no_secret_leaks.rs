@@ -4,34 +4,11 @@ use gse_client::credentials::{
     CredentialsError, EnvProvider, ProfileProvider, ProvideCredentials, RefreshingProvider,
 };
 use gse_client::{Client, Credentials, FixedClock};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
-use test_support::StubServer;
+use test_support::{LogCapture, StubServer};
 
 const KEY: &str = "SECRETKEY-0b7c1f";
 const TOKEN: &str = "SESSIONTOKEN-9d2e44";
-
-/// A `MakeWriter` collecting everything written into one buffer.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[track_caller]
 fn assert_clean(what: &str, text: &str) {
@@ -41,13 +18,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn a_whole_run_leaks_no_secret() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = LogCapture::install(tracing::Level::TRACE);
 
     let stub = StubServer::start(r#"{"Response":{"PlayerSessions":[],"RequestId":"r"}}"#).await;
     let credentials = Credentials::with_token("AKIDLEAKTEST", KEY, TOKEN).unwrap();
@@ -96,7 +67,7 @@ async fn a_whole_run_leaks_no_secret() {
         .unwrap_err();
     assert!(error.to_string().contains("sts said no"), "{error}");
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(
         logs.contains("signed request"),
         "tracing was captured: {logs}"

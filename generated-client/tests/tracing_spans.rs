@@ -2,39 +2,12 @@
 //! and the error code.
 
 use gse_client::{Client, Credentials, RateLimit, RetryPolicy};
-use std::io::Write;
 use std::sync::{Arc, Mutex};
-use test_support::{Reply, StubServer};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
+use test_support::{LogCapture, Reply, StubServer};
 
 #[tokio::test]
 async fn calls_and_attempts_are_spans_with_their_fields() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = LogCapture::install(tracing::Level::DEBUG);
 
     // Throttled once, then accepted; then a client mistake.
     let calls = Arc::new(Mutex::new(0));
@@ -71,7 +44,7 @@ async fn calls_and_attempts_are_spans_with_their_fields() {
     let error = join().await.unwrap_err();
     assert_eq!(error.request_id(), Some("req-bad"));
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(
         logs.contains("gse.call{action=\"JoinGameServerSessionBatch\""),
         "{logs}"

@@ -1,6 +1,6 @@
-//! A loopback HTTP stub for client tests: it answers every request with a fixed JSON body,
-//! or with what a handler decides, and records what it received. Dropping the
-//! [`StubServer`] stops it.
+//! Test helpers: a loopback HTTP stub that answers every request with a fixed JSON body, or
+//! with what a handler decides, and records what it received (dropping the [`StubServer`]
+//! stops it); a capture of `tracing` output; and the Python of the official SDK.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
@@ -149,4 +149,55 @@ impl Drop for StubServer {
             let _ = tx.send(());
         }
     }
+}
+
+/// Everything `tracing` writes while installed, as text.
+#[derive(Clone, Default)]
+pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    /// Captures every event at `level` and above on this thread until the guard is dropped.
+    pub fn install(level: tracing::Level) -> (Self, tracing::subscriber::DefaultGuard) {
+        let capture = Self::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(capture.clone())
+            .with_ansi(false)
+            .finish();
+        (capture, tracing::subscriber::set_default(subscriber))
+    }
+
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
+    type Writer = LogCapture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// The Python of `target/py`, where `cargo xtask python-env` (run by `cargo xtask ci`)
+/// installs the official SDK.
+pub fn python_with_sdk() -> std::path::PathBuf {
+    let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/py/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `cargo xtask python-env` (cargo xtask ci does) to install the official SDK",
+        python.display()
+    );
+    python
 }

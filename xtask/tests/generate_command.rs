@@ -5,40 +5,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-const COPIED: &[&str] = &[
-    "spec/gse.yaml",
-    "fixtures/two-actions/spec.yaml",
-    "generated-client/src",
-    "fixtures/two-actions/src",
-    "fixtures/spec-variant/src",
-];
+mod common;
+use common::workspace_copy;
+
 const GENERATED_DIRS: &[&str] = &[
     "generated-client/src",
     "fixtures/two-actions/src",
     "fixtures/spec-variant/src",
 ];
-
-/// A temporary copy of the specs and the generated sources.
-fn workspace_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for rel in COPIED {
-        copy(&Path::new(ROOT).join(rel), &dir.path().join(rel));
-    }
-    dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
-}
 
 /// Every generated file's bytes.
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {

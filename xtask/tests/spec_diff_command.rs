@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+mod common;
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> Output {
     Command::new(program)
@@ -39,16 +39,7 @@ fn xtask(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
 
 /// A repository whose first commit holds the real spec and the generated client.
 fn repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for rel in [
-        "spec/gse.yaml",
-        "fixtures/two-actions/spec.yaml",
-        "generated-client/src",
-        "fixtures/two-actions/src",
-        "fixtures/spec-variant/src",
-    ] {
-        copy(&Path::new(ROOT).join(rel), &dir.path().join(rel));
-    }
+    let dir = common::workspace_copy();
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(
         dir.path(),
@@ -75,18 +66,6 @@ fn repository() -> tempfile::TempDir {
         ],
     );
     dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
 }
 
 fn edit_and_commit(dir: &Path, from: &str, to: &str, message: &str) {

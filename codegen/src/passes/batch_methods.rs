@@ -10,22 +10,10 @@ use quote::quote;
 const PASS: &str = "batch_methods";
 
 pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
-    let builders = super::operation_builders(file);
     for action in &model.actions {
         let Some(batch) = &action.batch else { continue };
-        let op = builders
-            .iter()
-            .find(|b| b.request == action.request_schema)
-            .ok_or_else(|| {
-                CodegenError::pass(
-                    PASS,
-                    format!("no builder sends `{}`", action.request_schema),
-                )
-            })?;
-        let request = super::types_struct(file, &action.request_schema).ok_or_else(|| {
-            CodegenError::pass(PASS, format!("no type `{}`", action.request_schema))
-        })?;
-        let field = super::wire_fields(request)
+        let (builder_ident, fields) = super::action_request(file, action, PASS)?;
+        let field = fields
             .into_iter()
             .find(|f| f.wire == batch.field)
             .ok_or_else(|| CodegenError::pass(PASS, format!("no field `{}`", batch.field)))?;
@@ -41,7 +29,6 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         };
         let wire = &batch.field;
         let max = proc_macro2::Literal::u64_unsuffixed(batch.max_items);
-        let builder_ident = &op.ident;
         let doc = format!(
             "Sends any number of `{wire}`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most {} (the spec's maxItems), sends them with `options.concurrency` in flight under the rate limiter, and returns every result with, for each failed request, its items and its error. `Err` means nothing was sent.",
             batch.max_items

@@ -262,3 +262,21 @@ pub(crate) fn body_type_of(s: &syn::ItemStruct) -> Option<syn::Ident> {
     (segments.len() == 3 && segments[0] == "types" && segments[1] == "builder")
         .then(|| inner.path.segments[2].ident.clone())
 }
+
+/// The operation builder that sends `action`'s request, and the request type's fields.
+pub(crate) fn action_request(
+    file: &mut syn::File,
+    action: &crate::model::Action,
+    pass: &'static str,
+) -> Result<(syn::Ident, Vec<WireField>)> {
+    let schema = &action.request_schema;
+    let builder = operation_builders(file)
+        .into_iter()
+        .find(|b| b.request == *schema)
+        .ok_or_else(|| {
+            crate::error::CodegenError::pass(pass, format!("no builder sends `{schema}`"))
+        })?;
+    let request = types_struct(file, schema)
+        .ok_or_else(|| crate::error::CodegenError::pass(pass, format!("no type `{schema}`")))?;
+    Ok((builder.ident, wire_fields(request)))
+}

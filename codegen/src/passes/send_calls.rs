@@ -19,24 +19,11 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         });
         ops.push(operation_id);
     }
-    let builders = super::operation_builders(file);
     for operation_id in ops {
         let action = model.action_by_operation_id(&operation_id).ok_or_else(|| {
             CodegenError::pass(PASS, format!("`{operation_id}` is not in the model"))
         })?;
-        let op = builders
-            .iter()
-            .find(|b| b.request == action.request_schema)
-            .ok_or_else(|| {
-                CodegenError::pass(
-                    PASS,
-                    format!("no builder sends `{}`", action.request_schema),
-                )
-            })?;
-        let request = super::types_struct(file, &action.request_schema).ok_or_else(|| {
-            CodegenError::pass(PASS, format!("no type `{}`", action.request_schema))
-        })?;
-        let fields = super::wire_fields(request);
+        let (builder_ident, fields) = super::action_request(file, action, PASS)?;
         let mut checks = Vec::new();
         for limit in &action.list_limits {
             let field = fields
@@ -45,7 +32,7 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 .ok_or_else(|| {
                     CodegenError::pass(
                         PASS,
-                        format!("`{}` has no field `{}`", request.ident, limit.field),
+                        format!("`{}` has no field `{}`", action.request_schema, limit.field),
                     )
                 })?;
             let ident = &field.ident;
@@ -63,7 +50,6 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         let response = inner_response_type(file, &operation_id)?;
         let request_ty = format_ident!("{}", action.request_schema);
         let const_ident = format_ident!("{}", operation_id.to_uppercase());
-        let builder_ident = &op.ident;
         let name = &action.name;
         let send_doc = format!(
             "Sends `{name}`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`]."

@@ -1,0 +1,39 @@
+//! Helpers shared by xtask's tests: a copy of the workspace's specs and generated sources in
+//! a temporary directory.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+/// The workspace this xtask belongs to.
+pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+/// What `generate` reads and writes.
+pub const COPIED: &[&str] = &[
+    "spec/gse.yaml",
+    "fixtures/two-actions/spec.yaml",
+    "generated-client/src",
+    "fixtures/two-actions/src",
+    "fixtures/spec-variant/src",
+];
+
+/// A temporary copy of the specs and the generated sources.
+pub fn workspace_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for rel in COPIED {
+        copy(&Path::new(ROOT).join(rel), &dir.path().join(rel));
+    }
+    dir
+}
+
+/// Copies a file or a directory tree.
+pub fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+}
