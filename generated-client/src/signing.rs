@@ -12,7 +12,7 @@
 use crate::credentials::Credentials;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The signature algorithm's name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -133,17 +133,38 @@ pub fn signed_host(url: &reqwest::Url) -> Result<String, SigningError> {
     })
 }
 
-/// A signing key computed once for one (secret key, date, service).
-struct CachedKey {
+/// What one (secret key, UTC day) signs with: the credential scope and the keyed HMAC,
+/// computed once and reused all day.
+struct DayKey {
     secret_key: String,
-    date: String,
-    key: [u8; 32],
+    day: i64,
+    scope: Arc<str>,
+    mac: HmacSha256,
+}
+
+/// The canonical request's hash state after its constant part for one (content type, host):
+/// everything but the payload hash.
+struct CanonicalPrefix {
+    content_type: String,
+    host: String,
+    hasher: Sha256,
+}
+
+/// What a [`Signer`] reuses between requests.
+#[derive(Default)]
+struct SignerCache {
+    day: Option<DayKey>,
+    prefix: Option<CanonicalPrefix>,
 }
 
 /// Signs requests for one service, reusing the signing key for the rest of the UTC day.
+///
+/// [`Signer::authorization`] computes exactly what the step functions above compose to, but
+/// streams each step into the next hash instead of building intermediate strings, and keeps
+/// the keyed HMAC and the canonical request's constant part between requests.
 pub struct Signer {
     service: String,
-    cache: Mutex<Option<CachedKey>>,
+    cache: Mutex<SignerCache>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -154,12 +175,14 @@ impl std::fmt::Debug for Signer {
     }
 }
 
+const SECONDS_PER_DAY: i64 = 86_400;
+
 impl Signer {
     /// A signer for `service` (the credential scope's service, e.g. the spec's `x-tc-service`).
     pub fn new(service: impl Into<String>) -> Self {
         Self {
             service: service.into(),
-            cache: Mutex::new(None),
+            cache: Mutex::new(SignerCache::default()),
         }
     }
 
@@ -168,20 +191,60 @@ impl Signer {
         &self.service
     }
 
-    fn key(&self, secret_key: &str, date: &str) -> [u8; 32] {
+    /// The day's scope and keyed HMAC, and the canonical request's state after its constant
+    /// part; each computed again only when its inputs change.
+    fn prepared(
+        &self,
+        secret_key: &str,
+        timestamp: i64,
+        content_type: &str,
+        host: &str,
+    ) -> Result<(Arc<str>, HmacSha256, Sha256), SigningError> {
+        let day = timestamp.div_euclid(SECONDS_PER_DAY);
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        match cache.as_ref() {
-            Some(c) if c.date == date && c.secret_key == secret_key => c.key,
+        let day_key = match cache.day.take() {
+            Some(k) if k.day == day && k.secret_key == secret_key => k,
             _ => {
-                let key = signing_key(secret_key, date, &self.service);
-                *cache = Some(CachedKey {
+                let date = utc_date(timestamp)?;
+                let key = signing_key(secret_key, &date, &self.service);
+                DayKey {
                     secret_key: secret_key.to_string(),
-                    date: date.to_string(),
-                    key,
-                });
-                key
+                    day,
+                    scope: credential_scope(&date, &self.service).into(),
+                    mac: HmacSha256::new_from_slice(&key).expect("HMAC accepts keys of any length"),
+                }
             }
-        }
+        };
+        let prefix = match cache.prefix.take() {
+            Some(p) if p.content_type == content_type && p.host == host => p,
+            _ => {
+                let mut hasher = Sha256::new();
+                for part in [
+                    "POST\n/\n\ncontent-type:",
+                    content_type,
+                    "\nhost:",
+                    host,
+                    "\n\n",
+                    SIGNED_HEADERS,
+                    "\n",
+                ] {
+                    hasher.update(part.as_bytes());
+                }
+                CanonicalPrefix {
+                    content_type: content_type.to_string(),
+                    host: host.to_string(),
+                    hasher,
+                }
+            }
+        };
+        let prepared = (
+            day_key.scope.clone(),
+            day_key.mac.clone(),
+            prefix.hasher.clone(),
+        );
+        cache.day = Some(day_key);
+        cache.prefix = Some(prefix);
+        Ok(prepared)
     }
 
     /// The `Authorization` value for a `POST /` of `body` with this content type and host.
@@ -193,17 +256,50 @@ impl Signer {
         host: &str,
         body: &[u8],
     ) -> Result<String, SigningError> {
-        let date = utc_date(timestamp)?;
-        let scope = credential_scope(&date, &self.service);
-        let canonical = canonical_request(content_type, host, &hashed_payload(body));
-        let to_sign = string_to_sign(timestamp, &scope, &canonical);
-        let key = self.key(credentials.secret_key(), &date);
-        Ok(authorization(
-            credentials.secret_id(),
+        let (scope, mut mac, mut canonical) =
+            self.prepared(credentials.secret_key(), timestamp, content_type, host)?;
+        let mut hex_buf = [0u8; 64];
+        canonical.update(hex_into(&Sha256::digest(body), &mut hex_buf).as_bytes());
+        let canonical_hex = hex_into(&canonical.finalize(), &mut hex_buf);
+        let mut digits = itoa::Buffer::new();
+        for part in [
+            ALGORITHM,
+            "\n",
+            digits.format(timestamp),
+            "\n",
             &scope,
-            &signature(&key, &to_sign),
-        ))
+            "\n",
+            canonical_hex,
+        ] {
+            mac.update(part.as_bytes());
+        }
+        let mut signature_buf = [0u8; 64];
+        let signature = hex_into(&mac.finalize().into_bytes(), &mut signature_buf);
+        let secret_id = credentials.secret_id();
+        let mut header = String::with_capacity(
+            ALGORITHM.len() + secret_id.len() + scope.len() + SIGNED_HEADERS.len() + 96,
+        );
+        for part in [
+            ALGORITHM,
+            " Credential=",
+            secret_id,
+            "/",
+            &scope,
+            ", SignedHeaders=",
+            SIGNED_HEADERS,
+            ", Signature=",
+            signature,
+        ] {
+            header.push_str(part);
+        }
+        Ok(header)
     }
+}
+
+/// Lowercase hex of a 32-byte digest, written into `buf`.
+fn hex_into<'b>(digest: &[u8], buf: &'b mut [u8; 64]) -> &'b str {
+    hex::encode_to_slice(digest, buf).expect("a 32-byte digest fills 64 hex digits");
+    std::str::from_utf8(buf).expect("hex digits are ASCII")
 }
 
 /// What a signed request carries besides the signature.
@@ -297,22 +393,63 @@ mod tests {
     }
 
     #[test]
-    fn cached_key_follows_date_and_secret() {
+    fn the_fast_path_equals_the_composed_steps() {
         let signer = Signer::new("svc");
-        let a = signer.key("k1", "2024-01-01");
-        assert_eq!(a, signing_key("k1", "2024-01-01", "svc"));
-        assert_eq!(signer.key("k1", "2024-01-01"), a);
-        assert_ne!(signer.key("k1", "2024-01-02"), a);
-        assert_ne!(
-            signer.key("k2", "2024-01-02"),
-            signing_key("k1", "2024-01-02", "svc")
-        );
+        let cases = [
+            (
+                "k1",
+                1_700_006_399_i64,
+                "application/json",
+                "127.0.0.1:8080",
+                &b"{}"[..],
+            ),
+            (
+                "k1",
+                1_700_006_400,
+                "application/json",
+                "127.0.0.1:8080",
+                b"{\"a\":1}",
+            ),
+            (
+                "k2",
+                1_700_006_400,
+                "application/json; charset=utf-8",
+                "h",
+                "\u{73a9}".as_bytes(),
+            ),
+            ("k1", 0, "application/json", "h", b""),
+            ("k1", -86_401, "application/json", "h", b"x"),
+        ];
+        for (key, ts, content_type, host, body) in cases {
+            let credentials = Credentials::new("AKID", key).unwrap();
+            let date = utc_date(ts).unwrap();
+            let scope = credential_scope(&date, "svc");
+            let canonical = canonical_request(content_type, host, &hashed_payload(body));
+            let expected = authorization(
+                "AKID",
+                &scope,
+                &signature(
+                    &signing_key(key, &date, "svc"),
+                    &string_to_sign(ts, &scope, &canonical),
+                ),
+            );
+            assert_eq!(
+                signer
+                    .authorization(&credentials, ts, content_type, host, body)
+                    .unwrap(),
+                expected,
+                "{key} {ts}"
+            );
+        }
     }
 
     #[test]
     fn debug_of_a_signer_shows_no_key() {
         let signer = Signer::new("svc");
-        signer.key("very-secret-key", "2024-01-01");
+        let credentials = Credentials::new("AKID", "very-secret-key").unwrap();
+        signer
+            .authorization(&credentials, 1_700_000_000, "application/json", "h", b"{}")
+            .unwrap();
         let text = format!("{signer:?}");
         assert!(!text.contains("very-secret-key"), "{text}");
     }

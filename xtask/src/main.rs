@@ -1,5 +1,6 @@
 //! `cargo xtask`: the workspace's commands (generate the client, run what CI runs).
 
+mod bench;
 mod ci;
 mod generate;
 mod process;
@@ -35,6 +36,12 @@ enum Command {
     PythonEnv,
     /// Run everything CI runs: fmt, clippy, generate --check, spec validation, tests.
     Ci,
+    /// Measure the performance figures (release build) and write target/bench/summary.json.
+    Bench {
+        /// A shorter run.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Compare spec/ at a revision with the working tree and class each change for callers.
     SpecDiff {
         /// The revision to compare with (default: the merge base with main, or HEAD).
@@ -58,6 +65,7 @@ fn main() -> ExitCode {
             println!("python tools ready in {}", bin.display());
         })),
         Command::Ci => exit_status(ci::run(&root)),
+        Command::Bench { quick } => exit_status(bench::run(&root, quick)),
         Command::SpecDiff {
             base,
             format,

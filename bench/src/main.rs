@@ -1,0 +1,47 @@
+//! `gse-bench [--quick]`: measures signing, round trips, saturation and emulator throughput,
+//! and prints them as one JSON object (`cargo xtask bench` adds the Python SDK and the
+//! generator, and writes `target/bench/summary.json`).
+
+mod service;
+mod signing;
+mod stats;
+
+use serde_json::json;
+
+#[tokio::main]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    if std::env::args().any(|a| a == "--sign-only") {
+        // For profilers (valgrind --tool=callgrind): our signing alone.
+        println!("{}", signing::ours(5, 20_000).json());
+        return;
+    }
+    let (samples, per_sample) = if quick { (11, 2_000) } else { (31, 10_000) };
+    let sign = signing::ours(samples, per_sample);
+    let aws = signing::aws_sigv4(samples, per_sample);
+    let floor = signing::sha256_floor(samples, per_sample);
+    let (ours_rt, raw_rt) = service::roundtrip(if quick { 500 } else { 2_000 }).await;
+    let saturation = service::saturation(if quick { 25_000 } else { 100_000 }).await;
+    let rps = service::emulator_rps(
+        if quick { 20_000 } else { 60_000 },
+        32,
+        if quick { 1 } else { 3 },
+    )
+    .await;
+    let body = signing::full_batch_body();
+    let report = json!({
+        "quick": quick,
+        "sign_body": String::from_utf8(body).expect("the body is UTF-8"),
+        "sign_authorization": signing::our_authorization(),
+        "sign_ns": sign.json(),
+        "aws_sigv4_sign_ns": aws.json(),
+        "sha256_of_body_ns": floor.json(),
+        "sign_ratio_vs_aws_sigv4": aws.median / sign.median,
+        "roundtrip_us": ours_rt.json(),
+        "raw_reqwest_roundtrip_us": raw_rt.json(),
+        "roundtrip_ratio_vs_raw_reqwest": ours_rt.median / raw_rt.median,
+        "saturation": saturation,
+        "emulator_rps": rps.json(),
+    });
+    println!("{report}");
+}

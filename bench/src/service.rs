@@ -1,0 +1,177 @@
+//! Measurements against the emulator on loopback: round-trip latency (our client against a
+//! bare reqwest POST), saturation of the rate limit through the batch splitter, and the
+//! emulator's own throughput.
+
+use crate::stats::Spread;
+use gse_client::signing::{sign_request, RequestContext, Signer};
+use gse_client::{api, Client, Credentials, RateLimit};
+use gse_emulator::{EmulatorConfig, RunningEmulator, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use serde_json::{json, Value};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+const SESSION: &str = "gssess-bench";
+
+async fn emulator(rate_limit: Option<u32>) -> RunningEmulator {
+    EmulatorConfig {
+        rate_limit,
+        ..EmulatorConfig::default()
+    }
+    .session(SessionSpec::new(SESSION, usize::MAX))
+    .start()
+    .await
+    .expect("start the emulator")
+}
+
+fn client(emulator: &RunningEmulator, rate: RateLimit) -> Client {
+    Client::builder()
+        .endpoint(emulator.url())
+        .region("ap-shanghai")
+        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+        .rate_limit(rate)
+        .build()
+        .unwrap()
+}
+
+/// Signed requests ready to send, one distinct player each.
+fn presigned(emulator: &RunningEmulator, prefix: &str, n: usize) -> Vec<reqwest::Request> {
+    let url = reqwest::Url::parse(&format!("{}/", emulator.url())).unwrap();
+    let credentials = Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap();
+    let signer = Signer::new(api::SERVICE);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    (0..n)
+        .map(|i| {
+            let body =
+                json!({"GameServerSessionId": SESSION, "PlayerIds": [format!("{prefix}-{i}")]});
+            let mut request = reqwest::Request::new(reqwest::Method::POST, url.clone());
+            *request.body_mut() = Some(body.to_string().into_bytes().into());
+            let headers = request.headers_mut();
+            headers.insert("content-type", "application/json".parse().unwrap());
+            headers.insert(
+                "x-tc-action",
+                api::JOIN_GAME_SERVER_SESSION_BATCH.name.parse().unwrap(),
+            );
+            headers.insert("x-tc-version", api::VERSION.parse().unwrap());
+            let context = RequestContext {
+                region: Some("ap-shanghai"),
+                language: None,
+            };
+            sign_request(&mut request, &signer, &credentials, now, context).unwrap();
+            request
+        })
+        .collect()
+}
+
+/// Median latency (µs) of `n` sequential joins: our client, then bare reqwest on pre-signed
+/// requests. Both limiters (client and emulator) are off: this measures the path, not the pace.
+pub async fn roundtrip(n: usize) -> (Spread, Spread) {
+    let emulator = emulator(Some(u32::MAX)).await;
+    let ours = client(&emulator, RateLimit::Off);
+    let raw = reqwest::Client::builder().no_proxy().build().unwrap();
+    let join = |i: usize, prefix: &'static str| {
+        let ours = ours.clone();
+        async move {
+            ours.join_game_server_session_batch()
+                .game_server_session_id(SESSION)
+                .player_ids(vec![format!("{prefix}-{i}")])
+                .send()
+                .await
+                .expect("the join succeeds")
+        }
+    };
+    for i in 0..200 {
+        join(i, "warm").await;
+    }
+    for request in presigned(&emulator, "warm-raw", 200) {
+        raw.execute(request).await.unwrap().bytes().await.unwrap();
+    }
+    let mut ours_us = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = Instant::now();
+        join(i, "ours").await;
+        ours_us.push(start.elapsed().as_nanos() as f64 / 1000.0);
+    }
+    let mut raw_us = Vec::with_capacity(n);
+    for request in presigned(&emulator, "raw", n) {
+        let start = Instant::now();
+        let body = raw.execute(request).await.unwrap().bytes().await.unwrap();
+        raw_us.push(start.elapsed().as_nanos() as f64 / 1000.0);
+        assert!(!body.is_empty());
+    }
+    emulator.shutdown().await;
+    (Spread::of(ours_us), Spread::of(raw_us))
+}
+
+/// `players` through the batch splitter at the spec's rate.
+pub async fn saturation(players: usize) -> Value {
+    let emulator = emulator(None).await;
+    let client = client(&emulator, RateLimit::Spec);
+    let ids: Vec<String> = (0..players).map(|i| format!("sat-{i:07}")).collect();
+    let start = Instant::now();
+    let outcome = client
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(ids, 32)
+        .await
+        .unwrap();
+    let seconds = start.elapsed().as_secs_f64();
+    let stats = emulator.stats();
+    let rate = f64::from(api::JOIN_GAME_SERVER_SESSION_BATCH.rate_limit_per_second);
+    let rps = outcome.requests as f64 / seconds;
+    emulator.shutdown().await;
+    json!({
+        "players": players,
+        "requests": outcome.requests,
+        "seconds": seconds,
+        "requests_per_second": rps,
+        "share_of_limit": rps / rate,
+        "rate_limit": rate,
+        "request_limit_exceeded": stats.errors.get("RequestLimitExceeded").copied().unwrap_or(0),
+        "failed_players": outcome.failed_items().count(),
+        "max_requests_in_any_second": stats.max_requests_in_any_second,
+    })
+}
+
+/// Signed, verified requests per second the emulator serves to `connections` concurrent
+/// clients, over `rounds` runs of `requests` each.
+pub async fn emulator_rps(requests: usize, connections: usize, rounds: usize) -> Spread {
+    let mut samples = Vec::new();
+    for round in 0..rounds {
+        let emulator = emulator(Some(u32::MAX)).await;
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .pool_max_idle_per_host(connections)
+            .build()
+            .unwrap();
+        let mut batches: Vec<Vec<reqwest::Request>> =
+            (0..connections).map(|_| Vec::new()).collect();
+        for (i, request) in presigned(&emulator, &format!("rps{round}"), requests)
+            .into_iter()
+            .enumerate()
+        {
+            batches[i % connections].push(request);
+        }
+        let start = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for batch in batches {
+            let http = http.clone();
+            tasks.spawn(async move {
+                for request in batch {
+                    http.execute(request).await.unwrap().bytes().await.unwrap();
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+        let elapsed = start.elapsed().as_secs_f64();
+        let served = emulator.stats();
+        assert_eq!(
+            served.joined_players as usize, requests,
+            "every request was verified and served"
+        );
+        samples.push(requests as f64 / elapsed);
+        emulator.shutdown().await;
+    }
+    Spread::of(samples)
+}
