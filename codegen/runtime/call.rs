@@ -229,20 +229,14 @@ struct Envelope<'a> {
     response: &'a serde_json::value::RawValue,
 }
 
+/// The parts of the inner `Response` every answer has, read leniently: a field of an
+/// unexpected type is treated as absent rather than failing the whole answer.
 #[derive(Deserialize)]
 struct Probe {
-    #[serde(rename = "Error")]
-    error: Option<ErrorPart>,
-    #[serde(rename = "RequestId")]
-    request_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ErrorPart {
-    #[serde(rename = "Code")]
-    code: Option<String>,
-    #[serde(rename = "Message")]
-    message: Option<String>,
+    #[serde(rename = "Error", default)]
+    error: Option<serde_json::Value>,
+    #[serde(rename = "RequestId", default)]
+    request_id: Option<serde_json::Value>,
 }
 
 fn snippet(bytes: &[u8]) -> String {
@@ -255,16 +249,18 @@ fn snippet(bytes: &[u8]) -> String {
 }
 
 /// Reads an answer: the inner `Response` as `T` and its request id, or the error it holds.
-pub(crate) fn read_answer<T: DeserializeOwned>(
-    status: u16,
-    bytes: &[u8],
-) -> Result<(T, String), Error> {
+/// Never panics, whatever the bytes.
+pub fn read_answer<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<(T, String), Error> {
     let envelope = serde_json::from_slice::<Envelope<'_>>(bytes);
     let probe = envelope
         .as_ref()
         .ok()
         .and_then(|e| serde_json::from_str::<Probe>(e.response.get()).ok());
-    let request_id = probe.as_ref().and_then(|p| p.request_id.clone());
+    let request_id = probe
+        .as_ref()
+        .and_then(|p| p.request_id.as_ref())
+        .and_then(|id| id.as_str())
+        .map(String::from);
     if status != 200 {
         return Err(Error::HttpStatus {
             status,
@@ -282,12 +278,22 @@ pub(crate) fn read_answer<T: DeserializeOwned>(
             detail: "`Response` is not an object".to_string(),
         });
     };
-    if let Some(error) = probe.error {
-        return Err(Error::Api {
-            code: ErrorCode::parse(error.code.as_deref().unwrap_or("")),
-            message: error.message.unwrap_or_default(),
-            request_id: request_id.unwrap_or_default(),
-        });
+    match probe.error {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(error)) => {
+            let text = |key: &str| error.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+            return Err(Error::Api {
+                code: ErrorCode::parse(text("Code")),
+                message: text("Message").to_string(),
+                request_id: request_id.unwrap_or_default(),
+            });
+        }
+        Some(other) => {
+            return Err(Error::MalformedResponse {
+                request_id,
+                detail: format!("`Error` is not an object: {other}"),
+            })
+        }
     }
     let request_id = request_id.ok_or_else(|| Error::MalformedResponse {
         request_id: None,

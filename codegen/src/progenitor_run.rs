@@ -14,10 +14,27 @@ pub fn generate_tokens(label: &str, spec: &openapiv3::OpenAPI) -> Result<TokenSt
     // The runtime implements the hooks (signing, clock-skew correction); a missing
     // implementation is a compile error rather than an unsigned request.
     settings.with_hooks(progenitor::HooksMode::Expected);
-    progenitor::Generator::new(&settings)
-        .generate_tokens(spec)
-        .map_err(|e| CodegenError::Progenitor {
+    // progenitor and typify panic on some schema shapes; a spec must never crash the
+    // generator, so a panic becomes an error naming the spec.
+    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        progenitor::Generator::new(&settings).generate_tokens(spec)
+    }));
+    match generated {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(CodegenError::Progenitor {
             file: label.to_string(),
             message: e.to_string(),
-        })
+        }),
+        Err(panic) => Err(CodegenError::Progenitor {
+            file: label.to_string(),
+            message: format!(
+                "it stopped on this spec ({}); simplify the schema it names",
+                panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("no message")
+            ),
+        }),
+    }
 }

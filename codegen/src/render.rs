@@ -43,7 +43,7 @@ pub fn lib_rs(spec_label: &str, model: &ApiModel) -> String {
 #[rustfmt::skip]
 mod client;
 pub mod batch;
-mod call;
+pub mod call;
 pub mod credentials;
 mod error;
 pub mod limits;

@@ -5,7 +5,9 @@
 //! clock ten minutes off either way is corrected.
 
 use gse_client::{Client, Credentials, FixedClock};
-use gse_emulator::{EmulatorConfig, FaultConfig, FaultKind, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use gse_emulator::{
+    EmulatorConfig, FaultConfig, FaultKind, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
+};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -39,23 +41,46 @@ async fn run(faults: FaultConfig, label: &str) -> (usize, usize) {
         .send_in_batches(all.clone(), 16)
         .await
         .expect("valid input");
-    assert!(started.elapsed() < OVERALL + Duration::from_secs(5), "{label}: every call ended in time");
+    assert!(
+        started.elapsed() < OVERALL + Duration::from_secs(5),
+        "{label}: every call ended in time"
+    );
     assert_eq!(outcome.requests, PLAYERS / 25, "{label}");
 
-    let joined: Vec<&String> = outcome.results.iter().filter_map(|s| s.player_id.as_ref()).collect();
+    let joined: Vec<&String> = outcome
+        .results
+        .iter()
+        .filter_map(|s| s.player_id.as_ref())
+        .collect();
     let joined_set: BTreeSet<&String> = joined.iter().copied().collect();
-    assert_eq!(joined.len(), joined_set.len(), "{label}: no player reported joined twice");
+    assert_eq!(
+        joined.len(),
+        joined_set.len(),
+        "{label}: no player reported joined twice"
+    );
     let failed: BTreeSet<&String> = outcome.failed_items().collect();
-    assert!(joined_set.is_disjoint(&failed), "{label}: a player is joined or failed, not both");
-    assert_eq!(joined_set.len() + failed.len(), PLAYERS, "{label}: every player is accounted for");
+    assert!(
+        joined_set.is_disjoint(&failed),
+        "{label}: a player is joined or failed, not both"
+    );
+    assert_eq!(
+        joined_set.len() + failed.len(),
+        PLAYERS,
+        "{label}: every player is accounted for"
+    );
     let held: BTreeSet<String> = emulator.players().into_iter().map(|(_, p)| p).collect();
     let reported: BTreeSet<String> = joined_set.iter().map(|p| p.to_string()).collect();
-    assert_eq!(held, reported, "{label}: the emulator holds exactly the players reported joined");
+    assert_eq!(
+        held, reported,
+        "{label}: the emulator holds exactly the players reported joined"
+    );
     for failure in &outcome.failures {
         // Every failure is a typed error a caller can act on.
         assert!(!failure.error.to_string().is_empty());
         assert!(
-            failure.error.may_have_taken_effect() || failure.error.is_retryable() || failure.error.is_throttling(),
+            failure.error.may_have_taken_effect()
+                || failure.error.is_retryable()
+                || failure.error.is_throttling(),
             "{label}: {}",
             failure.error
         );
@@ -79,7 +104,12 @@ async fn each_fault_kind_at_ten_percent_loses_and_doubles_nothing() {
     for kind in FaultKind::ALL {
         let (joined, failed) = run(at_ten_percent(kind), kind.name()).await;
         if kind.serves_request() {
-            assert_eq!(failed, 0, "{}: served normally, so nothing fails", kind.name());
+            assert_eq!(
+                failed,
+                0,
+                "{}: served normally, so nothing fails",
+                kind.name()
+            );
         } else {
             assert!(failed > 0, "{}: some requests failed", kind.name());
         }
@@ -107,7 +137,10 @@ async fn a_clock_ten_minutes_off_either_way_is_corrected() {
         .start()
         .await
         .unwrap();
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     for (i, off) in [600i64, -600].into_iter().enumerate() {
         let client = Client::builder()
             .endpoint(emulator.url())
@@ -125,8 +158,14 @@ async fn a_clock_ten_minutes_off_either_way_is_corrected() {
             .expect("the skew is corrected");
         assert_eq!(answer.player_sessions.unwrap().len(), 1);
         let learned = client.runtime().clock_skew_seconds();
-        assert!((learned + off).abs() <= 2, "learned {learned} for a clock {off} s off");
+        assert!(
+            (learned + off).abs() <= 2,
+            "learned {learned} for a clock {off} s off"
+        );
     }
-    assert_eq!(emulator.stats().errors.get("AuthFailure.SignatureExpire"), Some(&2));
+    assert_eq!(
+        emulator.stats().errors.get("AuthFailure.SignatureExpire"),
+        Some(&2)
+    );
     emulator.shutdown().await;
 }

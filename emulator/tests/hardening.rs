@@ -16,9 +16,14 @@ async fn an_oversized_request_head_is_refused_and_the_service_goes_on() {
     let addr = emulator.addr();
     let answer = tokio::task::spawn_blocking(move || {
         let mut stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
         let big = "x".repeat(200 * 1024);
-        let _ = write!(stream, "POST / HTTP/1.1\r\nHost: {addr}\r\nX-Big: {big}\r\n\r\n");
+        let _ = write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: {addr}\r\nX-Big: {big}\r\n\r\n"
+        );
         let mut answer = String::new();
         let _ = stream.read_to_string(&mut answer);
         answer
@@ -30,7 +35,10 @@ async fn an_oversized_request_head_is_refused_and_the_service_goes_on() {
         "refused or closed, got {:?}",
         &answer[..answer.len().min(40)]
     );
-    assert_eq!(code(&Raw::join(&emulator, &["after"]).send().await), "(no error)");
+    assert_eq!(
+        code(&Raw::join(&emulator, &["after"]).send().await),
+        "(no error)"
+    );
     emulator.shutdown().await;
 }
 
@@ -46,7 +54,9 @@ async fn a_client_that_stalls_mid_head_is_disconnected() {
     let addr = emulator.addr();
     let waited = tokio::task::spawn_blocking(move || {
         let mut stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         stream.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n").unwrap();
         let start = Instant::now();
         let mut rest = Vec::new();
@@ -55,7 +65,10 @@ async fn a_client_that_stalls_mid_head_is_disconnected() {
     })
     .await
     .unwrap();
-    assert!(waited < Duration::from_secs(5), "closed after the head timeout, not the read timeout ({waited:?})");
+    assert!(
+        waited < Duration::from_secs(5),
+        "closed after the head timeout, not the read timeout ({waited:?})"
+    );
     emulator.shutdown().await;
 }
 
@@ -79,8 +92,20 @@ async fn a_replay_is_accepted_only_inside_the_skew_window() {
 fn the_binary_never_prints_authorization_headers_or_keys() {
     const KEY: &str = "hardening-secret-key-4f1c";
     let mut child = Command::new(env!("CARGO_BIN_EXE_gse-emulator"))
-        .args(["--listen", "127.0.0.1:0", "--account", &format!("AKIDHARDEN:{KEY}")])
-        .args(["--session", "gssess-h:10", "--fault", "internal-error=0.3", "--seed", "3"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--account",
+            &format!("AKIDHARDEN:{KEY}"),
+        ])
+        .args([
+            "--session",
+            "gssess-h:10",
+            "--fault",
+            "internal-error=0.3",
+            "--seed",
+            "3",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -88,7 +113,11 @@ fn the_binary_never_prints_authorization_headers_or_keys() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
-    let url = first.trim().strip_prefix("listening on ").unwrap().to_string();
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut signatures = Vec::new();
     runtime.block_on(async {
@@ -120,7 +149,10 @@ fn the_binary_never_prints_authorization_headers_or_keys() {
     let _ = child.stderr.take().unwrap().read_to_string(&mut printed);
     printed.push_str(&first);
     assert!(!printed.contains(KEY), "the key is never printed");
-    assert!(!printed.to_lowercase().contains("authorization"), "{printed}");
+    assert!(
+        !printed.to_lowercase().contains("authorization"),
+        "{printed}"
+    );
     for signature in signatures {
         assert!(!printed.contains(&signature), "a signature was printed");
     }
@@ -135,9 +167,17 @@ async fn sessions_survive_a_flood_of_bad_requests() {
         .unwrap();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     for body in [&b"\xff\xfe"[..], b"{", b"[]", b"null", &[0u8; 4096]] {
-        let answer = http.post(emulator.url()).body(body.to_vec()).send().await.unwrap();
+        let answer = http
+            .post(emulator.url())
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(answer.status(), 200, "an error envelope, not a crash");
     }
-    assert_eq!(code(&Raw::join(&emulator, &["still-here"]).send().await), "(no error)");
+    assert_eq!(
+        code(&Raw::join(&emulator, &["still-here"]).send().await),
+        "(no error)"
+    );
     emulator.shutdown().await;
 }

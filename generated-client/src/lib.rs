@@ -13,7 +13,7 @@
 #[rustfmt::skip]
 mod client;
 pub mod batch;
-mod call;
+pub mod call;
 pub mod credentials;
 mod error;
 pub mod limits;
