@@ -2,6 +2,7 @@
 
 mod bench;
 mod ci;
+mod fuzz;
 mod generate;
 mod process;
 mod python;
@@ -42,6 +43,14 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Fuzz one target (answer, authorization, request_body) with libFuzzer.
+    Fuzz {
+        /// The target.
+        target: String,
+        /// How long to run.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// Compare spec/ at a revision with the working tree and class each change for callers.
     SpecDiff {
         /// The revision to compare with (default: the merge base with main, or HEAD).
@@ -66,6 +75,7 @@ fn main() -> ExitCode {
         })),
         Command::Ci => exit_status(ci::run(&root)),
         Command::Bench { quick } => exit_status(bench::run(&root, quick)),
+        Command::Fuzz { target, seconds } => exit_status(fuzz::run(&root, &target, seconds)),
         Command::SpecDiff {
             base,
             format,

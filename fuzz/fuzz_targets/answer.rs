@@ -1,0 +1,15 @@
+//! The client's reading of an answer: any status and bytes give a value or a typed error.
+#![no_main]
+
+use gse_client::call::read_answer;
+use gse_client::types::JoinGameServerSessionBatchResponse;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (status, body) = match data.split_first() {
+        Some((first, rest)) if *first < 128 => (200, rest),
+        Some((first, rest)) => (u16::from(*first) + 300, rest),
+        None => (200, data),
+    };
+    let _ = read_answer::<JoinGameServerSessionBatchResponse>(status, body);
+});
