@@ -175,6 +175,12 @@ impl Error {
             "check the SecretId, SecretKey and token, and the machine's clock"
         } else if self.is_client_error() {
             "fix the request; sending it again unchanged will fail again"
+        } else if self.family() == Some("ResourceNotFound") {
+            "check the game server session's id: the service does not know it"
+        } else if self.family() == Some("ResourceInsufficient") {
+            "the session has too few free slots: join fewer players or another session"
+        } else if self.family() == Some("ResourceUnavailable") {
+            "the session is not accepting players now: try another session"
         } else if self.may_have_taken_effect() {
             "the request may have taken effect: check the session before sending it again"
         } else if self.is_retryable() {

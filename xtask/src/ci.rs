@@ -65,7 +65,8 @@ pub fn run(root: &Path) -> Result<()> {
 }
 
 /// Runs `cargo run -p gse-client --example join`: 60 demo players joined, one JSON line each,
-/// exit 0; a duplicate player is refused with exit 2.
+/// exit 0; a missing session fails every player, listed, exit 1; a duplicate player is refused
+/// with exit 2.
 fn smoke_join(cargo: &str, root: &Path) -> Result<()> {
     let run = |args: &[&str]| {
         Command::new(cargo)
@@ -90,13 +91,20 @@ fn smoke_join(cargo: &str, root: &Path) -> Result<()> {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
+    let out = run(&["--session", "gssess-missing", "--players", "3"])?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    anyhow::ensure!(
+        out.status.code() == Some(1) && stderr.contains("failed: 3 player(s)"),
+        "example join on a missing session: expected exit 1 with the failure listed, got {}: {stderr}",
+        out.status
+    );
     let out = run(&["--player", "p1", "--player", "p1"])?;
     anyhow::ensure!(
         out.status.code() == Some(2),
         "example join with a duplicate player: expected exit 2, got {}",
         out.status
     );
-    println!("example join: 60 players joined; bad input exits 2");
+    println!("example join: 60 players joined; failures exit 1; bad input exits 2");
     Ok(())
 }
 
