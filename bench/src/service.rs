@@ -64,8 +64,9 @@ fn presigned(emulator: &RunningEmulator, prefix: &str, n: usize) -> Vec<reqwest:
         .collect()
 }
 
-/// Median latency (µs) of `n` sequential joins: our client, then bare reqwest on pre-signed
-/// requests. Both limiters (client and emulator) are off: this measures the path, not the pace.
+/// Median latency (µs) of `n` sequential joins by our client and `n` bare reqwest POSTs of
+/// pre-signed requests, alternating. Both limiters (client and emulator) are off: this
+/// measures the path, not the pace.
 pub async fn roundtrip(n: usize) -> (Spread, Spread) {
     let emulator = emulator(Some(u32::MAX)).await;
     let ours = client(&emulator, RateLimit::Off);
@@ -87,14 +88,13 @@ pub async fn roundtrip(n: usize) -> (Spread, Spread) {
     for request in presigned(&emulator, "warm-raw", 200) {
         raw.execute(request).await.unwrap().bytes().await.unwrap();
     }
+    // Interleaved, so that both see the same machine at the same moments.
     let mut ours_us = Vec::with_capacity(n);
-    for i in 0..n {
+    let mut raw_us = Vec::with_capacity(n);
+    for (i, request) in presigned(&emulator, "raw", n).into_iter().enumerate() {
         let start = Instant::now();
         join(i, "ours").await;
         ours_us.push(start.elapsed().as_nanos() as f64 / 1000.0);
-    }
-    let mut raw_us = Vec::with_capacity(n);
-    for request in presigned(&emulator, "raw", n) {
         let start = Instant::now();
         let body = raw.execute(request).await.unwrap().bytes().await.unwrap();
         raw_us.push(start.elapsed().as_nanos() as f64 / 1000.0);

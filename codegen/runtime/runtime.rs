@@ -130,6 +130,8 @@ pub struct Runtime {
     signer: Arc<Signer>,
     clock: Arc<dyn Clock>,
     skew_seconds: Arc<AtomicI64>,
+    /// Where every action is sent: the endpoint with the path `/`.
+    pub(crate) action_url: reqwest::Url,
     pub(crate) limiters: Arc<HashMap<&'static str, Arc<Limiter>>>,
     pub(crate) retry: RetryPolicy,
     pub(crate) budget: Arc<RetryBudget>,
@@ -418,7 +420,13 @@ impl ClientBuilder {
             }
         }
         let retry = self.retry.unwrap_or_default();
+        let action_url =
+            reqwest::Url::parse(&format!("{endpoint}/")).map_err(|_| BuildError::Endpoint {
+                value: endpoint.clone(),
+                problem: "not a valid URL",
+            })?;
         let runtime = Runtime {
+            action_url,
             credentials,
             region: Some(region),
             language: self.language,

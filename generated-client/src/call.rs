@@ -35,7 +35,6 @@ impl Runtime {
     pub async fn call<T: DeserializeOwned>(
         &self,
         http: &reqwest::Client,
-        baseurl: &str,
         action: &'static crate::api::Action,
         body: &impl serde::Serialize,
     ) -> Result<T, Error> {
@@ -43,8 +42,7 @@ impl Runtime {
             Error::invalid_request(format!("the request cannot be serialized: {e}"))
         })?;
         let body = bytes::Bytes::from(body);
-        let url = reqwest::Url::parse(&format!("{baseurl}/"))
-            .map_err(|e| Error::invalid_request(format!("endpoint {baseurl:?}: {e}")))?;
+        let url = &self.action_url;
         let span = tracing::info_span!(
             "gse.call",
             action = action.name,
@@ -52,7 +50,7 @@ impl Runtime {
             request_id = Empty,
             error_code = Empty
         );
-        let work = self.attempts::<T>(http, &url, action, &body);
+        let work = self.attempts::<T>(http, url, action, &body);
         let result =
             match tokio::time::timeout(self.overall_timeout, work.instrument(span.clone())).await {
                 Ok(result) => result,

@@ -1158,7 +1158,6 @@ pub mod builder {
                 .inner
                 .call(
                     &self.client.client,
-                    &self.client.baseurl,
                     &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
                     &body,
                 )

@@ -73,7 +73,7 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                     let body = self.validate()?;
                     self.client
                         .inner
-                        .call(&self.client.client, &self.client.baseurl, &crate::api::#const_ident, &body)
+                        .call(&self.client.client, &crate::api::#const_ident, &body)
                         .await
                 }
             }
