@@ -34,11 +34,6 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Reads, checks and models a spec without generating code.
-pub fn load_model(label: &str, text: &str) -> Result<ApiModel> {
-    Ok(load(label, text)?.0)
-}
-
 /// Reads and checks two versions of a spec, and lists every change between them.
 pub fn diff_specs(
     old_label: &str,
@@ -46,10 +41,8 @@ pub fn diff_specs(
     new_label: &str,
     new_text: &str,
 ) -> Result<Vec<spec_diff::Change>> {
-    let (old_model, _) = load(old_label, old_text)?;
-    let (new_model, _) = load(new_label, new_text)?;
-    let old_tree = spec::parse_tree(old_label, old_text)?;
-    let new_tree = spec::parse_tree(new_label, new_text)?;
+    let (old_model, _, old_tree) = load(old_label, old_text)?;
+    let (new_model, _, new_tree) = load(new_label, new_text)?;
     Ok(spec_diff::diff(
         &spec_diff::Side {
             model: &old_model,
@@ -62,12 +55,13 @@ pub fn diff_specs(
     ))
 }
 
-fn load(label: &str, text: &str) -> Result<(ApiModel, openapiv3::OpenAPI)> {
+/// Reads and checks a spec: its model, its `openapiv3` form and its raw tree.
+fn load(label: &str, text: &str) -> Result<(ApiModel, openapiv3::OpenAPI, serde_json::Value)> {
     let tree = spec::parse_tree(label, text)?;
     validate::check(label, &tree)?;
     let model = ApiModel::from_tree(label, &tree)?;
     let openapi = spec::to_openapi(label, &tree)?;
-    Ok((model, openapi))
+    Ok((model, openapi, tree))
 }
 
 /// Generates the client crate's `src/` files from the spec `text`; `label` (the spec's path
@@ -75,7 +69,7 @@ fn load(label: &str, text: &str) -> Result<(ApiModel, openapiv3::OpenAPI)> {
 ///
 /// The output is deterministic: the same spec gives the same bytes.
 pub fn generate(label: &str, text: &str) -> Result<Vec<GeneratedFile>> {
-    let (model, openapi) = load(label, text)?;
+    let (model, openapi, _) = load(label, text)?;
     let tokens = progenitor_run::generate_tokens(label, &openapi)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Progenitor {
         file: label.to_string(),

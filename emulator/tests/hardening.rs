@@ -5,9 +5,8 @@ mod common;
 
 use common::*;
 use gse_emulator::{EmulatorConfig, SessionSpec};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -91,33 +90,18 @@ async fn a_replay_is_accepted_only_inside_the_skew_window() {
 #[test]
 fn the_binary_never_prints_authorization_headers_or_keys() {
     const KEY: &str = "hardening-secret-key-4f1c";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gse-emulator"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--account",
-            &format!("AKIDHARDEN:{KEY}"),
-        ])
-        .args([
-            "--session",
-            "gssess-h:10",
-            "--fault",
-            "internal-error=0.3",
-            "--seed",
-            "3",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
+    let account = format!("AKIDHARDEN:{KEY}");
+    let binary = Binary::start(&[
+        "--account",
+        &account,
+        "--session",
+        "gssess-h:10",
+        "--fault",
+        "internal-error=0.3",
+        "--seed",
+        "3",
+    ]);
+    let url = binary.url.clone();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut signatures = Vec::new();
     runtime.block_on(async {
@@ -142,12 +126,7 @@ fn the_binary_never_prints_authorization_headers_or_keys() {
             send(request).await;
         }
     });
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut printed = String::new();
-    let _ = stdout.read_to_string(&mut printed);
-    let _ = child.stderr.take().unwrap().read_to_string(&mut printed);
-    printed.push_str(&first);
+    let printed = binary.stop_and_collect_output();
     assert!(!printed.contains(KEY), "the key is never printed");
     assert!(
         !printed.to_lowercase().contains("authorization"),

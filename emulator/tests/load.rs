@@ -5,25 +5,16 @@
 //! The run has two halves of equal load. The emulator's state is reset after each, so the
 //! second half starts from what the first left: a leak shows as growth between the two resets.
 
+mod common;
+
 use gse_client::{Client, Credentials};
 use gse_emulator::{DEMO_SECRET_ID, DEMO_SECRET_KEY};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const TASKS: usize = 50;
 const SESSION: &str = "gssess-load";
-
-struct Binary(Child);
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Resident memory in KiB and open file descriptors of a process.
 fn footprint(pid: &str) -> (u64, usize) {
@@ -103,27 +94,9 @@ async fn fifty_tasks_hold_steady_with_flat_memory_and_no_fd_leak() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gse-emulator"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--session",
-            &format!("{SESSION}:100000000"),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let emulator_pid = child.id().to_string();
-    let _binary = Binary(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
+    let binary = common::Binary::start(&["--session", &format!("{SESSION}:100000000")]);
+    let emulator_pid = binary.pid().to_string();
+    let url = binary.url.clone();
     let client = Client::builder()
         .endpoint(&url)
         .region("ap-shanghai")

@@ -2,54 +2,25 @@
 //! `127.0.0.1:PORT` over http) against the emulator binary. `cargo xtask ci` installs the SDK
 //! into `target/py` first.
 
+mod common;
+
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 const ID: &str = "AKIDINTEROP000000000000000000001";
 const KEY: &str = "interop-secret-key";
 const SESSION: &str = "gssess-sdk";
 
-/// The emulator binary, stopped when dropped.
-struct Binary(Child);
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start() -> (Binary, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gse-emulator"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--account",
-            &format!("{ID}:{KEY}"),
-        ])
-        .args(["--session", &format!("{SESSION}:50")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the emulator binary");
-    let stdout = child.stdout.take().unwrap();
-    let binary = Binary(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("the first line announces the address: {line:?}"));
-    assert!(url.starts_with("127.0.0.1:"), "it binds to loopback: {url}");
-    let port = url.rsplit(':').next().unwrap().parse().unwrap();
-    (binary, port)
-}
-
 #[test]
 fn the_official_sdk_joins_players_and_gets_the_documented_errors() {
     let python = test_support::python_with_sdk();
-    let (_binary, port) = start();
+    let binary = common::Binary::start(&[
+        "--account",
+        &format!("{ID}:{KEY}"),
+        "--session",
+        &format!("{SESSION}:50"),
+    ]);
+    let port = binary.port();
     let output = Command::new(python)
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
