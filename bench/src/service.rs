@@ -3,11 +3,11 @@
 //! emulator's own throughput.
 
 use crate::stats::Spread;
-use gse_client::signing::{sign_request, RequestContext, Signer};
 use gse_client::{api, Client, Credentials, RateLimit};
 use gse_emulator::{EmulatorConfig, RunningEmulator, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use serde_json::{json, Value};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tc3_runtime::signing::{sign_request, RequestContext, Signer};
 
 const SESSION: &str = "gssess-bench";
 
@@ -36,7 +36,7 @@ fn client(emulator: &RunningEmulator, rate: RateLimit) -> Client {
 fn presigned(emulator: &RunningEmulator, prefix: &str, n: usize) -> Vec<reqwest::Request> {
     let url = reqwest::Url::parse(&format!("{}/", emulator.url())).unwrap();
     let credentials = Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap();
-    let signer = Signer::new(api::SERVICE);
+    let signer = Signer::new(api::SERVICE.name);
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -53,7 +53,7 @@ fn presigned(emulator: &RunningEmulator, prefix: &str, n: usize) -> Vec<reqwest:
                 "x-tc-action",
                 api::JOIN_GAME_SERVER_SESSION_BATCH.name.parse().unwrap(),
             );
-            headers.insert("x-tc-version", api::VERSION.parse().unwrap());
+            headers.insert("x-tc-version", api::SERVICE.version.parse().unwrap());
             let context = RequestContext {
                 region: Some("ap-shanghai"),
                 language: None,
@@ -67,7 +67,7 @@ fn presigned(emulator: &RunningEmulator, prefix: &str, n: usize) -> Vec<reqwest:
 /// Median latency (µs) of `n` sequential joins by our client and `n` bare reqwest POSTs of
 /// pre-signed requests, alternating. Both limiters (client and emulator) are off: this
 /// measures the path, not the pace.
-pub async fn roundtrip(n: usize) -> (Spread, Spread) {
+pub(crate) async fn roundtrip(n: usize) -> (Spread, Spread) {
     let emulator = emulator(Some(u32::MAX)).await;
     let ours = client(&emulator, RateLimit::Off);
     let raw = reqwest::Client::builder().no_proxy().build().unwrap();
@@ -105,7 +105,7 @@ pub async fn roundtrip(n: usize) -> (Spread, Spread) {
 }
 
 /// `players` through the batch splitter at the spec's rate.
-pub async fn saturation(players: usize) -> Value {
+pub(crate) async fn saturation(players: usize) -> Value {
     let emulator = emulator(None).await;
     let client = client(&emulator, RateLimit::Spec);
     let ids: Vec<String> = (0..players).map(|i| format!("sat-{i:07}")).collect();
@@ -136,7 +136,7 @@ pub async fn saturation(players: usize) -> Value {
 
 /// Signed, verified requests per second the emulator serves to `connections` concurrent
 /// clients, over `rounds` runs of `requests` each.
-pub async fn emulator_rps(requests: usize, connections: usize, rounds: usize) -> Spread {
+pub(crate) async fn emulator_rps(requests: usize, connections: usize, rounds: usize) -> Spread {
     let mut samples = Vec::new();
     for round in 0..rounds {
         let emulator = emulator(Some(u32::MAX)).await;

@@ -2,13 +2,13 @@
 //! and the aws-sigv4 crate on a same-size JSON POST.
 
 use crate::stats::Spread;
-use gse_client::signing::Signer;
 use gse_client::{api, Credentials};
 use std::hint::black_box;
 use std::time::{Instant, SystemTime};
+use tc3_runtime::signing::Signer;
 
 /// The body of the official vectors' full-batch case: 25 players and player data.
-pub fn full_batch_body() -> Vec<u8> {
+pub(crate) fn full_batch_body() -> Vec<u8> {
     let players: Vec<String> = (0..25).map(|i| format!("\"player-{i:04}\"")).collect();
     format!(
         r#"{{"GameServerSessionId":"qcs::gse:ap-guangzhou:uin/100000000001:gameserversession/fleet-abc/gssess-123","PlayerIds":[{}],"PlayerDataMap":{{"Key":"team","Value":"red"}}}}"#,
@@ -18,7 +18,7 @@ pub fn full_batch_body() -> Vec<u8> {
 }
 
 /// Nanoseconds per call of `f`, over `samples` batches of `per_sample` calls.
-pub fn time_ns(samples: usize, per_sample: usize, mut f: impl FnMut()) -> Spread {
+pub(crate) fn time_ns(samples: usize, per_sample: usize, mut f: impl FnMut()) -> Spread {
     for _ in 0..per_sample {
         f();
     }
@@ -35,9 +35,9 @@ pub fn time_ns(samples: usize, per_sample: usize, mut f: impl FnMut()) -> Spread
 }
 
 /// Our Authorization for the full batch (compared with the Python SDK's by `cargo xtask bench`).
-pub fn our_authorization() -> String {
+pub(crate) fn our_authorization() -> String {
     let credentials = Credentials::new("AKIDEXAMPLE", "secretEXAMPLE").unwrap();
-    Signer::new(api::SERVICE)
+    Signer::new(api::SERVICE.name)
         .authorization(
             &credentials,
             1_732_406_400,
@@ -49,10 +49,10 @@ pub fn our_authorization() -> String {
 }
 
 /// Our signing of the full batch, the signing key cached as it is all day.
-pub fn ours(samples: usize, per_sample: usize) -> Spread {
+pub(crate) fn ours(samples: usize, per_sample: usize) -> Spread {
     let body = full_batch_body();
     let credentials = Credentials::new("AKIDEXAMPLE", "secretEXAMPLE").unwrap();
-    let signer = Signer::new(api::SERVICE);
+    let signer = Signer::new(api::SERVICE.name);
     time_ns(samples, per_sample, || {
         let auth = signer
             .authorization(
@@ -68,7 +68,7 @@ pub fn ours(samples: usize, per_sample: usize) -> Spread {
 }
 
 /// aws-sigv4 signing a JSON POST of the same size.
-pub fn aws_sigv4(samples: usize, per_sample: usize) -> Spread {
+pub(crate) fn aws_sigv4(samples: usize, per_sample: usize) -> Spread {
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
     use aws_smithy_runtime_api::client::identity::Identity;
     let body = full_batch_body();
@@ -101,7 +101,7 @@ pub fn aws_sigv4(samples: usize, per_sample: usize) -> Spread {
 }
 
 /// SHA-256 of the full batch's body alone: the floor under any signer of these bytes.
-pub fn sha256_floor(samples: usize, per_sample: usize) -> Spread {
+pub(crate) fn sha256_floor(samples: usize, per_sample: usize) -> Spread {
     use sha2::Digest;
     let body = full_batch_body();
     time_ns(samples, per_sample, || {

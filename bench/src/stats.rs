@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 /// Median, 10th and 90th percentile of samples.
 #[derive(Clone, Copy, Debug)]
-pub struct Spread {
+pub(crate) struct Spread {
     /// The median.
     pub median: f64,
     /// The 10th percentile.
@@ -15,7 +15,7 @@ pub struct Spread {
 
 impl Spread {
     /// The spread of `samples` (at least one).
-    pub fn of(mut samples: Vec<f64>) -> Self {
+    pub(crate) fn of(mut samples: Vec<f64>) -> Self {
         samples.sort_by(f64::total_cmp);
         let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
         Self {
@@ -26,7 +26,7 @@ impl Spread {
     }
 
     /// As JSON: `{"median", "p10", "p90"}`.
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         json!({"median": self.median, "p10": self.p10, "p90": self.p90})
     }
 }

@@ -29,6 +29,9 @@ pub enum CodegenError {
         /// What is wrong, and what was expected.
         problem: String,
     },
+    /// The crate settings the generator was given cannot describe the crate.
+    #[error("crate settings: {0}")]
+    Settings(String),
     /// progenitor rejected the spec.
     #[error("{file}: progenitor cannot generate a client: {message}")]
     Progenitor {

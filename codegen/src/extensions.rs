@@ -1,21 +1,24 @@
 //! The `x-tc-*` extensions the generator reads (documented in spec/README.md).
 
 /// Extensions allowed at the document root.
-pub const ROOT_EXTENSIONS: &[&str] = &[SERVICE, VERSION, COMMON_ERROR_CODES];
+pub(crate) const ROOT_EXTENSIONS: &[&str] = &[SERVICE, VERSION, COMMON_ERROR_CODES];
 /// Extensions allowed on an operation.
-pub const OPERATION_EXTENSIONS: &[&str] = &[ACTION, RATE_LIMIT, ERROR_CODES, BATCH];
+pub(crate) const OPERATION_EXTENSIONS: &[&str] =
+    &[ACTION, RATE_LIMIT, ERROR_CODES, ERROR_HINTS, BATCH];
 
 /// Root: the service name signed into the credential scope.
-pub const SERVICE: &str = "x-tc-service";
+pub(crate) const SERVICE: &str = "x-tc-service";
 /// Root: the API version sent as `X-TC-Version`.
-pub const VERSION: &str = "x-tc-version";
+pub(crate) const VERSION: &str = "x-tc-version";
 /// Root: error codes every action may return (code → description).
-pub const COMMON_ERROR_CODES: &str = "x-tc-common-error-codes";
+pub(crate) const COMMON_ERROR_CODES: &str = "x-tc-common-error-codes";
 /// Operation: the action name sent as `X-TC-Action`.
-pub const ACTION: &str = "x-tc-action";
+pub(crate) const ACTION: &str = "x-tc-action";
 /// Operation: the most requests per second the service accepts for the action.
-pub const RATE_LIMIT: &str = "x-tc-rate-limit";
+pub(crate) const RATE_LIMIT: &str = "x-tc-rate-limit";
 /// Operation: error codes specific to the action (code → description).
-pub const ERROR_CODES: &str = "x-tc-error-codes";
+pub(crate) const ERROR_CODES: &str = "x-tc-error-codes";
+/// Operation: what to do next after an error code of the action (code → hint).
+pub(crate) const ERROR_HINTS: &str = "x-tc-error-hints";
 /// Operation: `{field: <array property>}`, a list that may be split across requests.
-pub const BATCH: &str = "x-tc-batch";
+pub(crate) const BATCH: &str = "x-tc-batch";

@@ -8,30 +8,68 @@
 
 mod error;
 mod extensions;
+mod manifest;
 mod model;
+mod overlay;
 mod passes;
 mod progenitor_run;
 mod render;
-mod runtime_files;
 mod spec;
 pub mod spec_diff;
 mod spec_path;
 mod validate;
 
 pub use error::{CodegenError, Result};
+pub use manifest::{CrateSettings, Dependency, RUNTIME_CRATE};
 pub use model::{Action, ApiModel, BatchField, ErrorCode, ListLimit};
 pub use render::REGENERATE_COMMAND;
 pub use spec_path::SpecPath;
 
 use std::path::{Path, PathBuf};
 
-/// One file of the generated crate, relative to its `src/` directory.
+/// One file of the generated crate, relative to the crate's directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
-    /// Path relative to the crate's `src/`, e.g. `lib.rs`.
+    /// Path relative to the crate's directory, e.g. `src/lib.rs` or `Cargo.toml`.
     pub path: PathBuf,
     /// The whole file.
     pub contents: String,
+}
+
+/// A spec to generate from: its text, the label naming it in messages and preambles, and
+/// replacements of single values by JSON pointer (empty for the spec as written).
+#[derive(Clone, Copy, Debug)]
+pub struct SpecInput<'a> {
+    /// The spec's path relative to the workspace, e.g. `spec/gse.yaml`.
+    pub label: &'a str,
+    /// The spec's YAML text.
+    pub text: &'a str,
+    /// `(JSON pointer, YAML value)` pairs, each replacing a node that exists in the spec.
+    pub overlay: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> SpecInput<'a> {
+    /// The spec as written.
+    pub fn plain(label: &'a str, text: &'a str) -> Self {
+        Self {
+            label,
+            text,
+            overlay: &[],
+        }
+    }
+
+    /// The label with the overlay's replacements, e.g. `spec/gse.yaml with /a/b = 7`.
+    pub fn describe(&self) -> String {
+        if self.overlay.is_empty() {
+            return self.label.to_string();
+        }
+        let edits: Vec<String> = self
+            .overlay
+            .iter()
+            .map(|(pointer, value)| format!("{pointer} = {}", value.trim()))
+            .collect();
+        format!("{} with {}", self.label, edits.join(", "))
+    }
 }
 
 /// Reads and checks two versions of a spec, and lists every change between them.
@@ -41,8 +79,8 @@ pub fn diff_specs(
     new_label: &str,
     new_text: &str,
 ) -> Result<Vec<spec_diff::Change>> {
-    let (old_model, _, old_tree) = load(old_label, old_text)?;
-    let (new_model, _, new_tree) = load(new_label, new_text)?;
+    let (old_model, _, old_tree) = load(&SpecInput::plain(old_label, old_text))?;
+    let (new_model, _, new_tree) = load(&SpecInput::plain(new_label, new_text))?;
     Ok(spec_diff::diff(
         &spec_diff::Side {
             model: &old_model,
@@ -56,52 +94,74 @@ pub fn diff_specs(
 }
 
 /// Reads and checks a spec: its model, its `openapiv3` form and its raw tree.
-fn load(label: &str, text: &str) -> Result<(ApiModel, openapiv3::OpenAPI, serde_json::Value)> {
-    let tree = spec::parse_tree(label, text)?;
+fn load(input: &SpecInput<'_>) -> Result<(ApiModel, openapiv3::OpenAPI, serde_json::Value)> {
+    let label = input.label;
+    let mut tree = spec::parse_tree(label, input.text)?;
+    overlay::apply(label, &mut tree, input.overlay)?;
     validate::check(label, &tree)?;
     let model = ApiModel::from_tree(label, &tree)?;
     let openapi = spec::to_openapi(label, &tree)?;
     Ok((model, openapi, tree))
 }
 
-/// Generates the client crate's `src/` files from the spec `text`; `label` (the spec's path
-/// relative to the workspace) appears in errors and in each file's preamble.
+/// Generates the client crate from a spec: `Cargo.toml` and the `src/` files. Each starts
+/// with a preamble naming the spec and the command that regenerates it.
 ///
-/// The output is deterministic: the same spec gives the same bytes.
-pub fn generate(label: &str, text: &str) -> Result<Vec<GeneratedFile>> {
-    let (model, openapi, _) = load(label, text)?;
-    let tokens = progenitor_run::generate_tokens(label, &openapi)?;
+/// The output is deterministic: the same spec and settings give the same bytes.
+pub fn generate(input: &SpecInput<'_>, settings: &CrateSettings) -> Result<Vec<GeneratedFile>> {
+    let (model, openapi, _) = load(input)?;
+    let label = input.describe();
+    let tokens = progenitor_run::generate_tokens(input.label, &openapi)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Progenitor {
-        file: label.to_string(),
+        file: input.label.to_string(),
         message: format!("output does not parse as Rust: {e}"),
     })?;
     passes::run_all(&mut file, &model)?;
-    let mut files = vec![
-        GeneratedFile {
-            path: PathBuf::from("lib.rs"),
-            contents: render::lib_rs(label, &model),
-        },
-        GeneratedFile {
-            path: PathBuf::from("client.rs"),
-            contents: render::client_rs(label, &file),
-        },
-    ];
-    files.extend(
-        runtime_files::RUNTIME_FILES
-            .iter()
-            .map(|(name, source)| GeneratedFile {
-                path: PathBuf::from(name),
-                contents: render::runtime_rs(label, source),
-            }),
-    );
-    Ok(files)
+    let head = render::preamble(&label, &settings.regenerate_command);
+    let client = render::client_rs(&head, &file);
+    let spec_sha256 = sha256_hex(input.text.as_bytes());
+    let manifest = manifest::render(
+        &head,
+        settings,
+        input.label,
+        &spec_sha256,
+        &model.title,
+        &client,
+    )?;
+    let file = |path: &str, contents: String| GeneratedFile {
+        path: PathBuf::from(path),
+        contents,
+    };
+    Ok(vec![
+        file("Cargo.toml", manifest),
+        file("src/lib.rs", render::lib_rs(&head, &label, &model)),
+        file("src/api.rs", render::api_rs(&head, &model)),
+        file("src/client.rs", client),
+        file(
+            "src/error_code.rs",
+            render::error_code_rs(&head, input.label, &model)?,
+        ),
+    ])
+}
+
+/// The SHA-256 of `bytes`, in lowercase hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Reads the spec at `root/label` and generates from it.
-pub fn generate_from_file(root: &Path, label: &str) -> Result<Vec<GeneratedFile>> {
+pub fn generate_from_file(
+    root: &Path,
+    label: &str,
+    settings: &CrateSettings,
+) -> Result<Vec<GeneratedFile>> {
     let text = std::fs::read_to_string(root.join(label)).map_err(|source| CodegenError::Read {
         file: label.to_string(),
         source,
     })?;
-    generate(label, &text)
+    generate(&SpecInput::plain(label, &text), settings)
 }

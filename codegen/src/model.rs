@@ -46,6 +46,8 @@ pub struct Action {
     pub rate_limit: u32,
     /// Codes specific to this action, sorted by code.
     pub error_codes: Vec<ErrorCode>,
+    /// What to do next after a code of this action (`description` holds the hint), by code.
+    pub error_hints: Vec<ErrorCode>,
     /// The component name of the request body's schema.
     pub request_schema: String,
     /// The list field that may be split across requests, if any.
@@ -139,7 +141,7 @@ impl ApiModel {
                 let op = op
                     .as_object()
                     .ok_or_else(|| err(&op_path, "must be an operation (a mapping)".into()))?;
-                let action = read_action(label, tree, path_key, op, &op_path)?;
+                let action = read_action(label, tree, path_key, op, &op_path, &common_error_codes)?;
                 if let Some(first) =
                     seen_actions.insert(action.name.clone(), op_path.key(ext::ACTION))
                 {
@@ -222,6 +224,7 @@ fn read_action(
     path_key: &str,
     op: &Map<String, Value>,
     op_path: &SpecPath,
+    common_codes: &[ErrorCode],
 ) -> Result<Action> {
     let err = |path: &SpecPath, problem: String| CodegenError::spec(label, path.as_str(), problem);
     let name = match op.get(ext::ACTION) {
@@ -283,6 +286,22 @@ fn read_action(
         op.get(ext::ERROR_CODES),
         &op_path.key(ext::ERROR_CODES),
     )?;
+    let hints_path = op_path.key(ext::ERROR_HINTS);
+    let error_hints = error_codes_map(label, op.get(ext::ERROR_HINTS), &hints_path, "hint")?;
+    if let Some(unknown) = error_hints.iter().find(|h| {
+        !error_codes.iter().any(|c| c.code == h.code)
+            && !common_codes.iter().any(|c| c.code == h.code)
+    }) {
+        return Err(err(
+            &hints_path.key(&unknown.code),
+            format!(
+                "`{}` is neither in the action's `{}` nor in `{}`",
+                unknown.code,
+                ext::ERROR_CODES,
+                ext::COMMON_ERROR_CODES
+            ),
+        ));
+    }
 
     let schema_path = op_path
         .key("requestBody")
@@ -347,6 +366,7 @@ fn read_action(
         path: path_key.to_string(),
         rate_limit,
         error_codes,
+        error_hints,
         request_schema,
         batch,
         list_limits,
@@ -547,6 +567,16 @@ fn response_inner_schema<'a>(tree: &'a Value, op: &'a Map<String, Value>) -> Opt
 }
 
 fn error_codes(label: &str, node: Option<&Value>, path: &SpecPath) -> Result<Vec<ErrorCode>> {
+    error_codes_map(label, node, path, "description")
+}
+
+/// A map of error code → text (`what` names the text in messages), sorted by code.
+fn error_codes_map(
+    label: &str,
+    node: Option<&Value>,
+    path: &SpecPath,
+    what: &str,
+) -> Result<Vec<ErrorCode>> {
     let Some(node) = node else {
         return Ok(Vec::new());
     };
@@ -554,7 +584,7 @@ fn error_codes(label: &str, node: Option<&Value>, path: &SpecPath) -> Result<Vec
         CodegenError::spec(
             label,
             path.as_str(),
-            "must map each error code to its description",
+            format!("must map each error code to its {what}"),
         )
     })?;
     let mut codes = map
@@ -571,7 +601,7 @@ fn error_codes(label: &str, node: Option<&Value>, path: &SpecPath) -> Result<Vec
                 CodegenError::spec(
                     label,
                     path.key(code).as_str(),
-                    "the description must be a string",
+                    format!("the {what} must be a string"),
                 )
             })?;
             Ok(ErrorCode {

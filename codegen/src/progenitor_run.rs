@@ -4,16 +4,12 @@ use crate::error::{CodegenError, Result};
 use proc_macro2::TokenStream;
 
 /// Generates the raw client tokens (builder interface) for `spec`.
-pub fn generate_tokens(label: &str, spec: &openapiv3::OpenAPI) -> Result<TokenStream> {
+pub(crate) fn generate_tokens(label: &str, spec: &openapiv3::OpenAPI) -> Result<TokenStream> {
     let mut settings = progenitor::GenerationSettings::new();
     settings.with_interface(progenitor::InterfaceStyle::Builder);
-    let inner: TokenStream = crate::runtime_files::INNER_TYPE
-        .parse()
-        .expect("the inner type path is valid Rust");
-    settings.with_inner_type(inner);
-    // The runtime implements the hooks (signing, clock-skew correction); a missing
-    // implementation is a compile error rather than an unsigned request.
-    settings.with_hooks(progenitor::HooksMode::Expected);
+    // The runtime's state rides in the client; every request goes through its call
+    // pipeline (the `send_calls` pass replaces progenitor's `send`), so no hook is needed.
+    settings.with_inner_type(quote::quote!(tc3_runtime::Runtime));
     // progenitor and typify panic on some schema shapes; a spec must never crash the
     // generator, so a panic becomes an error naming the spec.
     let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -5,7 +5,7 @@ use crate::spec_path::SpecPath;
 use serde_json::Value;
 
 /// Parses `text` into a JSON tree; the error carries YAML's line and column.
-pub fn parse_tree(label: &str, text: &str) -> Result<Value> {
+pub(crate) fn parse_tree(label: &str, text: &str) -> Result<Value> {
     let tree: Value = serde_yaml::from_str(text).map_err(|e| CodegenError::Yaml {
         file: label.to_string(),
         message: e.to_string(),
@@ -21,7 +21,7 @@ pub fn parse_tree(label: &str, text: &str) -> Result<Value> {
 }
 
 /// Converts a validated tree into `openapiv3` types; a type mismatch names its spec path.
-pub fn to_openapi(label: &str, tree: &Value) -> Result<openapiv3::OpenAPI> {
+pub(crate) fn to_openapi(label: &str, tree: &Value) -> Result<openapiv3::OpenAPI> {
     serde_path_to_error::deserialize(tree).map_err(|e| {
         let path = e.path().to_string();
         CodegenError::spec(

@@ -7,7 +7,7 @@ use crate::spec_path::SpecPath;
 use serde_json::{Map, Value};
 
 /// Runs every generic check over `tree`, stopping at the first problem.
-pub fn check(label: &str, tree: &Value) -> Result<()> {
+pub(crate) fn check(label: &str, tree: &Value) -> Result<()> {
     check_openapi_version(label, tree)?;
     walk(label, tree, tree, &SpecPath::root(), Place::Root)?;
     for_each_schema(tree, &mut |schema, path| check_schema(label, schema, path))
@@ -124,11 +124,11 @@ fn check_ref(label: &str, root: &Value, value: &Value, path: &SpecPath) -> Resul
 }
 
 /// A callback given each schema object and its path.
-pub type SchemaVisitor<'f> = dyn FnMut(&Map<String, Value>, &SpecPath) -> Result<()> + 'f;
+pub(crate) type SchemaVisitor<'f> = dyn FnMut(&Map<String, Value>, &SpecPath) -> Result<()> + 'f;
 
 /// Calls `f` on every schema object of the document: components, bodies, responses,
 /// parameters and everything nested in them (properties, items, compositions).
-pub fn for_each_schema(tree: &Value, f: &mut SchemaVisitor) -> Result<()> {
+pub(crate) fn for_each_schema(tree: &Value, f: &mut SchemaVisitor) -> Result<()> {
     let root = SpecPath::root();
     if let Some(schemas) = tree
         .pointer("/components/schemas")

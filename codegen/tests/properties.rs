@@ -2,6 +2,8 @@
 //! `$ref`, contradictory limits) gives a clear generation error or a valid client, never a
 //! panic. (`cargo xtask generate` writes nothing when generation fails: see xtask's tests.)
 
+mod common;
+
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -84,7 +86,7 @@ proptest! {
         let path = &found[pick.index(found.len())];
         apply(&mut spec, path, &mutation);
         let text = serde_yaml::to_string(&spec).unwrap();
-        let outcome = std::panic::catch_unwind(|| gse_codegen::generate(LABEL, &text));
+        let outcome = std::panic::catch_unwind(|| gse_codegen::generate(&gse_codegen::SpecInput::plain(LABEL, &text), &common::settings()));
         prop_assert!(outcome.is_ok(), "generation panicked for {:?} at {}", mutation, path.join("."));
         if let Err(e) = outcome.unwrap() {
             let message = e.to_string();

@@ -1,5 +1,7 @@
 //! Every kind of spec error gives a clear message naming the spec file and the path inside it.
 
+mod common;
+
 use serde_json::{json, Value};
 
 const LABEL: &str = "spec/gse.yaml";
@@ -16,7 +18,10 @@ fn error_after(mutate: impl FnOnce(&mut Value)) -> String {
     let mut spec = real_spec();
     mutate(&mut spec);
     let text = serde_yaml::to_string(&spec).unwrap();
-    match gse_codegen::generate(LABEL, &text) {
+    match gse_codegen::generate(
+        &gse_codegen::SpecInput::plain(LABEL, &text),
+        &common::settings(),
+    ) {
         Ok(_) => panic!("the mutated spec was accepted"),
         Err(e) => e.to_string(),
     }
@@ -40,7 +45,11 @@ fn assert_says(error: &str, expected: &[&str]) {
 #[test]
 fn the_real_spec_generates() {
     let text = serde_yaml::to_string(&real_spec()).unwrap();
-    gse_codegen::generate(LABEL, &text).expect("the unmodified spec generates");
+    gse_codegen::generate(
+        &gse_codegen::SpecInput::plain(LABEL, &text),
+        &common::settings(),
+    )
+    .expect("the unmodified spec generates");
 }
 
 #[test]
@@ -308,8 +317,11 @@ fn unsupported_openapi_version_is_rejected() {
 
 #[test]
 fn broken_yaml_reports_line_and_column() {
-    let e = gse_codegen::generate(LABEL, "openapi: 3.0.3\ninfo: [unclosed\n")
-        .expect_err("broken YAML")
-        .to_string();
+    let e = gse_codegen::generate(
+        &gse_codegen::SpecInput::plain(LABEL, "openapi: 3.0.3\ninfo: [unclosed\n"),
+        &common::settings(),
+    )
+    .expect_err("broken YAML")
+    .to_string();
     assert_says(&e, &["spec/gse.yaml: not valid YAML", "line"]);
 }

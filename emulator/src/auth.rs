@@ -3,10 +3,10 @@
 //! of temporary credentials, then the signature (compared in constant time).
 
 use crate::api_error::ApiError;
-use gse_client::signing::{self, Signer};
-use gse_client::Credentials;
 use std::collections::HashMap;
 use subtle::ConstantTimeEq;
+use tc3_runtime::signing::{self, Signer};
+use tc3_runtime::Credentials;
 
 /// One account the emulator knows: its key and, for temporary credentials, its token.
 #[derive(Clone)]

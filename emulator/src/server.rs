@@ -21,7 +21,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub const JOIN_ACTION: &str = "JoinGameServerSessionBatch";
 
 /// Everything a request handler needs.
-pub struct Emulator {
+pub(crate) struct Emulator {
     pub(crate) rules: SpecRules,
     pub(crate) verifier: Verifier,
     pub(crate) limiters: HashMap<String, RateLimiter>,
@@ -34,7 +34,7 @@ pub struct Emulator {
 
 /// The service closes the connection without answering (a dropped-connection fault).
 #[derive(Debug)]
-pub struct DropConnection;
+pub(crate) struct DropConnection;
 
 impl std::fmt::Display for DropConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -83,7 +83,7 @@ fn request_id() -> String {
 
 impl Emulator {
     /// Answers one HTTP request.
-    pub async fn handle(&self, request: Request<Incoming>) -> Answer {
+    pub(crate) async fn handle(&self, request: Request<Incoming>) -> Answer {
         let path = request.uri().path().to_string();
         match (request.method().clone(), path.as_str()) {
             (Method::POST, "/") => self.api(request).await,
@@ -113,7 +113,7 @@ impl Emulator {
     }
 
     /// Back to the state at start: configured sessions, empty; counters and rate windows zero.
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         self.sessions.clear();
         for spec in &self.initial_sessions {
             self.sessions.put(spec.clone());

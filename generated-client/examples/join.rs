@@ -9,8 +9,8 @@
 //! failed (each failure listed), 2 on bad input (nothing sent).
 
 use clap::Parser;
-use gse_client::batch::BatchOptions;
 use gse_client::types::PlayerDataMap;
+use gse_client::BatchOptions;
 use gse_client::{Client, Credentials, Error};
 use gse_emulator::{EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use indicatif::{ProgressBar, ProgressStyle};

@@ -2,7 +2,7 @@
 // change the spec or the generator (codegen/), then run `cargo xtask generate`.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -82,15 +82,17 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 256usize {
-                return Err(crate::limits::too_long(value, 256usize).into());
+                return Err(::tc3_runtime::limits::too_long(value, 256usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(crate::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err(crate::limits::mismatch(value, "^[\\x00-\\x7F]*$").into());
+                return Err(
+                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -186,10 +188,10 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
-                return Err(crate::limits::too_long(value, 1024usize).into());
+                return Err(::tc3_runtime::limits::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(crate::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
             }
             Ok(Self(value.to_string()))
         }
@@ -243,10 +245,10 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 2048usize {
-                return Err(crate::limits::too_long(value, 2048usize).into());
+                return Err(::tc3_runtime::limits::too_long(value, 2048usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(crate::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
             }
             Ok(Self(value.to_string()))
         }
@@ -915,7 +917,7 @@ Version: 2019-11-12*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::runtime::Runtime,
+    pub(crate) inner: tc3_runtime::Runtime,
 }
 impl Client {
     /// Create a new client.
@@ -923,7 +925,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Runtime) -> Self {
+    pub fn new(baseurl: &str, inner: tc3_runtime::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -942,7 +944,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::runtime::Runtime,
+        inner: tc3_runtime::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -951,7 +953,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::runtime::Runtime> for Client {
+impl ClientInfo<tc3_runtime::Runtime> for Client {
     fn api_version() -> &'static str {
         "2019-11-12"
     }
@@ -961,17 +963,11 @@ impl ClientInfo<crate::runtime::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::runtime::Runtime {
+    fn inner(&self) -> &tc3_runtime::Runtime {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::Runtime>,
-    {}
-};
+impl ClientHooks<tc3_runtime::Runtime> for &Client {}
 impl Client {
     /**Join up to 25 players to a game server session
 
@@ -1042,57 +1038,6 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends the request as progenitor would: signed, but without the spec's item limits, the rate limiter, retries or envelope handling. Prefer `send`.
-        pub async fn send_raw(
-            self,
-        ) -> Result<
-            ResponseValue<types::JoinGameServerSessionBatchEnvelope>,
-            Error<()>,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::JoinGameServerSessionBatchRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/", client.baseurl);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("x-tc-action"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        "JoinGameServerSessionBatch",
-                    ),
-                );
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("x-tc-version"),
-                    ::reqwest::header::HeaderValue::from_static("2019-11-12"),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "join_game_server_session_batch",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
     }
     impl<'a> JoinGameServerSessionBatch<'a> {
         ///Sets `game_server_session_id` of the request body ([`types::JoinGameServerSessionBatchRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
@@ -1129,6 +1074,52 @@ pub mod builder {
         }
     }
     impl<'a> JoinGameServerSessionBatch<'a> {
+        ///Sends any number of `PlayerIds`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most 25 (the spec's maxItems), sends them with `options.concurrency` in flight under the rate limiter, and returns every result with, for each failed request, its items and its error. `Err` means nothing was sent.
+        pub async fn send_in_batches<V>(
+            self,
+            items: impl IntoIterator<Item = V>,
+            options: impl Into<::tc3_runtime::batch::BatchOptions>,
+        ) -> Result<
+            crate::BatchOutcome<::std::string::String, types::PlayerSession>,
+            crate::Error,
+        >
+        where
+            V: Into<::std::string::String>,
+        {
+            let items: Vec<::std::string::String> = items
+                .into_iter()
+                .map(Into::into)
+                .collect();
+            ::tc3_runtime::batch::check_distinct_items::<
+                _,
+                crate::ErrorCode,
+            >("PlayerIds", &items)?;
+            let chunks = ::tc3_runtime::batch::chunks(&items, 25);
+            for chunk in &chunks {
+                self.clone().player_ids(chunk.clone()).validate()?;
+            }
+            let options = options.into();
+            let send = |chunk: Vec<::std::string::String>| {
+                let request = self.clone().player_ids(chunk);
+                async move {
+                    let response = request.send().await?;
+                    Ok(response.player_sessions.unwrap_or_default())
+                }
+            };
+            Ok(
+                ::tc3_runtime::batch::run(
+                        chunks,
+                        &options,
+                        send,
+                        Some(|result: &types::PlayerSession| {
+                            result.player_id.as_ref().map(|v| v.to_string())
+                        }),
+                    )
+                    .await,
+            )
+        }
+    }
+    impl<'a> JoinGameServerSessionBatch<'a> {
         /// Checks the request against every limit of the spec without sending it, and
         /// returns the body as it would be sent.
         pub fn validate(
@@ -1144,7 +1135,12 @@ pub mod builder {
                 .map_err(crate::Error::invalid_request)?;
             {
                 let list = &body.player_ids;
-                crate::limits::check_items("PlayerIds", list.len(), Some(1), Some(25))
+                ::tc3_runtime::limits::check_list_length(
+                        "PlayerIds",
+                        list.len(),
+                        Some(1),
+                        Some(25),
+                    )
                     .map_err(crate::Error::invalid_request)?;
             }
             Ok(body)
@@ -1156,7 +1152,10 @@ pub mod builder {
             let body = self.validate()?;
             self.client
                 .inner
-                .call(
+                .call::<
+                    _,
+                    crate::ErrorCode,
+                >(
                     &self.client.client,
                     &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
                     &body,
@@ -1164,526 +1163,8 @@ pub mod builder {
                 .await
         }
     }
-    impl<'a> JoinGameServerSessionBatch<'a> {
-        ///Sends any number of `PlayerIds`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most 25 (the spec's maxItems), sends them with `options.concurrency` in flight under the rate limiter, and returns every result with, for each failed request, its items and its error. `Err` means nothing was sent.
-        pub async fn send_in_batches<V>(
-            self,
-            items: impl IntoIterator<Item = V>,
-            options: impl Into<crate::batch::BatchOptions>,
-        ) -> Result<
-            crate::batch::BatchOutcome<::std::string::String, types::PlayerSession>,
-            crate::Error,
-        >
-        where
-            V: Into<::std::string::String>,
-        {
-            let items: Vec<::std::string::String> = items
-                .into_iter()
-                .map(Into::into)
-                .collect();
-            crate::batch::check_items("PlayerIds", &items)?;
-            let chunks = crate::batch::chunks(&items, 25);
-            for chunk in &chunks {
-                self.clone().player_ids(chunk.clone()).validate()?;
-            }
-            let options = options.into();
-            let send = |chunk: Vec<::std::string::String>| {
-                let request = self.clone().player_ids(chunk);
-                async move {
-                    let response = request.send().await?;
-                    Ok(response.player_sessions.unwrap_or_default())
-                }
-            };
-            Ok(
-                crate::batch::run(
-                        chunks,
-                        &options,
-                        send,
-                        Some(|result: &types::PlayerSession| {
-                            result.player_id.as_ref().map(|v| v.to_string())
-                        }),
-                    )
-                    .await,
-            )
-        }
-    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
-}
-/// An error code the service answers with: every code the spec lists, and `Other` for
-/// any other (codes are open-ended: new dotted sub-codes appear).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    ///`ActionOffline`: The action has been taken offline.
-    ActionOffline,
-    ///`AuthFailure.InvalidAuthorization`: The Authorization header is missing or malformed.
-    AuthFailureInvalidAuthorization,
-    ///`AuthFailure.InvalidSecretId`: The SecretId is not a valid key (a cloud API key is required).
-    AuthFailureInvalidSecretId,
-    ///`AuthFailure.MFAFailure`: Multi-factor authentication failed.
-    AuthFailureMFAFailure,
-    ///`AuthFailure.SecretIdNotFound`: The SecretId does not exist or has been disabled.
-    AuthFailureSecretIdNotFound,
-    ///`AuthFailure.SignatureExpire`: The request timestamp is more than 5 minutes away from the server's time.
-    AuthFailureSignatureExpire,
-    ///`AuthFailure.SignatureFailure`: The signature does not match the request.
-    AuthFailureSignatureFailure,
-    ///`AuthFailure.TokenFailure`: The temporary credentials' token is invalid or expired.
-    AuthFailureTokenFailure,
-    ///`AuthFailure.UnauthorizedOperation`: The request is not authorized by CAM.
-    AuthFailureUnauthorizedOperation,
-    ///`DryRunOperation`: The request would have succeeded, but DryRun was set.
-    DryRunOperation,
-    ///`FailedOperation`: The operation failed.
-    FailedOperation,
-    ///`InternalError`: An internal error of the service.
-    InternalError,
-    ///`InvalidAction`: The action does not exist.
-    InvalidAction,
-    ///`InvalidParameter`: A parameter is malformed.
-    InvalidParameter,
-    ///`InvalidParameterValue`: A parameter's value is out of range or invalid.
-    InvalidParameterValue,
-    ///`InvalidRequest`: The multipart request body is malformed.
-    InvalidRequest,
-    ///`IpInBlacklist`: The caller's IP address is on the blacklist.
-    IpInBlacklist,
-    ///`IpNotInWhitelist`: The caller's IP address is not on the whitelist.
-    IpNotInWhitelist,
-    ///`LimitExceeded`: A quota was exceeded.
-    LimitExceeded,
-    ///`LimitExceeded.CcnLimitExceeded`: The cloud connect network limit was exceeded.
-    LimitExceededCcnLimitExceeded,
-    ///`LimitExceeded.FleetLimitExceeded`: The fleet limit was exceeded.
-    LimitExceededFleetLimitExceeded,
-    ///`LimitExceeded.InstanceLimitExceeded`: The instance limit was exceeded.
-    LimitExceededInstanceLimitExceeded,
-    ///`MissingParameter`: A required parameter is missing.
-    MissingParameter,
-    ///`NoSuchProduct`: The product does not exist.
-    NoSuchProduct,
-    ///`NoSuchVersion`: The API version does not exist.
-    NoSuchVersion,
-    ///`OperationDenied`: The operation was denied.
-    OperationDenied,
-    ///`RequestLimitExceeded`: Too many requests; the request was rejected by the rate limit.
-    RequestLimitExceeded,
-    ///`RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The account's global per-region rate limit was exceeded.
-    RequestLimitExceededGlobalRegionUinLimitExceeded,
-    ///`RequestLimitExceeded.IPLimitExceeded`: The caller IP's rate limit was exceeded.
-    RequestLimitExceededIPLimitExceeded,
-    ///`RequestLimitExceeded.UinLimitExceeded`: The account's rate limit was exceeded.
-    RequestLimitExceededUinLimitExceeded,
-    ///`RequestSizeLimitExceeded`: The request body is too large.
-    RequestSizeLimitExceeded,
-    ///`ResourceInUse`: The resource is in use.
-    ResourceInUse,
-    ///`ResourceInsufficient`: Not enough resources.
-    ResourceInsufficient,
-    ///`ResourceNotFound`: The resource does not exist.
-    ResourceNotFound,
-    ///`ResourceNotFound.CcnResourceNotFound`: The cloud connect network resource does not exist.
-    ResourceNotFoundCcnResourceNotFound,
-    ///`ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable,
-    ///`ResponseSizeLimitExceeded`: The response body is too large.
-    ResponseSizeLimitExceeded,
-    ///`ServiceUnavailable`: The service is temporarily unavailable.
-    ServiceUnavailable,
-    ///`UnauthorizedOperation`: The operation is not authorized.
-    UnauthorizedOperation,
-    ///`UnauthorizedOperation.ServiceNotOpened`: The GSE service has not been activated for this account.
-    UnauthorizedOperationServiceNotOpened,
-    ///`UnknownParameter`: The request has an unknown parameter.
-    UnknownParameter,
-    ///`UnsupportedOperation`: The operation is not supported.
-    UnsupportedOperation,
-    ///`UnsupportedProtocol`: The HTTP(S) method or protocol is not supported.
-    UnsupportedProtocol,
-    ///`UnsupportedRegion`: The action is not supported in this region.
-    UnsupportedRegion,
-    /// A code the spec does not list, kept as sent.
-    Other(String),
-}
-impl ErrorCode {
-    /// The code as the service spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActionOffline => "ActionOffline",
-            Self::AuthFailureInvalidAuthorization => "AuthFailure.InvalidAuthorization",
-            Self::AuthFailureInvalidSecretId => "AuthFailure.InvalidSecretId",
-            Self::AuthFailureMFAFailure => "AuthFailure.MFAFailure",
-            Self::AuthFailureSecretIdNotFound => "AuthFailure.SecretIdNotFound",
-            Self::AuthFailureSignatureExpire => "AuthFailure.SignatureExpire",
-            Self::AuthFailureSignatureFailure => "AuthFailure.SignatureFailure",
-            Self::AuthFailureTokenFailure => "AuthFailure.TokenFailure",
-            Self::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
-            Self::DryRunOperation => "DryRunOperation",
-            Self::FailedOperation => "FailedOperation",
-            Self::InternalError => "InternalError",
-            Self::InvalidAction => "InvalidAction",
-            Self::InvalidParameter => "InvalidParameter",
-            Self::InvalidParameterValue => "InvalidParameterValue",
-            Self::InvalidRequest => "InvalidRequest",
-            Self::IpInBlacklist => "IpInBlacklist",
-            Self::IpNotInWhitelist => "IpNotInWhitelist",
-            Self::LimitExceeded => "LimitExceeded",
-            Self::LimitExceededCcnLimitExceeded => "LimitExceeded.CcnLimitExceeded",
-            Self::LimitExceededFleetLimitExceeded => "LimitExceeded.FleetLimitExceeded",
-            Self::LimitExceededInstanceLimitExceeded => {
-                "LimitExceeded.InstanceLimitExceeded"
-            }
-            Self::MissingParameter => "MissingParameter",
-            Self::NoSuchProduct => "NoSuchProduct",
-            Self::NoSuchVersion => "NoSuchVersion",
-            Self::OperationDenied => "OperationDenied",
-            Self::RequestLimitExceeded => "RequestLimitExceeded",
-            Self::RequestLimitExceededGlobalRegionUinLimitExceeded => {
-                "RequestLimitExceeded.GlobalRegionUinLimitExceeded"
-            }
-            Self::RequestLimitExceededIPLimitExceeded => {
-                "RequestLimitExceeded.IPLimitExceeded"
-            }
-            Self::RequestLimitExceededUinLimitExceeded => {
-                "RequestLimitExceeded.UinLimitExceeded"
-            }
-            Self::RequestSizeLimitExceeded => "RequestSizeLimitExceeded",
-            Self::ResourceInUse => "ResourceInUse",
-            Self::ResourceInsufficient => "ResourceInsufficient",
-            Self::ResourceNotFound => "ResourceNotFound",
-            Self::ResourceNotFoundCcnResourceNotFound => {
-                "ResourceNotFound.CcnResourceNotFound"
-            }
-            Self::ResourceUnavailable => "ResourceUnavailable",
-            Self::ResponseSizeLimitExceeded => "ResponseSizeLimitExceeded",
-            Self::ServiceUnavailable => "ServiceUnavailable",
-            Self::UnauthorizedOperation => "UnauthorizedOperation",
-            Self::UnauthorizedOperationServiceNotOpened => {
-                "UnauthorizedOperation.ServiceNotOpened"
-            }
-            Self::UnknownParameter => "UnknownParameter",
-            Self::UnsupportedOperation => "UnsupportedOperation",
-            Self::UnsupportedProtocol => "UnsupportedProtocol",
-            Self::UnsupportedRegion => "UnsupportedRegion",
-            Self::Other(code) => code,
-        }
-    }
-    /// The variant for `code` (`Other` when the spec does not list it).
-    pub fn parse(code: &str) -> Self {
-        match code {
-            "ActionOffline" => Self::ActionOffline,
-            "AuthFailure.InvalidAuthorization" => Self::AuthFailureInvalidAuthorization,
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId,
-            "AuthFailure.MFAFailure" => Self::AuthFailureMFAFailure,
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound,
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire,
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure,
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure,
-            "AuthFailure.UnauthorizedOperation" => Self::AuthFailureUnauthorizedOperation,
-            "DryRunOperation" => Self::DryRunOperation,
-            "FailedOperation" => Self::FailedOperation,
-            "InternalError" => Self::InternalError,
-            "InvalidAction" => Self::InvalidAction,
-            "InvalidParameter" => Self::InvalidParameter,
-            "InvalidParameterValue" => Self::InvalidParameterValue,
-            "InvalidRequest" => Self::InvalidRequest,
-            "IpInBlacklist" => Self::IpInBlacklist,
-            "IpNotInWhitelist" => Self::IpNotInWhitelist,
-            "LimitExceeded" => Self::LimitExceeded,
-            "LimitExceeded.CcnLimitExceeded" => Self::LimitExceededCcnLimitExceeded,
-            "LimitExceeded.FleetLimitExceeded" => Self::LimitExceededFleetLimitExceeded,
-            "LimitExceeded.InstanceLimitExceeded" => {
-                Self::LimitExceededInstanceLimitExceeded
-            }
-            "MissingParameter" => Self::MissingParameter,
-            "NoSuchProduct" => Self::NoSuchProduct,
-            "NoSuchVersion" => Self::NoSuchVersion,
-            "OperationDenied" => Self::OperationDenied,
-            "RequestLimitExceeded" => Self::RequestLimitExceeded,
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIPLimitExceeded
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded,
-            "ResourceInUse" => Self::ResourceInUse,
-            "ResourceInsufficient" => Self::ResourceInsufficient,
-            "ResourceNotFound" => Self::ResourceNotFound,
-            "ResourceNotFound.CcnResourceNotFound" => {
-                Self::ResourceNotFoundCcnResourceNotFound
-            }
-            "ResourceUnavailable" => Self::ResourceUnavailable,
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded,
-            "ServiceUnavailable" => Self::ServiceUnavailable,
-            "UnauthorizedOperation" => Self::UnauthorizedOperation,
-            "UnauthorizedOperation.ServiceNotOpened" => {
-                Self::UnauthorizedOperationServiceNotOpened
-            }
-            "UnknownParameter" => Self::UnknownParameter,
-            "UnsupportedOperation" => Self::UnsupportedOperation,
-            "UnsupportedProtocol" => Self::UnsupportedProtocol,
-            "UnsupportedRegion" => Self::UnsupportedRegion,
-            other => Self::Other(other.to_string()),
-        }
-    }
-    /// The part before the first dot: `Family` for `Family.Detail`.
-    pub fn family(&self) -> &str {
-        let code = self.as_str();
-        code.split_once('.').map_or(code, |(family, _)| family)
-    }
-    /// The spec's description of the code, if it lists it.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::ActionOffline => Some("The action has been taken offline."),
-            Self::AuthFailureInvalidAuthorization => {
-                Some("The Authorization header is missing or malformed.")
-            }
-            Self::AuthFailureInvalidSecretId => {
-                Some("The SecretId is not a valid key (a cloud API key is required).")
-            }
-            Self::AuthFailureMFAFailure => Some("Multi-factor authentication failed."),
-            Self::AuthFailureSecretIdNotFound => {
-                Some("The SecretId does not exist or has been disabled.")
-            }
-            Self::AuthFailureSignatureExpire => {
-                Some(
-                    "The request timestamp is more than 5 minutes away from the server's time.",
-                )
-            }
-            Self::AuthFailureSignatureFailure => {
-                Some("The signature does not match the request.")
-            }
-            Self::AuthFailureTokenFailure => {
-                Some("The temporary credentials' token is invalid or expired.")
-            }
-            Self::AuthFailureUnauthorizedOperation => {
-                Some("The request is not authorized by CAM.")
-            }
-            Self::DryRunOperation => {
-                Some("The request would have succeeded, but DryRun was set.")
-            }
-            Self::FailedOperation => Some("The operation failed."),
-            Self::InternalError => Some("An internal error of the service."),
-            Self::InvalidAction => Some("The action does not exist."),
-            Self::InvalidParameter => Some("A parameter is malformed."),
-            Self::InvalidParameterValue => {
-                Some("A parameter's value is out of range or invalid.")
-            }
-            Self::InvalidRequest => Some("The multipart request body is malformed."),
-            Self::IpInBlacklist => Some("The caller's IP address is on the blacklist."),
-            Self::IpNotInWhitelist => {
-                Some("The caller's IP address is not on the whitelist.")
-            }
-            Self::LimitExceeded => Some("A quota was exceeded."),
-            Self::LimitExceededCcnLimitExceeded => {
-                Some("The cloud connect network limit was exceeded.")
-            }
-            Self::LimitExceededFleetLimitExceeded => {
-                Some("The fleet limit was exceeded.")
-            }
-            Self::LimitExceededInstanceLimitExceeded => {
-                Some("The instance limit was exceeded.")
-            }
-            Self::MissingParameter => Some("A required parameter is missing."),
-            Self::NoSuchProduct => Some("The product does not exist."),
-            Self::NoSuchVersion => Some("The API version does not exist."),
-            Self::OperationDenied => Some("The operation was denied."),
-            Self::RequestLimitExceeded => {
-                Some("Too many requests; the request was rejected by the rate limit.")
-            }
-            Self::RequestLimitExceededGlobalRegionUinLimitExceeded => {
-                Some("The account's global per-region rate limit was exceeded.")
-            }
-            Self::RequestLimitExceededIPLimitExceeded => {
-                Some("The caller IP's rate limit was exceeded.")
-            }
-            Self::RequestLimitExceededUinLimitExceeded => {
-                Some("The account's rate limit was exceeded.")
-            }
-            Self::RequestSizeLimitExceeded => Some("The request body is too large."),
-            Self::ResourceInUse => Some("The resource is in use."),
-            Self::ResourceInsufficient => Some("Not enough resources."),
-            Self::ResourceNotFound => Some("The resource does not exist."),
-            Self::ResourceNotFoundCcnResourceNotFound => {
-                Some("The cloud connect network resource does not exist.")
-            }
-            Self::ResourceUnavailable => Some("The resource is unavailable."),
-            Self::ResponseSizeLimitExceeded => Some("The response body is too large."),
-            Self::ServiceUnavailable => Some("The service is temporarily unavailable."),
-            Self::UnauthorizedOperation => Some("The operation is not authorized."),
-            Self::UnauthorizedOperationServiceNotOpened => {
-                Some("The GSE service has not been activated for this account.")
-            }
-            Self::UnknownParameter => Some("The request has an unknown parameter."),
-            Self::UnsupportedOperation => Some("The operation is not supported."),
-            Self::UnsupportedProtocol => {
-                Some("The HTTP(S) method or protocol is not supported.")
-            }
-            Self::UnsupportedRegion => {
-                Some("The action is not supported in this region.")
-            }
-            Self::Other(_) => None,
-        }
-    }
-}
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ErrorCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(code: &str) -> Result<Self, Self::Err> {
-        Ok(Self::parse(code))
-    }
-}
-/// What the spec says about the API: service, version, endpoint and each action.
-pub mod api {
-    /// The service name signed into every request's credential scope.
-    pub const SERVICE: &str = "gse";
-    /// The API version sent as `X-TC-Version`.
-    pub const VERSION: &str = "2019-11-12";
-    /// The default endpoint (the spec's first server).
-    pub const DEFAULT_ENDPOINT: &str = "https://gse.tencentcloudapi.com";
-    /// Error codes every action may return: `(code, description)`.
-    pub const COMMON_ERROR_CODES: &[(&str, &str)] = &[
-        ("ActionOffline", "The action has been taken offline."),
-        (
-            "AuthFailure.InvalidAuthorization",
-            "The Authorization header is missing or malformed.",
-        ),
-        (
-            "AuthFailure.InvalidSecretId",
-            "The SecretId is not a valid key (a cloud API key is required).",
-        ),
-        ("AuthFailure.MFAFailure", "Multi-factor authentication failed."),
-        (
-            "AuthFailure.SecretIdNotFound",
-            "The SecretId does not exist or has been disabled.",
-        ),
-        (
-            "AuthFailure.SignatureExpire",
-            "The request timestamp is more than 5 minutes away from the server's time.",
-        ),
-        ("AuthFailure.SignatureFailure", "The signature does not match the request."),
-        (
-            "AuthFailure.TokenFailure",
-            "The temporary credentials' token is invalid or expired.",
-        ),
-        ("AuthFailure.UnauthorizedOperation", "The request is not authorized by CAM."),
-        ("DryRunOperation", "The request would have succeeded, but DryRun was set."),
-        ("FailedOperation", "The operation failed."),
-        ("InternalError", "An internal error of the service."),
-        ("InvalidAction", "The action does not exist."),
-        ("InvalidParameter", "A parameter is malformed."),
-        ("InvalidParameterValue", "A parameter's value is out of range or invalid."),
-        ("InvalidRequest", "The multipart request body is malformed."),
-        ("IpInBlacklist", "The caller's IP address is on the blacklist."),
-        ("IpNotInWhitelist", "The caller's IP address is not on the whitelist."),
-        ("LimitExceeded", "A quota was exceeded."),
-        ("MissingParameter", "A required parameter is missing."),
-        ("NoSuchProduct", "The product does not exist."),
-        ("NoSuchVersion", "The API version does not exist."),
-        (
-            "RequestLimitExceeded",
-            "Too many requests; the request was rejected by the rate limit.",
-        ),
-        (
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
-            "The account's global per-region rate limit was exceeded.",
-        ),
-        (
-            "RequestLimitExceeded.IPLimitExceeded",
-            "The caller IP's rate limit was exceeded.",
-        ),
-        (
-            "RequestLimitExceeded.UinLimitExceeded",
-            "The account's rate limit was exceeded.",
-        ),
-        ("RequestSizeLimitExceeded", "The request body is too large."),
-        ("ResourceInUse", "The resource is in use."),
-        ("ResourceInsufficient", "Not enough resources."),
-        ("ResourceNotFound", "The resource does not exist."),
-        ("ResourceUnavailable", "The resource is unavailable."),
-        ("ResponseSizeLimitExceeded", "The response body is too large."),
-        ("ServiceUnavailable", "The service is temporarily unavailable."),
-        ("UnauthorizedOperation", "The operation is not authorized."),
-        ("UnknownParameter", "The request has an unknown parameter."),
-        ("UnsupportedOperation", "The operation is not supported."),
-        ("UnsupportedProtocol", "The HTTP(S) method or protocol is not supported."),
-        ("UnsupportedRegion", "The action is not supported in this region."),
-    ];
-    /// One action of the API, as the spec describes it.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct Action {
-        /// The name sent as `X-TC-Action`.
-        pub name: &'static str,
-        /// The spec's `operationId`: the client method's name.
-        pub operation_id: &'static str,
-        /// The most requests per second the service accepts for this action.
-        pub rate_limit_per_second: u32,
-        /// Error codes specific to this action: `(code, description)`.
-        pub error_codes: &'static [(&'static str, &'static str)],
-        /// The list field that may be split across requests, if any.
-        pub batch: Option<BatchField>,
-    }
-    /// A request list field that may be split across several requests.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct BatchField {
-        /// The field's name in the request body.
-        pub field: &'static str,
-        /// The most items one request may carry.
-        pub max_items: usize,
-    }
-    ///The `JoinGameServerSessionBatch` action.
-    pub const JOIN_GAME_SERVER_SESSION_BATCH: Action = Action {
-        name: "JoinGameServerSessionBatch",
-        operation_id: "join_game_server_session_batch",
-        rate_limit_per_second: 1000,
-        error_codes: &[
-            ("FailedOperation", "The operation failed."),
-            ("InvalidParameter", "A parameter is malformed."),
-            ("InvalidParameterValue", "A parameter's value is out of range or invalid."),
-            (
-                "LimitExceeded.CcnLimitExceeded",
-                "The cloud connect network limit was exceeded.",
-            ),
-            ("LimitExceeded.FleetLimitExceeded", "The fleet limit was exceeded."),
-            ("LimitExceeded.InstanceLimitExceeded", "The instance limit was exceeded."),
-            ("OperationDenied", "The operation was denied."),
-            (
-                "ResourceInsufficient",
-                "The game server session has too few free player slots.",
-            ),
-            ("ResourceNotFound", "The game server session does not exist."),
-            (
-                "ResourceNotFound.CcnResourceNotFound",
-                "The cloud connect network resource does not exist.",
-            ),
-            ("ResourceUnavailable", "The game server session is not accepting players."),
-            ("UnauthorizedOperation", "The operation is not authorized."),
-            (
-                "UnauthorizedOperation.ServiceNotOpened",
-                "The GSE service has not been activated for this account.",
-            ),
-            ("UnsupportedOperation", "The operation is not supported."),
-        ],
-        batch: Some(BatchField {
-            field: "PlayerIds",
-            max_items: 25,
-        }),
-    };
-    /// Every action of the API, in the spec's order.
-    pub const ACTIONS: &[Action] = &[JOIN_GAME_SERVER_SESSION_BATCH];
-    /// The action whose client method is `operation_id`.
-    pub fn action_by_operation_id(operation_id: &str) -> Option<&'static Action> {
-        ACTIONS.iter().find(|a| a.operation_id == operation_id)
-    }
 }

@@ -6,23 +6,53 @@
 //! Actions (service `gse`, version `2019-11-12`):
 //! - `JoinGameServerSessionBatch` (`Client::join_game_server_session_batch`)
 //!
-//! Every request is `POST /` with the action in `X-TC-Action`; see [`api`] for the
-//! limits and error codes the spec declares.
+//! Every request is `POST /` with the action in `X-TC-Action`, signed with TC3-HMAC-SHA256 by
+//! the [`runtime`] (`tc3-runtime`); see [`api`] for the limits and error codes the spec
+//! declares.
 
-// prettyplease's layout is not rustfmt's; the file is checked by `cargo xtask generate --check`.
+// prettyplease's layout is not rustfmt's; the files are checked by `cargo xtask generate --check`.
+#[rustfmt::skip]
+pub mod api;
 #[rustfmt::skip]
 mod client;
-pub mod batch;
-pub mod call;
-pub mod credentials;
-mod error;
-pub mod limits;
-pub mod retry;
-pub mod runtime;
-pub mod signing;
+#[rustfmt::skip]
+mod error_code;
 
-pub use client::*;
-pub use credentials::Credentials;
-pub use error::{Error, TimeoutScope};
-pub use retry::RetryPolicy;
-pub use runtime::{BuildError, ClientBuilder, Clock, FixedClock, Language, RateLimit, SystemClock};
+pub use client::{builder, prelude, types, Client};
+pub use error_code::ErrorCode;
+pub use progenitor_client::ClientInfo;
+pub use tc3_runtime as runtime;
+pub use tc3_runtime::batch::BatchOptions;
+pub use tc3_runtime::credentials::{self, Credentials};
+pub use tc3_runtime::{
+    BuildError, Clock, FixedClock, Language, RateLimit, RetryPolicy, SystemClock, TimeoutScope,
+};
+
+/// Why a call failed, with this API's error codes.
+pub type Error = tc3_runtime::Error<ErrorCode>;
+/// Builds a [`Client`]; start with [`Client::builder`].
+pub type ClientBuilder = tc3_runtime::ClientBuilder<Client>;
+/// What a `send_in_batches` call achieved.
+pub type BatchOutcome<I, R> = tc3_runtime::batch::BatchOutcome<I, R, ErrorCode>;
+/// The items of one failed request of a batch, and its error.
+pub type BatchFailure<I> = tc3_runtime::batch::BatchFailure<I, ErrorCode>;
+
+impl Client {
+    /// Starts building a client; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The region, credentials, signer, limiters and retry budget this client uses.
+    pub fn runtime(&self) -> &tc3_runtime::Runtime {
+        &self.inner
+    }
+}
+
+impl tc3_runtime::GeneratedClient for Client {
+    const SERVICE: &'static tc3_runtime::service::Service = &api::SERVICE;
+
+    fn from_parts(endpoint: &str, http: reqwest::Client, runtime: tc3_runtime::Runtime) -> Self {
+        Self::new_with_client(endpoint, http, runtime)
+    }
+}

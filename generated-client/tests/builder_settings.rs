@@ -14,7 +14,7 @@ fn the_endpoint_defaults_to_the_specs_server_and_accepts_loopback_http() {
         .credentials(credentials())
         .build()
         .unwrap();
-    assert_eq!(client.baseurl(), api::DEFAULT_ENDPOINT);
+    assert_eq!(client.baseurl(), api::SERVICE.default_endpoint);
     let client = Client::builder()
         .endpoint("http://127.0.0.1:8080/")
         .region("ap-shanghai")

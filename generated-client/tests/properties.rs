@@ -2,10 +2,10 @@
 //! a panic), exactly as the spec's limits say; any bytes as an answer give a value or a typed
 //! error (never a panic).
 
-use gse_client::call::read_answer;
 use gse_client::types::{JoinGameServerSessionBatchResponse, PlayerDataMap};
 use gse_client::{Client, Credentials, Error};
 use proptest::prelude::*;
+use tc3_runtime::read_answer;
 
 fn client() -> Client {
     Client::builder()
@@ -70,7 +70,7 @@ proptest! {
         status in prop_oneof![Just(200u16), 100u16..600],
         body in proptest::collection::vec(any::<u8>(), 0..512),
     ) {
-        match read_answer::<JoinGameServerSessionBatchResponse>(status, &body) {
+        match read_answer::<JoinGameServerSessionBatchResponse, gse_client::ErrorCode>(status, &body) {
             Ok((_, request_id)) => prop_assert_eq!(status, 200, "{}", request_id),
             Err(Error::HttpStatus { status: s, .. }) => prop_assert_eq!(s, status),
             Err(Error::MalformedResponse { .. } | Error::Api { .. }) => prop_assert_eq!(status, 200),
@@ -84,7 +84,7 @@ proptest! {
         status in prop_oneof![Just(200u16), Just(500u16)],
     ) {
         let body = serde_json::json!({"Response": inner}).to_string();
-        let result = read_answer::<JoinGameServerSessionBatchResponse>(status, body.as_bytes());
+        let result = read_answer::<JoinGameServerSessionBatchResponse, gse_client::ErrorCode>(status, body.as_bytes());
         if let Err(e) = &result {
             prop_assert!(!e.to_string().is_empty());
         }

@@ -85,9 +85,12 @@ async fn a_too_long_session_id_fails_before_any_request() {
 #[test]
 fn api_metadata_comes_from_the_spec() {
     use gse_client::api;
-    assert_eq!(api::SERVICE, "gse");
-    assert_eq!(api::VERSION, "2019-11-12");
-    assert_eq!(api::DEFAULT_ENDPOINT, "https://gse.tencentcloudapi.com");
+    assert_eq!(api::SERVICE.name, "gse");
+    assert_eq!(api::SERVICE.version, "2019-11-12");
+    assert_eq!(
+        api::SERVICE.default_endpoint,
+        "https://gse.tencentcloudapi.com"
+    );
     let action = api::action_by_operation_id("join_game_server_session_batch").unwrap();
     assert_eq!(action.name, "JoinGameServerSessionBatch");
     assert_eq!(action.rate_limit_per_second, 1000);
@@ -97,7 +100,8 @@ fn api_metadata_comes_from_the_spec() {
         .error_codes
         .iter()
         .any(|(c, _)| *c == "UnauthorizedOperation.ServiceNotOpened"));
-    assert!(api::COMMON_ERROR_CODES
+    assert!(api::SERVICE
+        .common_error_codes
         .iter()
         .any(|(c, _)| *c == "AuthFailure.SignatureExpire"));
 }

@@ -65,7 +65,7 @@ const GOALS: &[Goal] = &[
 
 /// Builds the bench in release, runs it, adds the Python SDK's signing and the generator's
 /// wall time, and reports.
-pub fn run(root: &Path, quick: bool) -> Result<()> {
+pub(crate) fn run(root: &Path, quick: bool) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)

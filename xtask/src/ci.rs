@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Runs fmt, clippy, `generate --check`, spec validation and every test.
-pub fn run(root: &Path) -> Result<()> {
+pub(crate) fn run(root: &Path) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let cargo_cmd = |args: &[&str]| {
         let mut cmd = Command::new(&cargo);

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// The fuzz targets (binaries of the `gse-fuzz` crate).
-pub const TARGETS: &[&str] = &["answer", "authorization", "request_body"];
+pub(crate) const TARGETS: &[&str] = &["answer", "authorization", "request_body"];
 
 const COVERAGE_FLAGS: &str = "-Cpasses=sancov-module \
     -Cllvm-args=-sanitizer-coverage-level=4 \
@@ -18,7 +18,7 @@ const COVERAGE_FLAGS: &str = "-Cpasses=sancov-module \
     --cfg fuzzing -Cdebug-assertions -Coverflow-checks";
 
 /// Builds and runs `target` for `seconds`.
-pub fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
+pub(crate) fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
     anyhow::ensure!(
         TARGETS.contains(&target),
         "unknown fuzz target {target:?}; known: {}",

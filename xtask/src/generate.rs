@@ -1,8 +1,10 @@
-//! `cargo xtask generate [--check]`: regenerate the client crates, or prove them current.
+//! `cargo xtask generate [--check]`: regenerate the client crates (`Cargo.toml` and `src/`),
+//! or prove them current.
 //!
 //! Every spec is generated in memory first; only when all succeed are files written, each
 //! through a temporary file renamed into place, so a failed run changes nothing.
 
+use crate::manifests::Workspace;
 use crate::targets::{Target, TARGETS};
 use anyhow::{bail, Context, Result};
 use gse_codegen::GeneratedFile;
@@ -12,20 +14,22 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A difference between what the generator produces and what is on disk.
-enum Change {
+pub(crate) enum Change {
     /// A new or different file: (path relative to the root, old text, new text).
     Write(PathBuf, String, String),
-    /// A file in a generated directory that the generator no longer produces.
+    /// A file in a generated `src/` that the generator no longer produces.
     Remove(PathBuf, String),
 }
 
 /// Runs `generate` (writing) or `generate --check` (comparing) for every target.
-pub fn run(root: &Path, check: bool) -> Result<()> {
+pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
+    let workspace = Workspace::read(root)?;
     let mut outputs = Vec::new();
     for target in TARGETS {
-        let (label, text) = target.spec_text(root)?;
-        let files = gse_codegen::generate(&label, &text)
-            .with_context(|| format!("generating {} from {label}", target.out_dir))?;
+        let text = target.spec_text(root)?;
+        let settings = target.workspace_settings(root, &workspace)?;
+        let files = gse_codegen::generate(&target.input(&text), &settings)
+            .with_context(|| format!("generating {} from {}", target.crate_dir, target.spec))?;
         outputs.push((target, files));
     }
     let mut changes = Vec::new();
@@ -54,10 +58,20 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
     apply(root, &changes)
 }
 
-/// What differs between `files` and the target's directory on disk.
+/// What differs between `files` and the target's crate on disk (its `Cargo.toml` and
+/// everything under `src/`; the hand-written tests and examples beside them are not looked at).
 fn changes_for(root: &Path, target: &Target, files: &[GeneratedFile]) -> Result<Vec<Change>> {
-    let out_dir = Path::new(target.out_dir);
-    let mut on_disk = existing_files(&root.join(out_dir))?;
+    let out_dir = Path::new(target.crate_dir);
+    let mut on_disk: BTreeMap<PathBuf, String> = existing_files(&root.join(out_dir).join("src"))?
+        .into_iter()
+        .map(|(path, text)| (Path::new("src").join(path), text))
+        .collect();
+    let manifest = root.join(out_dir).join("Cargo.toml");
+    if manifest.exists() {
+        let text = fs::read_to_string(&manifest)
+            .with_context(|| format!("reading {}", manifest.display()))?;
+        on_disk.insert(PathBuf::from("Cargo.toml"), text);
+    }
     let mut changes = Vec::new();
     for file in files {
         let rel = out_dir.join(&file.path);
@@ -73,7 +87,7 @@ fn changes_for(root: &Path, target: &Target, files: &[GeneratedFile]) -> Result<
 }
 
 /// Every file under `dir` (relative path → contents); empty when `dir` does not exist.
-fn existing_files(dir: &Path) -> Result<BTreeMap<PathBuf, String>> {
+pub(crate) fn existing_files(dir: &Path) -> Result<BTreeMap<PathBuf, String>> {
     let mut found = BTreeMap::new();
     if !dir.exists() {
         return Ok(found);
@@ -112,7 +126,7 @@ fn describe(change: &Change) -> String {
 
 /// Writes every change: all new contents are staged in temporary files beside their targets
 /// before the first rename, so an I/O failure while staging leaves every file as it was.
-fn apply(root: &Path, changes: &[Change]) -> Result<()> {
+pub(crate) fn apply(root: &Path, changes: &[Change]) -> Result<()> {
     let mut staged = Vec::new();
     for change in changes {
         if let Change::Write(rel, _, new) = change {

@@ -4,10 +4,12 @@ mod bench;
 mod ci;
 mod fuzz;
 mod generate;
+mod manifests;
 mod process;
 mod python;
 mod spec_diff;
 mod targets;
+mod vendor;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -30,6 +32,15 @@ enum Command {
         /// Change nothing; fail with a diff when the committed files are stale.
         #[arg(long)]
         check: bool,
+    },
+    /// Write a standalone copy of the client (and the runtime beside it) into DIR, for
+    /// another repository.
+    Vendor {
+        /// Where to write `gse-client/` and `tc3-runtime/`.
+        dir: PathBuf,
+        /// The spec of the client to vendor (default: spec/gse.yaml).
+        #[arg(long)]
+        spec: Option<String>,
     },
     /// Validate the specs with openapi-spec-validator (installed into target/py).
     ValidateSpec,
@@ -69,6 +80,7 @@ fn main() -> ExitCode {
     let root = cli.root.unwrap_or_else(targets::workspace_root);
     match cli.command {
         Command::Generate { check } => exit_status(generate::run(&root, check)),
+        Command::Vendor { dir, spec } => exit_status(vendor::run(&root, &dir, spec.as_deref())),
         Command::ValidateSpec => exit_status(python::validate_specs(&root)),
         Command::PythonEnv => exit_status(python::ensure_venv(&root).map(|bin| {
             println!("python tools ready in {}", bin.display());

@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use std::process::Command;
 
 /// Runs `cmd`, failing with `what` when it does not succeed.
-pub fn run(cmd: &mut Command, what: &str) -> Result<()> {
+pub(crate) fn run(cmd: &mut Command, what: &str) -> Result<()> {
     let status = cmd
         .status()
         .with_context(|| format!("{what}: cannot start {:?}", cmd.get_program()))?;

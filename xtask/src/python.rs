@@ -12,7 +12,7 @@ const REQUIREMENTS: &str = "xtask/python-requirements.txt";
 
 /// Creates `target/py` and installs the pinned requirements unless they are already there;
 /// returns the environment's `bin` directory.
-pub fn ensure_venv(root: &Path) -> Result<PathBuf> {
+pub(crate) fn ensure_venv(root: &Path) -> Result<PathBuf> {
     let venv = root.join("target").join("py");
     let bin = venv.join("bin");
     let requirements = root.join(REQUIREMENTS);
@@ -46,7 +46,7 @@ pub fn ensure_venv(root: &Path) -> Result<PathBuf> {
 }
 
 /// Validates every spec with openapi-spec-validator.
-pub fn validate_specs(root: &Path) -> Result<()> {
+pub(crate) fn validate_specs(root: &Path) -> Result<()> {
     let bin = ensure_venv(root)?;
     for target in TARGETS {
         run(

@@ -13,7 +13,7 @@ const SPEC_DIR: &str = "spec";
 
 /// How the report is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// For a terminal.
     Text,
     /// For a pull-request comment.
@@ -21,7 +21,12 @@ pub enum Format {
 }
 
 /// Runs the command and turns its outcome into the exit status.
-pub fn run(root: &Path, base: Option<&str>, format: Format, allow_breaking: bool) -> ExitCode {
+pub(crate) fn run(
+    root: &Path,
+    base: Option<&str>,
+    format: Format,
+    allow_breaking: bool,
+) -> ExitCode {
     match report(root, base, format) {
         Ok((text, breaking)) => {
             print!("{text}");
@@ -41,7 +46,7 @@ pub fn run(root: &Path, base: Option<&str>, format: Format, allow_breaking: bool
 
 /// The report comparing `base` (default: the merge base with main, or HEAD) with the working
 /// tree, and whether anything breaks.
-pub fn report(root: &Path, base: Option<&str>, format: Format) -> Result<(String, bool)> {
+pub(crate) fn report(root: &Path, base: Option<&str>, format: Format) -> Result<(String, bool)> {
     let base = match base {
         Some(b) => b.to_string(),
         None => default_base(root),

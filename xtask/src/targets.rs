@@ -1,73 +1,225 @@
-//! The specs of the workspace and the crate directories generated from them.
+//! The specs of the workspace and the crates generated from them.
 
+use crate::manifests::{self, Workspace};
+use anyhow::{Context, Result};
+use gse_codegen::{CrateSettings, Dependency, SpecInput};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// One spec and the `src/` directory generated from it (both relative to the workspace root).
-pub struct Target {
-    /// The spec file.
+/// Where the hand-written runtime crate lives, relative to the workspace root.
+pub(crate) const RUNTIME_DIR: &str = "runtime";
+
+/// A dependency of the hand-written tests and examples beside a generated crate.
+pub(crate) enum DevDependency {
+    /// A crate pinned in `[workspace.dependencies]`, with extra features.
+    Pinned(&'static str, &'static [&'static str]),
+    /// A workspace member, by its directory relative to the root.
+    Member(&'static str, &'static str),
+}
+
+/// One spec and the crate generated from it.
+pub(crate) struct Target {
+    /// The spec file, relative to the workspace root.
     pub spec: &'static str,
-    /// Text replacements applied to the spec before generating (each must match once).
-    pub edits: &'static [(&'static str, &'static str)],
-    /// The generated crate's `src/` directory.
-    pub out_dir: &'static str,
+    /// `(JSON pointer, YAML value)` replacements applied to the spec before generating.
+    pub overlay: &'static [(&'static str, &'static str)],
+    /// The generated crate's directory, relative to the workspace root.
+    pub crate_dir: &'static str,
+    /// The package name.
+    pub name: &'static str,
+    /// The package description (empty: one made from the spec's title).
+    pub description: &'static str,
+    /// What the hand-written tests and examples beside the generated code use.
+    pub dev_dependencies: &'static [DevDependency],
 }
 
 impl Target {
-    /// The spec's text after the edits, and the label naming both in messages and preambles.
-    pub fn spec_text(&self, root: &Path) -> anyhow::Result<(String, String)> {
-        use anyhow::Context;
-        let mut text = std::fs::read_to_string(root.join(self.spec))
-            .with_context(|| format!("{}: cannot read the spec", self.spec))?;
-        for (from, to) in self.edits {
-            anyhow::ensure!(
-                text.matches(from).count() == 1,
-                "{}: the edit {from:?} -> {to:?} must match exactly once",
-                self.spec
-            );
-            text = text.replacen(from, to, 1);
-        }
-        let label = if self.edits.is_empty() {
-            self.spec.to_string()
-        } else {
-            let edits: Vec<String> = self
-                .edits
-                .iter()
-                .map(|(_, to)| to.trim().to_string())
-                .collect();
-            format!("{} with {}", self.spec, edits.join(", "))
-        };
-        Ok((label, text))
+    /// The spec's text.
+    pub(crate) fn spec_text(&self, root: &Path) -> Result<String> {
+        std::fs::read_to_string(root.join(self.spec))
+            .with_context(|| format!("{}: cannot read the spec", self.spec))
     }
+
+    /// The spec with this target's overlay.
+    pub(crate) fn input<'a>(&'a self, text: &'a str) -> SpecInput<'a> {
+        SpecInput {
+            label: self.spec,
+            text,
+            overlay: self.overlay,
+        }
+    }
+
+    /// The settings of the crate inside this workspace: the runtime by path, the workspace's
+    /// pins, and the dev-dependencies of the tests beside it.
+    pub(crate) fn workspace_settings(
+        &self,
+        root: &Path,
+        workspace: &Workspace,
+    ) -> Result<CrateSettings> {
+        let pins = workspace.pins()?;
+        let mut dev_dependencies = BTreeMap::new();
+        for dev in self.dev_dependencies {
+            let (name, dependency) = match dev {
+                DevDependency::Pinned(name, features) => {
+                    let mut d = pins
+                        .get(*name)
+                        .cloned()
+                        .with_context(|| format!("`{name}` is not pinned in Cargo.toml"))?;
+                    d.features.extend(features.iter().map(|f| f.to_string()));
+                    (*name, d)
+                }
+                DevDependency::Member(name, dir) => (
+                    *name,
+                    Dependency {
+                        path: Some(relative(self.crate_dir, dir)),
+                        default_features: true,
+                        ..Dependency::default()
+                    },
+                ),
+            };
+            dev_dependencies.insert(name.to_string(), dependency);
+        }
+        let runtime = Dependency {
+            version: Some(manifests::package_version(
+                &root.join(RUNTIME_DIR).join("Cargo.toml"),
+            )?),
+            path: Some(relative(self.crate_dir, RUNTIME_DIR)),
+            ..Dependency::default()
+        };
+        self.settings(
+            workspace,
+            runtime,
+            dev_dependencies,
+            gse_codegen::REGENERATE_COMMAND.to_string(),
+        )
+    }
+
+    /// The settings for a standalone copy: the runtime vendored beside it, no dev-dependencies;
+    /// `command` writes the copy again.
+    pub(crate) fn vendored_settings(
+        &self,
+        root: &Path,
+        workspace: &Workspace,
+        command: &str,
+    ) -> Result<CrateSettings> {
+        let runtime = Dependency {
+            version: Some(manifests::package_version(
+                &root.join(RUNTIME_DIR).join("Cargo.toml"),
+            )?),
+            path: Some(format!("../{}", gse_codegen::RUNTIME_CRATE)),
+            ..Dependency::default()
+        };
+        self.settings(workspace, runtime, BTreeMap::new(), command.to_string())
+    }
+
+    fn settings(
+        &self,
+        workspace: &Workspace,
+        runtime: Dependency,
+        dev_dependencies: BTreeMap<String, Dependency>,
+        regenerate_command: String,
+    ) -> Result<CrateSettings> {
+        Ok(CrateSettings {
+            name: self.name.to_string(),
+            version: "0.1.0".to_string(),
+            description: self.description.to_string(),
+            edition: workspace.package_field("edition")?,
+            rust_version: workspace.package_field("rust-version")?,
+            license: workspace.package_field("license")?,
+            publish: workspace.package_field("publish")? == "true",
+            regenerate_command,
+            runtime,
+            pins: workspace.pins()?,
+            dev_dependencies,
+        })
+    }
+}
+
+/// The path of `to` as seen from `from` (both relative to the same root).
+fn relative(from: &str, to: &str) -> String {
+    let ups = Path::new(from).components().count();
+    let mut path = PathBuf::new();
+    for _ in 0..ups {
+        path.push("..");
+    }
+    path.push(to);
+    path.to_string_lossy().replace('\\', "/")
 }
 
 /// Every generated crate: the client game backends use; the two-action fixture that proves
 /// the generator holds no knowledge of a particular action; and a variant of the real spec
-/// with other limits, whose tests prove the enforced numbers follow the spec.
-pub const TARGETS: &[Target] = &[
+/// with other limits, whose tests prove the enforced numbers follow the spec. The variant
+/// names its changes by JSON pointer, so any edit of the spec's text leaves it valid.
+pub(crate) const TARGETS: &[Target] = &[
     Target {
         spec: "spec/gse.yaml",
-        edits: &[],
-        out_dir: "generated-client/src",
+        overlay: &[],
+        crate_dir: "generated-client",
+        name: "gse-client",
+        description: "",
+        dev_dependencies: &[
+            DevDependency::Pinned("clap", &[]),
+            DevDependency::Member("gse-emulator", "emulator"),
+            DevDependency::Pinned("httpdate", &[]),
+            DevDependency::Pinned("indicatif", &[]),
+            DevDependency::Pinned("proptest", &[]),
+            DevDependency::Pinned("rand", &[]),
+            DevDependency::Pinned("serde_yaml", &[]),
+            DevDependency::Pinned("tempfile", &[]),
+            DevDependency::Member("test-support", "test-support"),
+            DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
+            DevDependency::Pinned("tracing", &[]),
+            DevDependency::Pinned("tracing-subscriber", &[]),
+        ],
     },
     Target {
         spec: "fixtures/two-actions/spec.yaml",
-        edits: &[],
-        out_dir: "fixtures/two-actions/src",
+        overlay: &[],
+        crate_dir: "fixtures/two-actions",
+        name: "two-actions-client",
+        description: "A client generated from a made-up two-action spec: proves the generator knows no action.",
+        dev_dependencies: &[
+            DevDependency::Member("test-support", "test-support"),
+            DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
+        ],
     },
     Target {
         spec: "spec/gse.yaml",
-        edits: &[
-            ("maxItems: 25\n", "maxItems: 10\n"),
-            ("x-tc-rate-limit: 1000\n", "x-tc-rate-limit: 7\n"),
+        overlay: &[
+            (
+                "/components/schemas/JoinGameServerSessionBatchRequest/properties/PlayerIds/maxItems",
+                "10",
+            ),
+            (
+                "/paths/~1JoinGameServerSessionBatch/post/x-tc-rate-limit",
+                "7",
+            ),
         ],
-        out_dir: "fixtures/spec-variant/src",
+        crate_dir: "fixtures/spec-variant",
+        name: "spec-variant-client",
+        description: "The client generated from spec/gse.yaml with maxItems 10 and a rate of 7/s: proves the enforced numbers follow the spec.",
+        dev_dependencies: &[
+            DevDependency::Member("gse-emulator", "emulator"),
+            DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
+        ],
     },
 ];
 
 /// The workspace root this xtask was built in.
-pub fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask sits one level below the workspace root")
         .to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_out_of_the_crate_directory() {
+        assert_eq!(relative("generated-client", "runtime"), "../runtime");
+        assert_eq!(relative("fixtures/two-actions", "runtime"), "../../runtime");
+    }
 }

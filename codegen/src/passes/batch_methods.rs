@@ -9,7 +9,7 @@ use quote::quote;
 
 const PASS: &str = "batch_methods";
 
-pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
+pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
     for action in &model.actions {
         let Some(batch) = &action.batch else { continue };
         let (builder_ident, fields) = super::action_request(file, action, PASS)?;
@@ -39,14 +39,14 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 pub async fn send_in_batches<V>(
                     self,
                     items: impl IntoIterator<Item = V>,
-                    options: impl Into<crate::batch::BatchOptions>,
-                ) -> Result<crate::batch::BatchOutcome<#item, #result_ty>, crate::Error>
+                    options: impl Into<::tc3_runtime::batch::BatchOptions>,
+                ) -> Result<crate::BatchOutcome<#item, #result_ty>, crate::Error>
                 where
                     V: Into<#item>,
                 {
                     let items: Vec<#item> = items.into_iter().map(Into::into).collect();
-                    crate::batch::check_items(#wire, &items)?;
-                    let chunks = crate::batch::chunks(&items, #max);
+                    ::tc3_runtime::batch::check_distinct_items::<_, crate::ErrorCode>(#wire, &items)?;
+                    let chunks = ::tc3_runtime::batch::chunks(&items, #max);
                     for chunk in &chunks {
                         self.clone().#setter(chunk.clone()).validate()?;
                     }
@@ -58,7 +58,7 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                             Ok(#to_results)
                         }
                     };
-                    Ok(crate::batch::run(chunks, &options, send, #key).await)
+                    Ok(::tc3_runtime::batch::run(chunks, &options, send, #key).await)
                 }
             }
         };

@@ -37,7 +37,7 @@ pub(super) fn failure_formats(file: &syn::File, body_type: &syn::Ident) -> Vec<(
 
 const PASS: &str = "body_setters";
 
-pub fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
+pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
     let setters_by_type = body_type_setters(file)?;
     let messages: HashMap<String, String> = setters_by_type
         .iter()

@@ -11,7 +11,7 @@ use syn::visit_mut::VisitMut;
 
 const PASS: &str = "limit_messages";
 
-pub fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
+pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
     // Messages of builder fields: `Type.field` -> format using the JSON name.
     let mut formats: HashMap<String, String> = HashMap::new();
     let struct_names: Vec<syn::Ident> = super::types_items(file)
@@ -92,14 +92,14 @@ impl VisitMut for NewtypeMessages {
                 .and_then(|n| n.parse::<usize>().ok())
         };
         let replacement: syn::Expr = if let Some(max) = number("longer than ") {
-            syn::parse_quote!(Err(crate::limits::too_long(value, #max).into()))
+            syn::parse_quote!(Err(::tc3_runtime::limits::too_long(value, #max).into()))
         } else if let Some(min) = number("shorter than ") {
-            syn::parse_quote!(Err(crate::limits::too_short(value, #min).into()))
+            syn::parse_quote!(Err(::tc3_runtime::limits::too_short(value, #min).into()))
         } else if let Some(pattern) = text
             .strip_prefix("doesn't match pattern \"")
             .and_then(|p| p.strip_suffix('"'))
         {
-            syn::parse_quote!(Err(crate::limits::mismatch(value, #pattern).into()))
+            syn::parse_quote!(Err(::tc3_runtime::limits::mismatch(value, #pattern).into()))
         } else {
             self.unrecognized.get_or_insert(text);
             return;

@@ -1,13 +1,10 @@
 //! Post-processing passes over progenitor's output, one module per pass, run in order.
 
-mod api_metadata;
 mod batch_methods;
 mod body_setters;
-mod error_codes;
 mod limit_messages;
-mod route_actions;
+mod private_reexports;
 mod send_calls;
-mod strip_api_version;
 mod tree;
 
 use crate::error::Result;
@@ -18,18 +15,16 @@ use tree::*;
 type Pass = fn(&mut syn::File, &ApiModel) -> Result<()>;
 
 /// The passes in the order they run.
+/// `batch_methods` reads the envelope type from progenitor's `send`, which `send_calls` removes.
 const PASSES: &[Pass] = &[
-    strip_api_version::apply,
-    route_actions::apply,
+    private_reexports::apply,
     limit_messages::apply,
     body_setters::apply,
-    send_calls::apply,
     batch_methods::apply,
-    error_codes::apply,
-    api_metadata::apply,
+    send_calls::apply,
 ];
 
 /// Runs every pass over `file`.
-pub fn run_all(file: &mut syn::File, model: &ApiModel) -> Result<()> {
+pub(crate) fn run_all(file: &mut syn::File, model: &ApiModel) -> Result<()> {
     PASSES.iter().try_for_each(|pass| pass(file, model))
 }

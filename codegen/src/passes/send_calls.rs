@@ -1,7 +1,8 @@
 //! Gives each operation builder `validate()` and a `send()` that goes through the runtime:
 //! the spec's limits checked before any I/O (item counts included, which typify leaves out),
 //! then the rate limiter, signing, retries and the envelope, returning the answer inside the envelope
-//! or a typed error. progenitor's own `send` stays as `send_raw`.
+//! or a typed error. progenitor's own `send` (unsigned, unlimited, routed to the spec's label
+//! path) is removed: every request goes through the runtime.
 
 use crate::error::{CodegenError, Result};
 use crate::model::ApiModel;
@@ -9,18 +10,13 @@ use quote::format_ident;
 
 const PASS: &str = "send_calls";
 
-pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
-    let mut ops = Vec::new();
-    for (operation_id, send) in super::operation_send_fns(file) {
-        send.sig.ident = format_ident!("send_raw");
-        send.attrs.retain(|a| !a.path().is_ident("doc"));
-        send.attrs.push(syn::parse_quote! {
-            #[doc = "Sends the request as progenitor would: signed, but without the spec's item limits, the rate limiter, retries or envelope handling. Prefer `send`."]
-        });
-        ops.push(operation_id);
-    }
-    for operation_id in ops {
-        let action = model.action_by_operation_id(&operation_id).ok_or_else(|| {
+pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
+    let ops: Vec<String> = super::operation_send_fns(file)
+        .into_iter()
+        .map(|(operation_id, _)| operation_id)
+        .collect();
+    for operation_id in &ops {
+        let action = model.action_by_operation_id(operation_id).ok_or_else(|| {
             CodegenError::pass(PASS, format!("`{operation_id}` is not in the model"))
         })?;
         let (builder_ident, fields) = super::action_request(file, action, PASS)?;
@@ -39,7 +35,7 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
             let wire = &limit.field;
             let min = option_usize(limit.min_items);
             let max = option_usize(limit.max_items);
-            let check = quote::quote!(crate::limits::check_items(#wire, list.len(), #min, #max)
+            let check = quote::quote!(::tc3_runtime::limits::check_list_length(#wire, list.len(), #min, #max)
                 .map_err(crate::Error::invalid_request)?;);
             checks.push(if super::unwrap_type(&field.ty, "Option").is_some() {
                 quote::quote!(if let Some(list) = &body.#ident { #check })
@@ -47,7 +43,7 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 quote::quote!({ let list = &body.#ident; #check })
             });
         }
-        let response = inner_response_type(file, &operation_id)?;
+        let response = inner_response_type(file, operation_id)?;
         let request_ty = format_ident!("{}", action.request_schema);
         let const_ident = format_ident!("{}", operation_id.to_uppercase());
         let name = &action.name;
@@ -73,7 +69,7 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                     let body = self.validate()?;
                     self.client
                         .inner
-                        .call(&self.client.client, &crate::api::#const_ident, &body)
+                        .call::<_, crate::ErrorCode>(&self.client.client, &crate::api::#const_ident, &body)
                         .await
                 }
             }
@@ -81,6 +77,16 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         super::top_module(file, "builder")
             .ok_or_else(|| CodegenError::pass(PASS, "no `builder` module"))?
             .push(items);
+    }
+    let removed = super::remove_operation_send_fns(file);
+    if removed != ops.len() {
+        return Err(CodegenError::pass(
+            PASS,
+            format!(
+                "removed {removed} of progenitor's {} `send` methods: its output changed",
+                ops.len()
+            ),
+        ));
     }
     Ok(())
 }
@@ -95,7 +101,7 @@ fn option_usize(n: Option<u64>) -> proc_macro2::TokenStream {
     }
 }
 
-/// The type inside the envelope `send_raw` returns (`ResponseValue<types::Envelope>`): the
+/// The type inside the envelope progenitor's `send` returns (`ResponseValue<types::Envelope>`): the
 /// envelope's only field's type, as seen from the `builder` module.
 pub(super) fn inner_response_type(file: &mut syn::File, operation_id: &str) -> Result<syn::Type> {
     let envelope = super::operation_send_fns(file)
@@ -105,7 +111,7 @@ pub(super) fn inner_response_type(file: &mut syn::File, operation_id: &str) -> R
         .ok_or_else(|| {
             CodegenError::pass(
                 PASS,
-                format!("`{operation_id}`: no envelope type in send_raw"),
+                format!("`{operation_id}`: no envelope type in progenitor's `send`"),
             )
         })?;
     let envelope_struct = super::types_struct(file, &envelope.to_string())

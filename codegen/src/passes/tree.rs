@@ -5,7 +5,7 @@
 use crate::error::Result;
 use syn::visit_mut::VisitMut;
 
-/// progenitor's `send` (later `send_raw`) of each operation builder, with its `operationId`.
+/// progenitor's `send` of each operation builder, with its `operationId`.
 pub(crate) fn operation_send_fns(file: &mut syn::File) -> Vec<(String, &mut syn::ImplItemFn)> {
     let Some(builder) = top_module(file, "builder") else {
         return Vec::new();
@@ -17,7 +17,7 @@ pub(crate) fn operation_send_fns(file: &mut syn::File) -> Vec<(String, &mut syn:
             let syn::ImplItem::Fn(f) = impl_item else {
                 continue;
             };
-            if f.sig.ident != "send" && f.sig.ident != "send_raw" {
+            if f.sig.ident != "send" {
                 continue;
             }
             if let Some(id) = operation_id_of(&f.block) {
@@ -26,6 +26,27 @@ pub(crate) fn operation_send_fns(file: &mut syn::File) -> Vec<(String, &mut syn:
         }
     }
     found
+}
+
+/// Removes progenitor's `send` from every operation builder; returns how many it removed.
+pub(crate) fn remove_operation_send_fns(file: &mut syn::File) -> usize {
+    let Some(builder) = top_module(file, "builder") else {
+        return 0;
+    };
+    let mut removed = 0;
+    for item in builder {
+        let syn::Item::Impl(imp) = item else { continue };
+        imp.items.retain(|impl_item| match impl_item {
+            syn::ImplItem::Fn(f)
+                if f.sig.ident == "send" && operation_id_of(&f.block).is_some() =>
+            {
+                removed += 1;
+                false
+            }
+            _ => true,
+        });
+    }
+    removed
 }
 
 /// The items of the top-level inline module `name`.

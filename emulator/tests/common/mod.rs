@@ -2,15 +2,15 @@
 //! requests signed by hand so that each can be broken in one way.
 #![allow(dead_code)]
 
-use gse_client::signing::{self, RequestContext, Signer};
 use gse_client::{Client, Credentials, FixedClock};
 use gse_emulator::{EmulatorConfig, RunningEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use serde_json::Value;
 use std::time::{SystemTime, UNIX_EPOCH};
+use tc3_runtime::signing::{self, RequestContext, Signer};
 
-pub const SESSION: &str = "gssess-test";
+pub(crate) const SESSION: &str = "gssess-test";
 
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -18,7 +18,7 @@ pub fn now() -> i64 {
 }
 
 /// An emulator with the demo account and one session of `capacity`.
-pub async fn emulator_with_session(capacity: usize) -> RunningEmulator {
+pub(crate) async fn emulator_with_session(capacity: usize) -> RunningEmulator {
     EmulatorConfig::default()
         .session(gse_emulator::SessionSpec::new(SESSION, capacity))
         .start()
@@ -27,7 +27,7 @@ pub async fn emulator_with_session(capacity: usize) -> RunningEmulator {
 }
 
 /// A gse-client of the emulator, signing with the demo account.
-pub fn client(emulator: &RunningEmulator) -> Client {
+pub(crate) fn client(emulator: &RunningEmulator) -> Client {
     Client::builder()
         .endpoint(emulator.url())
         .region("ap-shanghai")
@@ -37,7 +37,12 @@ pub fn client(emulator: &RunningEmulator) -> Client {
 }
 
 /// A gse-client of the emulator with other credentials or another clock.
-pub fn client_with(emulator: &RunningEmulator, id: &str, key: &str, unix: Option<u64>) -> Client {
+pub(crate) fn client_with(
+    emulator: &RunningEmulator,
+    id: &str,
+    key: &str,
+    unix: Option<u64>,
+) -> Client {
     let mut builder = Client::builder()
         .endpoint(emulator.url())
         .region("ap-shanghai")
@@ -49,7 +54,7 @@ pub fn client_with(emulator: &RunningEmulator, id: &str, key: &str, unix: Option
 }
 
 /// A request as a client would send it, before signing, so a test can change any part.
-pub struct Raw {
+pub(crate) struct Raw {
     pub url: String,
     pub body: Vec<u8>,
     pub action: String,
@@ -63,18 +68,18 @@ pub struct Raw {
 
 impl Raw {
     /// A valid join of `players` to [`SESSION`] by the demo account, signed now.
-    pub fn join(emulator: &RunningEmulator, players: &[&str]) -> Self {
+    pub(crate) fn join(emulator: &RunningEmulator, players: &[&str]) -> Self {
         let body = serde_json::json!({"GameServerSessionId": SESSION, "PlayerIds": players});
         Self::with_body(emulator, body.to_string().into_bytes())
     }
 
     /// A valid request carrying `body`.
-    pub fn with_body(emulator: &RunningEmulator, body: Vec<u8>) -> Self {
+    pub(crate) fn with_body(emulator: &RunningEmulator, body: Vec<u8>) -> Self {
         Self {
             url: format!("{}/", emulator.url()),
             body,
             action: "JoinGameServerSessionBatch".into(),
-            version: gse_client::api::VERSION.into(),
+            version: gse_client::api::SERVICE.version.into(),
             region: Some("ap-shanghai".into()),
             content_type: "application/json".into(),
             secret_id: DEMO_SECRET_ID.into(),
@@ -84,7 +89,7 @@ impl Raw {
     }
 
     /// The signed request.
-    pub fn build(&self) -> reqwest::Request {
+    pub(crate) fn build(&self) -> reqwest::Request {
         let mut request = reqwest::Request::new(
             reqwest::Method::POST,
             reqwest::Url::parse(&self.url).unwrap(),
@@ -101,7 +106,7 @@ impl Raw {
         };
         signing::sign_request(
             &mut request,
-            &Signer::new(gse_client::api::SERVICE),
+            &Signer::new(gse_client::api::SERVICE.name),
             &credentials,
             self.timestamp,
             context,
@@ -111,13 +116,13 @@ impl Raw {
     }
 
     /// Sends it; returns the `Response` object of the answer.
-    pub async fn send(&self) -> Value {
+    pub(crate) async fn send(&self) -> Value {
         send(self.build()).await
     }
 }
 
 /// Sends a request; returns the `Response` object of the answer (HTTP 200 expected).
-pub async fn send(request: reqwest::Request) -> Value {
+pub(crate) async fn send(request: reqwest::Request) -> Value {
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let answer = http.execute(request).await.expect("the emulator answers");
     assert_eq!(answer.status(), 200, "the service answers HTTP 200");
@@ -134,17 +139,17 @@ pub async fn send(request: reqwest::Request) -> Value {
 }
 
 /// The error code of an answer.
-pub fn code(response: &Value) -> &str {
+pub(crate) fn code(response: &Value) -> &str {
     response["Error"]["Code"].as_str().unwrap_or("(no error)")
 }
 
 /// The error message of an answer.
-pub fn message(response: &Value) -> &str {
+pub(crate) fn message(response: &Value) -> &str {
     response["Error"]["Message"].as_str().unwrap_or_default()
 }
 
 /// The emulator binary, started on a free loopback port; killed when dropped.
-pub struct Binary {
+pub(crate) struct Binary {
     child: std::process::Child,
     stdout: std::io::BufReader<std::process::ChildStdout>,
     /// `http://127.0.0.1:PORT`, from the line the binary prints first.
@@ -153,7 +158,7 @@ pub struct Binary {
 
 impl Binary {
     /// Starts `gse-emulator --listen 127.0.0.1:0 ARGS...` and reads its `listening on` line.
-    pub fn start(args: &[&str]) -> Self {
+    pub(crate) fn start(args: &[&str]) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gse-emulator"))
             .args(["--listen", "127.0.0.1:0"])
@@ -178,17 +183,17 @@ impl Binary {
     }
 
     /// The process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// The port it listens on.
-    pub fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     /// Stops it and returns everything it printed (the first line included).
-    pub fn stop_and_collect_output(mut self) -> String {
+    pub(crate) fn stop_and_collect_output(mut self) -> String {
         use std::io::Read;
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 /// The workspace this xtask belongs to.
-pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+pub(crate) const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 /// What `generate` reads and writes.
-pub const COPIED: &[&str] = &[
+pub(crate) const COPIED: &[&str] = &[
     "spec/gse.yaml",
     "fixtures/two-actions/spec.yaml",
     "generated-client/src",
@@ -17,7 +17,7 @@ pub const COPIED: &[&str] = &[
 ];
 
 /// A temporary copy of the specs and the generated sources.
-pub fn workspace_copy() -> tempfile::TempDir {
+pub(crate) fn workspace_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for rel in COPIED {
         copy(&Path::new(ROOT).join(rel), &dir.path().join(rel));
@@ -26,7 +26,7 @@ pub fn workspace_copy() -> tempfile::TempDir {
 }
 
 /// Copies a file or a directory tree.
-pub fn copy(from: &Path, to: &Path) {
+pub(crate) fn copy(from: &Path, to: &Path) {
     if from.is_dir() {
         for entry in std::fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();

@@ -1,0 +1,34 @@
+//! Crate settings for generating in tests: the runtime by path, and a version for every crate
+//! generated code may use.
+
+use gse_codegen::{CrateSettings, Dependency};
+
+/// Settings like the workspace's for a crate named `test-client`.
+pub(crate) fn settings() -> CrateSettings {
+    let pins = [
+        "progenitor-client",
+        "regress",
+        "reqwest",
+        "serde",
+        "serde_json",
+    ]
+    .into_iter()
+    .map(|name| (name.to_string(), Dependency::version("=1.0.0")))
+    .collect();
+    CrateSettings {
+        name: "test-client".to_string(),
+        version: "0.1.0".to_string(),
+        description: String::new(),
+        edition: "2021".to_string(),
+        rust_version: "1.88".to_string(),
+        license: "MIT".to_string(),
+        publish: false,
+        regenerate_command: gse_codegen::REGENERATE_COMMAND.to_string(),
+        runtime: Dependency {
+            path: Some("../runtime".to_string()),
+            ..Dependency::default()
+        },
+        pins,
+        dev_dependencies: Default::default(),
+    }
+}

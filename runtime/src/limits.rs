@@ -1,0 +1,79 @@
+//! Messages for broken limits, shared by the generated checks: each names the field (as the
+//! service spells it), the limit and the value given.
+
+/// A value as shown in a message: quoted, and cut after 64 characters.
+pub fn shown(value: &str) -> String {
+    const MAX: usize = 64;
+    if value.chars().count() <= MAX {
+        format!("{value:?}")
+    } else {
+        let head: String = value.chars().take(MAX).collect();
+        format!("{head:?}… ({} characters)", value.chars().count())
+    }
+}
+
+/// Checks a list's length against `minItems`/`maxItems`.
+pub fn check_list_length(
+    field: &str,
+    given: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), String> {
+    if let Some(max) = max.filter(|max| given > *max) {
+        return Err(format!(
+            "{field}: {given} items given, at most {max} allowed"
+        ));
+    }
+    if let Some(min) = min.filter(|min| given < *min) {
+        return Err(format!(
+            "{field}: {given} items given, at least {min} required"
+        ));
+    }
+    Ok(())
+}
+
+/// The message for a string longer than `max` characters.
+pub fn too_long(value: &str, max: usize) -> String {
+    format!(
+        "{} characters given ({}), at most {max} allowed",
+        value.chars().count(),
+        shown(value)
+    )
+}
+
+/// The message for a string shorter than `min` characters.
+pub fn too_short(value: &str, min: usize) -> String {
+    format!(
+        "{} characters given ({}), at least {min} required",
+        value.chars().count(),
+        shown(value)
+    )
+}
+
+/// The message for a string that does not match `pattern`.
+pub fn mismatch(value: &str, pattern: &str) -> String {
+    format!("{} does not match the pattern {pattern}", shown(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_limit_and_the_value() {
+        assert_eq!(
+            check_list_length("Items", 26, Some(1), Some(25)).unwrap_err(),
+            "Items: 26 items given, at most 25 allowed"
+        );
+        assert_eq!(
+            check_list_length("Items", 0, Some(1), Some(25)).unwrap_err(),
+            "Items: 0 items given, at least 1 required"
+        );
+        assert!(check_list_length("Items", 25, Some(1), Some(25)).is_ok());
+        assert_eq!(
+            too_long("abc", 2),
+            "3 characters given (\"abc\"), at most 2 allowed"
+        );
+        assert!(shown(&"x".repeat(300)).ends_with("(300 characters)"));
+    }
+}

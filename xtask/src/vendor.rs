@@ -1,0 +1,167 @@
+//! `cargo xtask vendor DIR`: a standalone copy of the client for another repository.
+//!
+//! `DIR/gse-client/` is generated from the spec with concrete versions and a path dependency
+//! on `DIR/tc3-runtime/`, a copy of the runtime crate with its manifest resolved out of this
+//! workspace. Nothing in `DIR` points outside it or inherits from a workspace, and a README in
+//! each crate says where it came from. Clients of several specs vendored into one `DIR` share
+//! one runtime (and so can share a credentials provider). Like `generate`, every file is
+//! staged before the first is replaced, and files the copy no longer has are removed.
+
+use crate::generate::{self, Change};
+use crate::manifests::Workspace;
+use crate::targets::{Target, RUNTIME_DIR, TARGETS};
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// Writes the client generated from `spec` (default: the first target's) and the runtime
+/// into `dir`.
+pub(crate) fn run(root: &Path, dir: &Path, spec: Option<&str>) -> Result<()> {
+    let target = match spec {
+        None => &TARGETS[0],
+        Some(spec) => TARGETS
+            .iter()
+            .find(|t| t.spec == spec && t.overlay.is_empty())
+            .with_context(|| {
+                let known: Vec<&str> = TARGETS.iter().map(|t| t.spec).collect();
+                format!(
+                    "--spec {spec}: not a spec of this workspace ({})",
+                    known.join(", ")
+                )
+            })?,
+    };
+    let command = format!("cargo xtask vendor {}", dir.display());
+    let revision = source_revision(root);
+    let mut wanted = client_files(root, target, &command, &revision)?;
+    wanted.extend(runtime_files(root, &command, &revision)?);
+    let mut changes = Vec::new();
+    for crate_dir in [target.name, gse_codegen::RUNTIME_CRATE] {
+        let src = dir.join(crate_dir).join("src");
+        for (path, old) in generate::existing_files(&src)? {
+            let rel = Path::new(crate_dir).join("src").join(path);
+            if !wanted.iter().any(|(p, _)| *p == rel) {
+                changes.push(Change::Remove(rel, old));
+            }
+        }
+    }
+    for (rel, contents) in wanted {
+        let old = std::fs::read_to_string(dir.join(&rel)).unwrap_or_default();
+        if old != contents {
+            changes.push(Change::Write(rel, old, contents));
+        }
+    }
+    generate::apply(dir, &changes)?;
+    println!(
+        "vendored {} and {} into {} ({} file(s) changed); depend on it with:\n  {} = {{ path = \"{}\" }}",
+        target.name,
+        gse_codegen::RUNTIME_CRATE,
+        dir.display(),
+        changes.len(),
+        target.name,
+        dir.join(target.name).display()
+    );
+    Ok(())
+}
+
+/// The client crate: generated with the vendored settings, and its README.
+fn client_files(
+    root: &Path,
+    target: &Target,
+    command: &str,
+    revision: &str,
+) -> Result<Vec<(PathBuf, String)>> {
+    let workspace = Workspace::read(root)?;
+    let text = target.spec_text(root)?;
+    let settings = target.vendored_settings(root, &workspace, command)?;
+    let files = gse_codegen::generate(&target.input(&text), &settings)
+        .with_context(|| format!("generating {} from {}", target.name, target.spec))?;
+    let mut out: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .map(|f| (Path::new(target.name).join(f.path), f.contents))
+        .collect();
+    out.push((
+        Path::new(target.name).join("README.md"),
+        readme(
+            target.name,
+            &format!("generated from `{}`", target.spec),
+            command,
+            revision,
+        ),
+    ));
+    Ok(out)
+}
+
+/// The runtime crate: its sources as written, a standalone manifest, and its README.
+fn runtime_files(root: &Path, command: &str, revision: &str) -> Result<Vec<(PathBuf, String)>> {
+    let name = gse_codegen::RUNTIME_CRATE;
+    let workspace = Workspace::read(root)?;
+    let manifest = workspace.standalone_manifest(
+        &root.join(RUNTIME_DIR).join("Cargo.toml"),
+        // Only registry dependencies leave the workspace; none of the runtime's is a path.
+        |_, value| {
+            value
+                .as_inline_table()
+                .is_none_or(|t| !t.contains_key("path"))
+        },
+    )?;
+    let header = format!(
+        "# Vendored by `{command}` from {RUNTIME_DIR}/Cargo.toml, with the workspace's pinned\n\
+         # versions. Do not edit by hand: change the source repository, then run `{command}`.\n\n"
+    );
+    let mut out = vec![
+        (
+            Path::new(name).join("Cargo.toml"),
+            format!("{header}{manifest}"),
+        ),
+        (
+            Path::new(name).join("README.md"),
+            readme(
+                name,
+                &format!("copied from `{RUNTIME_DIR}/`"),
+                command,
+                revision,
+            ),
+        ),
+    ];
+    let src = root.join(RUNTIME_DIR).join("src");
+    for (path, text) in generate::existing_files(&src)? {
+        let head = format!(
+            "// Vendored by `{command}` from {RUNTIME_DIR}/src/{}. Do not edit by hand:\n\
+             // change the source repository, then run `{command}`.\n",
+            path.display()
+        );
+        out.push((
+            Path::new(name).join("src").join(path),
+            format!("{head}{text}"),
+        ));
+    }
+    Ok(out)
+}
+
+/// ` at commit `…`` when `root` is a git checkout, else nothing.
+fn source_revision(root: &Path) -> String {
+    std::process::Command::new("git")
+        .current_dir(root)
+        .args(["log", "-1", "--format=%H"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .map(|commit| format!(" at commit `{commit}`"))
+        .unwrap_or_default()
+}
+
+/// Where a vendored crate came from and how to write it again.
+fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
+    format!(
+        "# {name} (vendored)\n\n\
+         This crate is a vendored copy, {origin} in the GSE client workspace{revision}. It\n\
+         builds on its own: concrete dependency versions, no workspace inheritance, and no path\n\
+         outside this directory but its sibling `{runtime}/`.\n\n\
+         Do not edit it by hand. To update it, change the spec or the generator in the source\n\
+         workspace and run, there:\n\n    {command}\n\n\
+         TLS: the `rustls-ring` feature (default) uses rustls with ring; turn default features\n\
+         off and enable `rustls-aws-lc` for aws-lc-rs.\n",
+        runtime = gse_codegen::RUNTIME_CRATE,
+    )
+}
