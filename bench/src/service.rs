@@ -70,6 +70,7 @@ fn presigned(emulator: &RunningEmulator, prefix: &str, n: usize) -> Vec<reqwest:
 pub(crate) async fn roundtrip(n: usize) -> (Spread, Spread) {
     let emulator = emulator(Some(u32::MAX)).await;
     let ours = client(&emulator, RateLimit::Off);
+    tc3_runtime::tls::install_default_provider();
     let raw = reqwest::Client::builder().no_proxy().build().unwrap();
     let join = |i: usize, prefix: &'static str| {
         let ours = ours.clone();
@@ -140,6 +141,7 @@ pub(crate) async fn emulator_rps(requests: usize, connections: usize, rounds: us
     let mut samples = Vec::new();
     for round in 0..rounds {
         let emulator = emulator(Some(u32::MAX)).await;
+        tc3_runtime::tls::install_default_provider();
         let http = reqwest::Client::builder()
             .no_proxy()
             .pool_max_idle_per_host(connections)

@@ -1,4 +1,4 @@
-//! `gse-codegen`: turns a hand-written OpenAPI spec of Tencent Cloud actions into the source
+//! `tc3-codegen`: turns a hand-written OpenAPI spec of Tencent Cloud actions into the source
 //! files of a client crate.
 //!
 //! The flow is one way: load the YAML, check it (every failure names its spec path), read the
@@ -40,7 +40,7 @@ pub struct GeneratedFile {
 /// replacements of single values by JSON pointer (empty for the spec as written).
 #[derive(Clone, Copy, Debug)]
 pub struct SpecInput<'a> {
-    /// The spec's path relative to the workspace, e.g. `spec/gse.yaml`.
+    /// The spec's path relative to the workspace, e.g. `spec/api.yaml`.
     pub label: &'a str,
     /// The spec's YAML text.
     pub text: &'a str,
@@ -58,7 +58,7 @@ impl<'a> SpecInput<'a> {
         }
     }
 
-    /// The label with the overlay's replacements, e.g. `spec/gse.yaml with /a/b = 7`.
+    /// The label with the overlay's replacements, e.g. `spec/api.yaml with /a/b = 7`.
     pub fn describe(&self) -> String {
         if self.overlay.is_empty() {
             return self.label.to_string();
@@ -144,7 +144,7 @@ pub fn generate(input: &SpecInput<'_>, settings: &CrateSettings) -> Result<Vec<G
     ])
 }
 
-/// The SHA-256 of `bytes`, in lowercase hex.
+/// The SHA256 of `bytes`, in lowercase hex.
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes)

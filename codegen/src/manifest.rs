@@ -51,7 +51,7 @@ impl Dependency {
 /// What the generated crate is called and what it depends on, beyond what the spec says.
 #[derive(Clone, Debug)]
 pub struct CrateSettings {
-    /// The package name, e.g. `gse-client`.
+    /// The package name, e.g. `cvm-client`.
     pub name: String,
     /// The package version.
     pub version: String,

@@ -1,5 +1,5 @@
-//! Replacing single values of a spec by JSON pointer, for variants of a spec (a fixture with
-//! other limits) that no edit of the spec's text can break: a pointer names a node by its
+//! Replacing single values of a spec by JSON pointer, for variants of a spec (the same
+//! spec with other limits) that no edit of the spec's text can break: a pointer names a node by its
 //! place in the document, not by the text around it.
 
 use crate::error::{CodegenError, Result};
@@ -29,7 +29,7 @@ mod tests {
 
     #[test]
     fn a_pointer_replaces_one_value_and_a_missing_node_is_named() {
-        let mut tree = serde_json::json!({"paths": {"/A": {"post": {"x-rate": 1000}}}});
+        let mut tree = serde_json::json!({"paths": {"/A": {"post": {"x-rate": 3}}}});
         apply("s.yaml", &mut tree, &[("/paths/~1A/post/x-rate", "7")]).unwrap();
         assert_eq!(tree["paths"]["/A"]["post"]["x-rate"], 7);
         let e = apply("s.yaml", &mut tree, &[("/paths/~1B/post", "7")])

@@ -86,7 +86,7 @@ proptest! {
         let path = &found[pick.index(found.len())];
         apply(&mut spec, path, &mutation);
         let text = serde_yaml::to_string(&spec).unwrap();
-        let outcome = std::panic::catch_unwind(|| gse_codegen::generate(&gse_codegen::SpecInput::plain(LABEL, &text), &common::settings()));
+        let outcome = std::panic::catch_unwind(|| tc3_codegen::generate(&tc3_codegen::SpecInput::plain(LABEL, &text), &common::settings()));
         prop_assert!(outcome.is_ok(), "generation panicked for {:?} at {}", mutation, path.join("."));
         if let Err(e) = outcome.unwrap() {
             let message = e.to_string();

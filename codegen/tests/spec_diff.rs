@@ -1,7 +1,7 @@
 //! Each kind of spec change is found and classed for callers, with its wording.
 
-use gse_codegen::spec_diff::{Change, Class};
 use serde_json::{json, Value};
+use tc3_codegen::spec_diff::{Change, Class};
 
 const OP: &str = "/JoinGameServerSessionBatch";
 
@@ -15,7 +15,7 @@ fn changes_after(mutate: impl FnOnce(&mut Value)) -> Vec<Change> {
     let old = real_spec();
     let mut new = old.clone();
     mutate(&mut new);
-    gse_codegen::diff_specs(
+    tc3_codegen::diff_specs(
         "old.yaml",
         &serde_yaml::to_string(&old).unwrap(),
         "new.yaml",
@@ -350,7 +350,7 @@ fn breaking_changes_come_first_and_both_renderings_summarize() {
         request(s)["properties"]["PlayerIds"]["maxItems"] = json!(10);
     });
     assert_eq!(c[0].class, Class::Breaking);
-    let text = gse_codegen::spec_diff::render_text("t", &c);
+    let text = tc3_codegen::spec_diff::render_text("t", &c);
     assert!(
         text.contains(
             "BREAKING   JoinGameServerSessionBatch request field PlayerIds: maxItems 25 → 10"
@@ -361,6 +361,6 @@ fn breaking_changes_come_first_and_both_renderings_summarize() {
         text.trim_end().ends_with("1 breaking, 1 compatible"),
         "{text}"
     );
-    let md = gse_codegen::spec_diff::render_markdown("t", &c);
+    let md = tc3_codegen::spec_diff::render_markdown("t", &c);
     assert!(md.contains("| **breaking** | JoinGameServerSessionBatch request field PlayerIds | maxItems 25 → 10 |"), "{md}");
 }

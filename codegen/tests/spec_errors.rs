@@ -18,8 +18,8 @@ fn error_after(mutate: impl FnOnce(&mut Value)) -> String {
     let mut spec = real_spec();
     mutate(&mut spec);
     let text = serde_yaml::to_string(&spec).unwrap();
-    match gse_codegen::generate(
-        &gse_codegen::SpecInput::plain(LABEL, &text),
+    match tc3_codegen::generate(
+        &tc3_codegen::SpecInput::plain(LABEL, &text),
         &common::settings(),
     ) {
         Ok(_) => panic!("the mutated spec was accepted"),
@@ -45,8 +45,8 @@ fn assert_says(error: &str, expected: &[&str]) {
 #[test]
 fn the_real_spec_generates() {
     let text = serde_yaml::to_string(&real_spec()).unwrap();
-    gse_codegen::generate(
-        &gse_codegen::SpecInput::plain(LABEL, &text),
+    tc3_codegen::generate(
+        &tc3_codegen::SpecInput::plain(LABEL, &text),
         &common::settings(),
     )
     .expect("the unmodified spec generates");
@@ -317,8 +317,8 @@ fn unsupported_openapi_version_is_rejected() {
 
 #[test]
 fn broken_yaml_reports_line_and_column() {
-    let e = gse_codegen::generate(
-        &gse_codegen::SpecInput::plain(LABEL, "openapi: 3.0.3\ninfo: [unclosed\n"),
+    let e = tc3_codegen::generate(
+        &tc3_codegen::SpecInput::plain(LABEL, "openapi: 3.0.3\ninfo: [unclosed\n"),
         &common::settings(),
     )
     .expect_err("broken YAML")

@@ -7,23 +7,13 @@ use gse_emulator::{EmulatorConfig, FaultConfig, SessionSpec};
 use serde_json::{json, Value};
 
 async fn get(url: &str) -> (u16, Value) {
-    let answer = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .get(url)
-        .send()
-        .await
-        .unwrap();
+    let answer = test_support::http().get(url).send().await.unwrap();
     let status = answer.status().as_u16();
     (status, answer.json().await.unwrap_or(Value::Null))
 }
 
 async fn post(url: &str, body: Value) -> (u16, Value) {
-    let answer = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
+    let answer = test_support::http()
         .post(url)
         .json(&body)
         .send()
@@ -88,7 +78,7 @@ async fn outcomes(seed: u64, n: usize) -> (Vec<String>, Vec<(String, String)>) {
     config.faults = FaultConfig::all_kinds(seed, 0.1);
     config.faults.latency = std::time::Duration::from_millis(5);
     let emulator = config.start().await.unwrap();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = test_support::http();
     let mut seen = Vec::new();
     for i in 0..n {
         let request = Raw::join(&emulator, &[&format!("p{i}")]).build();

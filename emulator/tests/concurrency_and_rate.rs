@@ -61,7 +61,7 @@ async fn a_burst_of_1500_in_one_second_gets_exactly_the_excess_rejected() {
     let requests: Vec<reqwest::Request> = (0..burst)
         .map(|i| Raw::join(&emulator, &[&format!("p{i}")]).build())
         .collect();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = test_support::http();
     let mut tasks = tokio::task::JoinSet::new();
     for request in requests {
         let http = http.clone();

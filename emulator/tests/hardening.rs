@@ -144,7 +144,7 @@ async fn sessions_survive_a_flood_of_bad_requests() {
         .start()
         .await
         .unwrap();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = test_support::http();
     for body in [&b"\xff\xfe"[..], b"{", b"[]", b"null", &[0u8; 4096]] {
         let answer = http
             .post(emulator.url())

@@ -31,7 +31,7 @@ fn footprint(pid: &str) -> (u64, usize) {
 }
 
 async fn reset(url: &str) {
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = test_support::http();
     let answer = http
         .post(format!("{url}/_emulator/reset"))
         .send()

@@ -53,10 +53,10 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
     let python = test_support::python_with_sdk();
     let stub =
         StubServer::start(r#"{"Response":{"PlayerSessions":[],"RequestId":"interop"}}"#).await;
-    let direct = reqwest::Client::builder().no_proxy().build().unwrap();
+    let direct = test_support::http();
     // Requests to a made-up host go through the stub as an HTTP proxy, so the signed Host
     // can be one without a port while nothing leaves the loopback interface.
-    let proxied = reqwest::Client::builder()
+    let proxied = test_support::http_builder()
         .proxy(reqwest::Proxy::http(stub.url()).unwrap())
         .build()
         .unwrap();

@@ -46,12 +46,12 @@ async fn calls_and_attempts_are_spans_with_their_fields() {
 
     let logs = capture.text();
     assert!(
-        logs.contains("gse.call{action=\"JoinGameServerSessionBatch\""),
+        logs.contains("tc3.call{service="gse" action=\"JoinGameServerSessionBatch\""),
         "{logs}"
     );
-    assert!(logs.contains("gse.attempt{attempt=1"), "{logs}");
+    assert!(logs.contains("tc3.attempt{attempt=1"), "{logs}");
     assert!(
-        logs.contains("gse.attempt{attempt=2"),
+        logs.contains("tc3.attempt{attempt=2"),
         "the retry is its own span: {logs}"
     );
     assert!(logs.contains("retrying"), "{logs}");

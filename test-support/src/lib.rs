@@ -1,6 +1,7 @@
 //! Test helpers: a loopback HTTP stub that answers every request with a fixed JSON body, or
 //! with what a handler decides, and records what it received (dropping the [`StubServer`]
-//! stops it); a capture of `tracing` output; and the Python of the official SDK.
+//! stops it); a capture of `tracing` output; the Python of the official SDK; and plain HTTP
+//! clients for tests that send requests by hand.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
@@ -200,4 +201,17 @@ pub fn python_with_sdk() -> std::path::PathBuf {
         python.display()
     );
     python
+}
+
+/// A reqwest client builder for tests that send requests by hand: no proxy, and the runtime's
+/// TLS crypto provider installed (with the default `rustls-ring` feature reqwest has none of
+/// its own).
+pub fn http_builder() -> reqwest::ClientBuilder {
+    tc3_runtime::tls::install_default_provider();
+    reqwest::Client::builder().no_proxy()
+}
+
+/// A reqwest client for tests that send requests by hand; see [`http_builder`].
+pub fn http() -> reqwest::Client {
+    http_builder().build().expect("a plain HTTP client builds")
 }

@@ -7,11 +7,11 @@
 use crate::manifests::Workspace;
 use crate::targets::{Target, TARGETS};
 use anyhow::{bail, Context, Result};
-use gse_codegen::GeneratedFile;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use tc3_codegen::GeneratedFile;
 
 /// A difference between what the generator produces and what is on disk.
 pub(crate) enum Change {
@@ -28,7 +28,7 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
     for target in TARGETS {
         let text = target.spec_text(root)?;
         let settings = target.workspace_settings(root, &workspace)?;
-        let files = gse_codegen::generate(&target.input(&text), &settings)
+        let files = tc3_codegen::generate(&target.input(&text), &settings)
             .with_context(|| format!("generating {} from {}", target.crate_dir, target.spec))?;
         outputs.push((target, files));
     }
@@ -48,11 +48,11 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
             Ok((report, _)) => print!("\nThe spec changes behind this diff:\n{report}"),
             Err(e) => println!("\n(no spec-diff against HEAD: {e:#})"),
         }
-        println!("run: {}", gse_codegen::REGENERATE_COMMAND);
+        println!("run: {}", tc3_codegen::REGENERATE_COMMAND);
         bail!(
             "{} generated file(s) are stale; run: {}",
             changes.len(),
-            gse_codegen::REGENERATE_COMMAND
+            tc3_codegen::REGENERATE_COMMAND
         );
     }
     apply(root, &changes)

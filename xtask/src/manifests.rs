@@ -3,9 +3,9 @@
 //! resolved, so that a crate can leave the workspace (vendoring) with the same versions.
 
 use anyhow::{bail, Context, Result};
-use gse_codegen::Dependency;
 use std::collections::BTreeMap;
 use std::path::Path;
+use tc3_codegen::Dependency;
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 /// The root manifest of the workspace.
@@ -89,8 +89,11 @@ impl Workspace {
             let names: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
             for name in names {
                 let item = table.get_mut(&name).expect("listed above");
-                let Some(value) = item.as_value().cloned() else {
-                    continue;
+                // `name.workspace = true` is a dotted table; `name = { .. }` a value.
+                let value = match &*item {
+                    Item::Value(v) => v.clone(),
+                    Item::Table(t) => Value::InlineTable(t.clone().into_inline_table()),
+                    _ => continue,
                 };
                 let resolved = if inherits(item) {
                     merge_pin(self.pinned_value(&name)?, &value)
@@ -156,6 +159,7 @@ fn merge_pin(pin: Value, member: &Value) -> Value {
                     all.push(feature.clone());
                 }
             }
+            all.fmt();
             table.insert("features", Value::Array(all));
         }
         if let Some(optional) = member.get("optional") {

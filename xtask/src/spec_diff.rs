@@ -3,10 +3,10 @@
 //! breaks, 3 when something does (unless `--allow-breaking`), 2 on bad input.
 
 use anyhow::{bail, Context, Result};
-use gse_codegen::spec_diff::{self, Class};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, ExitCode};
+use tc3_codegen::spec_diff::{self, Class};
 
 /// Where the specs live.
 const SPEC_DIR: &str = "spec";
@@ -92,7 +92,7 @@ pub(crate) fn report(root: &Path, base: Option<&str>, format: Format) -> Result<
         };
         let empty = empty_spec(old.as_deref().or(new.as_deref()).unwrap_or_default());
         let old_label = format!("{file}@{short}");
-        let changes = gse_codegen::diff_specs(
+        let changes = tc3_codegen::diff_specs(
             &old_label,
             old.as_deref().unwrap_or(&empty),
             file,

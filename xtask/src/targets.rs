@@ -2,9 +2,9 @@
 
 use crate::manifests::{self, Workspace};
 use anyhow::{Context, Result};
-use gse_codegen::{CrateSettings, Dependency, SpecInput};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use tc3_codegen::{CrateSettings, Dependency, SpecInput};
 
 /// Where the hand-written runtime crate lives, relative to the workspace root.
 pub(crate) const RUNTIME_DIR: &str = "runtime";
@@ -90,7 +90,7 @@ impl Target {
             workspace,
             runtime,
             dev_dependencies,
-            gse_codegen::REGENERATE_COMMAND.to_string(),
+            tc3_codegen::REGENERATE_COMMAND.to_string(),
         )
     }
 
@@ -106,7 +106,7 @@ impl Target {
             version: Some(manifests::package_version(
                 &root.join(RUNTIME_DIR).join("Cargo.toml"),
             )?),
-            path: Some(format!("../{}", gse_codegen::RUNTIME_CRATE)),
+            path: Some(format!("../{}", tc3_codegen::RUNTIME_CRATE)),
             ..Dependency::default()
         };
         self.settings(workspace, runtime, BTreeMap::new(), command.to_string())

@@ -34,7 +34,7 @@ pub(crate) fn run(root: &Path, dir: &Path, spec: Option<&str>) -> Result<()> {
     let mut wanted = client_files(root, target, &command, &revision)?;
     wanted.extend(runtime_files(root, &command, &revision)?);
     let mut changes = Vec::new();
-    for crate_dir in [target.name, gse_codegen::RUNTIME_CRATE] {
+    for crate_dir in [target.name, tc3_codegen::RUNTIME_CRATE] {
         let src = dir.join(crate_dir).join("src");
         for (path, old) in generate::existing_files(&src)? {
             let rel = Path::new(crate_dir).join("src").join(path);
@@ -53,7 +53,7 @@ pub(crate) fn run(root: &Path, dir: &Path, spec: Option<&str>) -> Result<()> {
     println!(
         "vendored {} and {} into {} ({} file(s) changed); depend on it with:\n  {} = {{ path = \"{}\" }}",
         target.name,
-        gse_codegen::RUNTIME_CRATE,
+        tc3_codegen::RUNTIME_CRATE,
         dir.display(),
         changes.len(),
         target.name,
@@ -72,7 +72,7 @@ fn client_files(
     let workspace = Workspace::read(root)?;
     let text = target.spec_text(root)?;
     let settings = target.vendored_settings(root, &workspace, command)?;
-    let files = gse_codegen::generate(&target.input(&text), &settings)
+    let files = tc3_codegen::generate(&target.input(&text), &settings)
         .with_context(|| format!("generating {} from {}", target.name, target.spec))?;
     let mut out: Vec<(PathBuf, String)> = files
         .into_iter()
@@ -92,7 +92,7 @@ fn client_files(
 
 /// The runtime crate: its sources as written, a standalone manifest, and its README.
 fn runtime_files(root: &Path, command: &str, revision: &str) -> Result<Vec<(PathBuf, String)>> {
-    let name = gse_codegen::RUNTIME_CRATE;
+    let name = tc3_codegen::RUNTIME_CRATE;
     let workspace = Workspace::read(root)?;
     let manifest = workspace.standalone_manifest(
         &root.join(RUNTIME_DIR).join("Cargo.toml"),
@@ -162,6 +162,6 @@ fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
          workspace and run, there:\n\n    {command}\n\n\
          TLS: the `rustls-ring` feature (default) uses rustls with ring; turn default features\n\
          off and enable `rustls-aws-lc` for aws-lc-rs.\n",
-        runtime = gse_codegen::RUNTIME_CRATE,
+        runtime = tc3_codegen::RUNTIME_CRATE,
     )
 }

@@ -228,9 +228,10 @@ fn a_second_action_in_the_spec_adds_a_second_method_with_no_codegen_change() {
     let client = std::fs::read_to_string(ws.path().join("generated-client/src/client.rs")).unwrap();
     assert!(client.contains("pub fn leave_game_server_session_batch("));
     assert!(client.contains("pub fn join_game_server_session_batch("));
+    let api = std::fs::read_to_string(ws.path().join("generated-client/src/api.rs")).unwrap();
     assert!(
-        client.contains("\"LeaveGameServerSessionBatch\""),
+        api.contains("name: \"LeaveGameServerSessionBatch\""),
         "the X-TC-Action value"
     );
-    assert!(client.contains("rate_limit_per_second: 20"));
+    assert!(api.contains("rate_limit_per_second: 20"));
 }

@@ -1,7 +1,7 @@
 //! Crate settings for generating in tests: the runtime by path, and a version for every crate
 //! generated code may use.
 
-use gse_codegen::{CrateSettings, Dependency};
+use tc3_codegen::{CrateSettings, Dependency};
 
 /// Settings like the workspace's for a crate named `test-client`.
 pub(crate) fn settings() -> CrateSettings {
@@ -23,7 +23,7 @@ pub(crate) fn settings() -> CrateSettings {
         rust_version: "1.88".to_string(),
         license: "MIT".to_string(),
         publish: false,
-        regenerate_command: gse_codegen::REGENERATE_COMMAND.to_string(),
+        regenerate_command: tc3_codegen::REGENERATE_COMMAND.to_string(),
         runtime: Dependency {
             path: Some("../runtime".to_string()),
             ..Dependency::default()

@@ -123,7 +123,7 @@ impl Raw {
 
 /// Sends a request; returns the `Response` object of the answer (HTTP 200 expected).
 pub(crate) async fn send(request: reqwest::Request) -> Value {
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = test_support::http();
     let answer = http.execute(request).await.expect("the emulator answers");
     assert_eq!(answer.status(), 200, "the service answers HTTP 200");
     assert!(answer.headers().contains_key("date"), "with a Date header");

@@ -9,10 +9,15 @@ pub(crate) const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 /// What `generate` reads and writes.
 pub(crate) const COPIED: &[&str] = &[
+    "Cargo.toml",
+    "runtime/Cargo.toml",
     "spec/gse.yaml",
     "fixtures/two-actions/spec.yaml",
+    "generated-client/Cargo.toml",
     "generated-client/src",
+    "fixtures/two-actions/Cargo.toml",
     "fixtures/two-actions/src",
+    "fixtures/spec-variant/Cargo.toml",
     "fixtures/spec-variant/src",
 ];
 
