@@ -111,7 +111,20 @@ pub const JOIN_GAME_SERVER_SESSION_BATCH: Action = Action {
         ),
         ("UnsupportedOperation", "The operation is not supported."),
     ],
-    error_hints: &[],
+    error_hints: &[
+        (
+            "ResourceInsufficient",
+            "the session has too few free slots: join fewer players or another session",
+        ),
+        (
+            "ResourceNotFound",
+            "check the game server session's id: the service does not know it",
+        ),
+        (
+            "ResourceUnavailable",
+            "the session is not accepting players now: try another session",
+        ),
+    ],
     batch: Some(BatchField {
         field: "PlayerIds",
         max_items: 25,

@@ -46,7 +46,7 @@ async fn calls_and_attempts_are_spans_with_their_fields() {
 
     let logs = capture.text();
     assert!(
-        logs.contains("tc3.call{service="gse" action=\"JoinGameServerSessionBatch\""),
+        logs.contains("tc3.call{service=\"gse\" action=\"JoinGameServerSessionBatch\""),
         "{logs}"
     );
     assert!(logs.contains("tc3.attempt{attempt=1"), "{logs}");

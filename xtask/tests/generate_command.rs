@@ -14,7 +14,7 @@ const GENERATED_DIRS: &[&str] = &[
     "fixtures/spec-variant/src",
 ];
 
-/// Every generated file's bytes.
+/// Every generated file's bytes, the crates' manifests included.
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
     for dir in GENERATED_DIRS {
@@ -22,6 +22,8 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             let path = entry.unwrap().path();
             files.insert(path.clone(), std::fs::read(&path).unwrap());
         }
+        let manifest = root.join(dir).parent().unwrap().join("Cargo.toml");
+        files.insert(manifest.clone(), std::fs::read(&manifest).unwrap());
     }
     files
 }
@@ -56,6 +58,64 @@ fn check_passes_on_the_committed_files() {
         text(&out.stdout),
         text(&out.stderr)
     );
+}
+
+/// Each kind of limit a reviewer edits in spec/gse.yaml: generation succeeds, `--check` passes
+/// afterwards, the new number reaches the client, and the spec variant keeps its own numbers.
+#[test]
+fn every_kind_of_limit_and_rate_edit_regenerates_cleanly() {
+    let edits: &[(&str, &str, &str, &str)] = &[
+        ("maxItems", "maxItems: 25", "maxItems: 20", "Some(20)"),
+        ("minItems", "minItems: 1", "minItems: 2", "Some(2)"),
+        ("maxLength", "maxLength: 256", "maxLength: 200", "200"),
+        ("minLength", "minLength: 1\n", "minLength: 3\n", "3usize"),
+        (
+            "pattern",
+            "pattern: \"^[\\\\x00-\\\\x7F]*$\"",
+            "pattern: \"^[\\\\x20-\\\\x7E]*$\"",
+            "x20-",
+        ),
+        (
+            "x-tc-rate-limit",
+            "x-tc-rate-limit: 1000",
+            "x-tc-rate-limit: 500",
+            "rate_limit_per_second: 500",
+        ),
+    ];
+    for (kind, from, to, reaches) in edits {
+        let ws = workspace_copy();
+        let path = ws.path().join("spec/gse.yaml");
+        let spec = std::fs::read_to_string(&path).unwrap();
+        assert!(spec.contains(from), "{kind}: the spec contains {from:?}");
+        std::fs::write(&path, spec.replace(from, to)).unwrap();
+        let out = xtask(ws.path(), &["generate"]);
+        assert!(
+            out.status.success(),
+            "{kind}: generate fails: {}",
+            text(&out.stderr)
+        );
+        let out = xtask(ws.path(), &["generate", "--check"]);
+        assert!(
+            out.status.success(),
+            "{kind}: --check after generate: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        let client: String = ["src/client.rs", "src/api.rs"]
+            .iter()
+            .map(|f| std::fs::read_to_string(ws.path().join("generated-client").join(f)).unwrap())
+            .collect();
+        assert!(
+            client.contains(reaches),
+            "{kind}: {reaches:?} reaches the client"
+        );
+        let variant =
+            std::fs::read_to_string(ws.path().join("fixtures/spec-variant/src/api.rs")).unwrap();
+        assert!(
+            variant.contains("rate_limit_per_second: 7") && variant.contains("max_items: 10"),
+            "{kind}: the spec variant keeps its own rate and batch size"
+        );
+    }
 }
 
 #[test]

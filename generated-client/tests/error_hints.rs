@@ -1,0 +1,64 @@
+//! The spec's `x-tc-error-hints` reach the caller: an error of the action carries the spec's
+//! sentence for its code, and codes without one get the runtime's generic hint.
+
+use gse_client::{api, Client, Credentials, ErrorCode};
+use gse_emulator::{EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_session_carries_the_specs_hint() {
+    let emulator = EmulatorConfig::default()
+        .session(SessionSpec::new("gssess-small", 1))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .endpoint(emulator.url())
+        .region("ap-shanghai")
+        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+        .build()
+        .unwrap();
+    let action = api::action_by_operation_id("join_game_server_session_batch").unwrap();
+
+    let missing = client
+        .join_game_server_session_batch()
+        .game_server_session_id("gssess-missing")
+        .player_ids(vec!["p1".to_string()])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Some(&ErrorCode::ResourceNotFound));
+    let hint = action.hint_for("ResourceNotFound").unwrap();
+    assert_eq!(missing.hint(), hint);
+    assert!(missing.to_string().ends_with(hint), "{missing}");
+
+    let full = client
+        .join_game_server_session_batch()
+        .game_server_session_id("gssess-small")
+        .player_ids(vec!["p1".to_string(), "p2".to_string()])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(full.code(), Some(&ErrorCode::ResourceInsufficient));
+    assert_eq!(
+        full.hint(),
+        action.hint_for("ResourceInsufficient").unwrap()
+    );
+
+    // A code the spec gives no hint for on this action: the runtime's hint for its family.
+    let unknown_key = Client::builder()
+        .endpoint(emulator.url())
+        .region("ap-shanghai")
+        .credentials(Credentials::new("AKIDunknown", "key").unwrap())
+        .build()
+        .unwrap()
+        .join_game_server_session_batch()
+        .game_server_session_id("gssess-small")
+        .player_ids(vec!["p1".to_string()])
+        .send()
+        .await
+        .unwrap_err();
+    assert!(unknown_key.is_authentication(), "{unknown_key}");
+    assert_eq!(action.hint_for(unknown_key.code().unwrap().as_str()), None);
+    assert!(unknown_key.hint().contains("SecretId"), "{unknown_key}");
+    emulator.shutdown().await;
+}

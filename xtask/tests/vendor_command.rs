@@ -1,0 +1,269 @@
+//! `cargo xtask vendor DIR` as another repository uses it: a throwaway cargo project under
+//! `target/` (its own workspace) depends on the vendored client by path, builds offline from
+//! the local registry cache, and joins players against the emulator binary. The committed
+//! `generated-client/` is depended on the same way, in place.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+const SECRET_ID: &str = "AKIDvendoredcheck";
+const SECRET_KEY: &str = "vendored-check-key";
+const SESSION: &str = "gssess-vendored";
+const PLAYERS: usize = 60;
+
+/// The target directory the workspace builds into (the throwaway projects share it, so the
+/// crates they have in common with the workspace are not built twice).
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is target/tmp")
+        .to_path_buf()
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+}
+
+/// The emulator binary beside this test's xtask binary, built when missing.
+fn emulator_binary() -> PathBuf {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_xtask")).parent().unwrap();
+    let path = bin_dir.join(format!("gse-emulator{}", std::env::consts::EXE_SUFFIX));
+    if !path.exists() {
+        let status = cargo()
+            .current_dir(ROOT)
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "gse-emulator",
+                "--bin",
+                "gse-emulator",
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success(), "the emulator binary builds");
+    }
+    path
+}
+
+/// The emulator binary on a free loopback port with one account and one session; killed when
+/// dropped.
+struct Emulator {
+    child: Child,
+    url: String,
+}
+
+impl Emulator {
+    fn start() -> Self {
+        let mut child = Command::new(emulator_binary())
+            .args(["--listen", "127.0.0.1:0"])
+            .args(["--account", &format!("{SECRET_ID}:{SECRET_KEY}")])
+            .args(["--session", &format!("{SESSION}:{PLAYERS}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the emulator binary starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("the emulator announces its address: {line:?}"))
+            .to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        Self { child, url }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A game backend's program: joins `PLAYERS` players through `send_in_batches`.
+const MAIN_RS: &str = r#"use gse_client::{BatchOptions, Client, Credentials};
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (endpoint, id, key, session) = (&args[1], &args[2], &args[3], &args[4]);
+    let players: usize = args[5].parse().unwrap();
+    let client = Client::builder()
+        .endpoint(endpoint)
+        .region("ap-shanghai")
+        .credentials(Credentials::new(id, key).unwrap())
+        .build()
+        .unwrap();
+    let ids: Vec<String> = (0..players).map(|i| format!("player-{i}")).collect();
+    let outcome = client
+        .join_game_server_session_batch()
+        .game_server_session_id(session.as_str())
+        .send_in_batches(ids, BatchOptions::default())
+        .await
+        .unwrap();
+    for failure in &outcome.failures {
+        eprintln!("failed: {}", failure.error);
+    }
+    println!("joined {} of {players} in {} requests", outcome.results.len(), outcome.requests);
+}
+"#;
+
+/// Writes a cargo project at `dir` (its own workspace) that depends on `gse-client` at
+/// `client_path`, builds it offline, and returns its binary.
+fn build_project(dir: &Path, name: &str, client_path: &str) -> PathBuf {
+    let workspace = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml")).unwrap();
+    let tokio_pin = workspace
+        .lines()
+        .find(|l| l.starts_with("tokio = "))
+        .and_then(|l| l.split('"').nth(1))
+        .expect("tokio is pinned")
+        .to_string();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\ngse-client = {{ path = \"{client_path}\" }}\n\
+             tokio = {{ version = \"{tokio_pin}\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
+             # A workspace of its own: nothing is inherited from the one around target/.\n\
+             [workspace]\n\n\
+             # The source workspace's profile, so that the shared target directory is reused.\n\
+             [profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/main.rs"), MAIN_RS).unwrap();
+    // The source workspace's lock: the same versions, all in the local registry cache.
+    std::fs::copy(Path::new(ROOT).join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let out = cargo()
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .args(["build", "--offline", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name} builds offline outside the workspace:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    target_dir()
+        .join("debug")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Runs the project's binary against a fresh emulator and checks every player joined.
+fn join_players(binary: &Path) {
+    let emulator = Emulator::start();
+    let out = Command::new(binary)
+        .args([
+            &emulator.url,
+            SECRET_ID,
+            SECRET_KEY,
+            SESSION,
+            &PLAYERS.to_string(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success()
+            && stdout.contains(&format!("joined {PLAYERS} of {PLAYERS} in 3 requests")),
+        "{}: {stdout}{}",
+        binary.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every `path = "..."` of every manifest under `dir`, resolved.
+fn manifest_paths(dir: &Path, found: &mut Vec<(PathBuf, PathBuf)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            manifest_paths(&path, found);
+        } else if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                !text.contains("workspace = true") && !text.contains(".workspace"),
+                "{} inherits from a workspace:\n{text}",
+                path.display()
+            );
+            for part in text.split("path = \"").skip(1) {
+                let rel = part.split('"').next().unwrap();
+                found.push((path.clone(), path.parent().unwrap().join(rel)));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
+    let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vendor-check/game-backend");
+    let _ = std::fs::remove_dir_all(&project);
+    let vendor = project.join("vendor");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["--root", ROOT, "vendor"])
+        .arg(&vendor)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in ["gse-client/README.md", "tc3-runtime/README.md"] {
+        let readme = std::fs::read_to_string(vendor.join(file)).unwrap();
+        assert!(readme.contains("cargo xtask vendor"), "{file}: {readme}");
+    }
+    let mut paths = Vec::new();
+    manifest_paths(&vendor, &mut paths);
+    assert!(
+        !paths.is_empty(),
+        "the client depends on the runtime by path"
+    );
+    let vendor = vendor.canonicalize().unwrap();
+    for (manifest, target) in paths {
+        let target = target.canonicalize().unwrap();
+        assert!(
+            target.starts_with(&vendor),
+            "{} points outside the vendored directory: {}",
+            manifest.display(),
+            target.display()
+        );
+    }
+    let binary = build_project(&project, "vendored-game-backend", "vendor/gse-client");
+    join_players(&binary);
+
+    // Vendoring again changes nothing.
+    let again = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["--root", ROOT, "vendor"])
+        .arg(project.join("vendor"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("(0 file(s) changed)"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+#[test]
+fn the_committed_client_builds_in_place_from_another_project_and_joins_players() {
+    let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vendor-check/in-place-backend");
+    let _ = std::fs::remove_dir_all(&project);
+    let client = Path::new(ROOT)
+        .join("generated-client")
+        .canonicalize()
+        .unwrap();
+    let binary = build_project(
+        &project,
+        "in-place-game-backend",
+        &client.display().to_string(),
+    );
+    join_players(&binary);
+}
