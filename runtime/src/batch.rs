@@ -102,13 +102,16 @@ pub fn check_distinct_items<I: Eq + Hash + Display, C: ServiceCode>(
     Ok(())
 }
 
-/// Splits `items` into chunks of at most `max` (at least 1).
+/// Splits `items` into chunks of at most `max` (at least 1). Called by generated code.
+#[doc(hidden)]
 pub fn chunks<I: Clone>(items: &[I], max: usize) -> Vec<Vec<I>> {
     items.chunks(max.max(1)).map(<[I]>::to_vec).collect()
 }
 
-/// Sends every chunk with `send`, `options.concurrency` at a time, in order. With `key`, a
+/// Sends every chunk with `send`, `options.concurrency` at a time, in order. Called by
+/// generated code (`send_in_batches`). With `key`, a
 /// successful request's items that no result echoes are reported as failed.
+#[doc(hidden)]
 pub async fn run<I, R, C, F, Fut>(
     chunks: Vec<Vec<I>>,
     options: &BatchOptions,

@@ -12,6 +12,7 @@ mod call;
 mod client;
 pub mod credentials;
 mod error;
+#[doc(hidden)]
 pub mod limits;
 pub mod retry;
 pub mod service;

@@ -1,5 +1,6 @@
 //! Messages for broken limits, shared by the generated checks: each names the field (as the
-//! service spells it), the limit and the value given.
+//! service spells it), the limit and the value given. Called by generated code; not an API
+//! for callers (hidden from the docs).
 
 /// A value as shown in a message: quoted, and cut after 64 characters.
 pub fn shown(value: &str) -> String {

@@ -61,17 +61,32 @@ const GOALS: &[Goal] = &[
         at_most: true,
         bound: 1000.0,
     },
+    Goal {
+        key: "client_cold_build_s",
+        at_most: true,
+        bound: 45.0,
+    },
+    Goal {
+        key: "client_dependency_count",
+        at_most: true,
+        bound: 150.0,
+    },
 ];
 
-/// Builds the bench in release, runs it, adds the Python SDK's signing and the generator's
-/// wall time, and reports.
-pub(crate) fn run(root: &Path, quick: bool) -> Result<()> {
+/// Builds the bench in release, runs it, adds the Python SDK's signing, the generator's wall
+/// time and the client's build weight, and reports. `build_weight_only` measures the last alone.
+pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let out_dir = target.join("bench");
     std::fs::create_dir_all(&out_dir)?;
+    if build_weight_only {
+        let report = client_build_weight(root, &cargo, &out_dir)?;
+        print!("{}", table(&report));
+        return Ok(());
+    }
 
     println!("==> building the bench (release)");
     run_step(
@@ -149,12 +164,66 @@ pub(crate) fn run(root: &Path, quick: bool) -> Result<()> {
     });
     if let Some(map) = report.as_object_mut() {
         map.remove("sign_body");
+        if let Value::Object(weight) = client_build_weight(root, &cargo, &out_dir)? {
+            map.extend(weight);
+        }
     }
     let summary = out_dir.join("summary.json");
     std::fs::write(&summary, serde_json::to_string_pretty(&report)?)?;
     print!("{}", table(&report));
     println!("written: {}", summary.display());
     Ok(())
+}
+
+/// The vendored client built alone, in release, into an empty target directory, offline from
+/// the local registry cache: the wall time and the number of crates compiled (the client and
+/// the runtime included), as a game backend's first build would see them.
+fn client_build_weight(root: &Path, cargo: &str, out_dir: &Path) -> Result<Value> {
+    println!("==> the vendored client's cold release build");
+    let dir = out_dir.join("cold-build");
+    let _ = std::fs::remove_dir_all(&dir);
+    crate::vendor::run(root, &dir.join("vendor"), None)?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"vendor/gse-client\"]\n",
+    )?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let start = Instant::now();
+    let output = Command::new(cargo)
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .args([
+            "build",
+            "--release",
+            "--offline",
+            "-p",
+            "gse-client",
+            "--message-format",
+            "json",
+        ])
+        .output()
+        .context("building the vendored client")?;
+    let seconds = start.elapsed().as_secs_f64();
+    ensure!(
+        output.status.success(),
+        "the vendored client does not build: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut packages = std::collections::BTreeSet::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if let Ok(message) = serde_json::from_str::<Value>(line) {
+            if message["reason"] == "compiler-artifact" {
+                if let Some(id) = message["package_id"].as_str() {
+                    packages.insert(id.to_string());
+                }
+            }
+        }
+    }
+    println!("    {seconds:.1} s, {} crates compiled", packages.len());
+    Ok(json!({
+        "client_cold_build_s": seconds,
+        "client_dependency_count": packages.len(),
+    }))
 }
 
 /// A figure by dotted key; the median of a spread.

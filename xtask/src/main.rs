@@ -53,6 +53,9 @@ enum Command {
         /// A shorter run.
         #[arg(long)]
         quick: bool,
+        /// Measure only the vendored client's cold build (time and crates).
+        #[arg(long)]
+        build_weight_only: bool,
     },
     /// Fuzz one target (answer, authorization, request_body) with libFuzzer.
     Fuzz {
@@ -86,7 +89,10 @@ fn main() -> ExitCode {
             println!("python tools ready in {}", bin.display());
         })),
         Command::Ci => exit_status(ci::run(&root)),
-        Command::Bench { quick } => exit_status(bench::run(&root, quick)),
+        Command::Bench {
+            quick,
+            build_weight_only,
+        } => exit_status(bench::run(&root, quick, build_weight_only)),
         Command::Fuzz { target, seconds } => exit_status(fuzz::run(&root, &target, seconds)),
         Command::SpecDiff {
             base,
