@@ -55,7 +55,7 @@ mod client;
 #[rustfmt::skip]
 mod error_code;
 
-pub use client::{{builder, prelude, types, Client}};
+pub use client::{{prelude, requests, types, Client}};
 pub use error_code::ErrorCode;
 pub use progenitor_client::ClientInfo;
 pub use tc3_runtime as runtime;

@@ -983,13 +983,13 @@ let response = client.join_game_server_session_batch()
 ```*/
     pub fn join_game_server_session_batch(
         &self,
-    ) -> builder::JoinGameServerSessionBatch<'_> {
-        builder::JoinGameServerSessionBatch::new(self)
+    ) -> requests::JoinGameServerSessionBatch<'_> {
+        requests::JoinGameServerSessionBatch::new(self)
     }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
-pub mod builder {
+pub mod requests {
     use super::types;
     #[allow(unused_imports)]
     use super::{

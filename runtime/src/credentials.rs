@@ -279,6 +279,14 @@ impl ProvideCredentials for Credentials {
     }
 }
 
+/// One provider shared by several clients (of one API or of several): a refreshing provider
+/// behind an `Arc` fetches once for all of them.
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
+    fn provide(&self) -> CredentialsFuture<'_> {
+        (**self).provide()
+    }
+}
+
 /// Reads an environment variable through a lookup function (the process's, or a test's).
 type EnvLookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 

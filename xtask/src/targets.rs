@@ -179,6 +179,7 @@ pub(crate) const TARGETS: &[Target] = &[
         name: "two-actions-client",
         description: "A client generated from a made-up two-action spec: proves the generator knows no action.",
         dev_dependencies: &[
+            DevDependency::Member("gse-client", "generated-client"),
             DevDependency::Member("test-support", "test-support"),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
         ],

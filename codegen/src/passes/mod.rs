@@ -4,6 +4,7 @@ mod batch_methods;
 mod body_setters;
 mod limit_messages;
 mod private_reexports;
+mod request_builders_module;
 mod send_calls;
 mod tree;
 
@@ -22,6 +23,7 @@ const PASSES: &[Pass] = &[
     body_setters::apply,
     batch_methods::apply,
     send_calls::apply,
+    request_builders_module::apply,
 ];
 
 /// Runs every pass over `file`.
