@@ -91,7 +91,7 @@ async fn a_replay_is_accepted_only_inside_the_skew_window() {
 fn the_binary_never_prints_authorization_headers_or_keys() {
     const KEY: &str = "hardening-secret-key-4f1c";
     let account = format!("AKIDHARDEN:{KEY}");
-    let binary = Binary::start(&[
+    let binary = binary(&[
         "--account",
         &account,
         "--session",

@@ -94,7 +94,7 @@ async fn fifty_tasks_hold_steady_with_flat_memory_and_no_fd_leak() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20);
-    let binary = common::Binary::start(&["--session", &format!("{SESSION}:100000000")]);
+    let binary = common::binary(&["--session", &format!("{SESSION}:100000000")]);
     let emulator_pid = binary.pid().to_string();
     let url = binary.url.clone();
     let client = Client::builder()

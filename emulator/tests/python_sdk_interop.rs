@@ -14,7 +14,7 @@ const SESSION: &str = "gssess-sdk";
 #[test]
 fn the_official_sdk_joins_players_and_gets_the_documented_errors() {
     let python = test_support::python_with_sdk();
-    let binary = common::Binary::start(&[
+    let binary = common::binary(&[
         "--account",
         &format!("{ID}:{KEY}"),
         "--session",

@@ -3,9 +3,8 @@
 //! the local registry cache, and joins players against the emulator binary. The committed
 //! `generated-client/` is depended on the same way, in place.
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 const SECRET_ID: &str = "AKIDvendoredcheck";
@@ -50,40 +49,16 @@ fn emulator_binary() -> PathBuf {
 
 /// The emulator binary on a free loopback port with one account and one session; killed when
 /// dropped.
-struct Emulator {
-    child: Child,
-    url: String,
-}
-
-impl Emulator {
-    fn start() -> Self {
-        let mut child = Command::new(emulator_binary())
-            .args(["--listen", "127.0.0.1:0"])
-            .args(["--account", &format!("{SECRET_ID}:{SECRET_KEY}")])
-            .args(["--session", &format!("{SESSION}:{PLAYERS}")])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the emulator binary starts");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the emulator announces its address: {line:?}"))
-            .to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        Self { child, url }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start_emulator() -> test_support::EmulatorBinary {
+    test_support::EmulatorBinary::start(
+        &emulator_binary(),
+        &[
+            "--account",
+            &format!("{SECRET_ID}:{SECRET_KEY}"),
+            "--session",
+            &format!("{SESSION}:{PLAYERS}"),
+        ],
+    )
 }
 
 /// A game backend's program: joins `PLAYERS` players through `send_in_batches`.
@@ -159,7 +134,7 @@ fn build_project(dir: &Path, name: &str, client_path: &str) -> PathBuf {
 
 /// Runs the project's binary against a fresh emulator and checks every player joined.
 fn join_players(binary: &Path) {
-    let emulator = Emulator::start();
+    let emulator = start_emulator();
     let out = Command::new(binary)
         .args([
             &emulator.url,

@@ -148,67 +148,10 @@ pub(crate) fn message(response: &Value) -> &str {
     response["Error"]["Message"].as_str().unwrap_or_default()
 }
 
-/// The emulator binary, started on a free loopback port; killed when dropped.
-pub(crate) struct Binary {
-    child: std::process::Child,
-    stdout: std::io::BufReader<std::process::ChildStdout>,
-    /// `http://127.0.0.1:PORT`, from the line the binary prints first.
-    pub url: String,
-}
-
-impl Binary {
-    /// Starts `gse-emulator --listen 127.0.0.1:0 ARGS...` and reads its `listening on` line.
-    pub(crate) fn start(args: &[&str]) -> Self {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gse-emulator"))
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start the emulator binary");
-        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the first line announces the address: {line:?}"))
-            .to_string();
-        assert!(
-            url.starts_with("http://127.0.0.1:"),
-            "it binds to loopback: {url}"
-        );
-        Self { child, stdout, url }
-    }
-
-    /// The process id.
-    pub(crate) fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// The port it listens on.
-    pub(crate) fn port(&self) -> u16 {
-        self.url.rsplit(':').next().unwrap().parse().unwrap()
-    }
-
-    /// Stops it and returns everything it printed (the first line included).
-    pub(crate) fn stop_and_collect_output(mut self) -> String {
-        use std::io::Read;
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let mut printed = format!("listening on {}\n", self.url);
-        let _ = self.stdout.read_to_string(&mut printed);
-        if let Some(mut stderr) = self.child.stderr.take() {
-            let _ = stderr.read_to_string(&mut printed);
-        }
-        printed
-    }
-}
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The emulator binary (`gse-emulator --listen 127.0.0.1:0 ARGS...`), killed when dropped.
+pub(crate) fn binary(args: &[&str]) -> test_support::EmulatorBinary {
+    test_support::EmulatorBinary::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_gse-emulator")),
+        args,
+    )
 }
