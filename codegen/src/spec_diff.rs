@@ -162,6 +162,12 @@ fn compare_action(d: &mut Diff, old: &Side<'_>, new: &Side<'_>, o: &Action, n: &
         &o.error_codes,
         &n.error_codes,
     );
+    hints(
+        d,
+        &format!("action {name} error hints"),
+        &o.error_hints,
+        &n.error_hints,
+    );
     match (&o.batch, &n.batch) {
         (Some(_), None) => d.push(
             Class::Breaking,
@@ -230,6 +236,30 @@ fn codes(d: &mut Diff, subject: &str, old: &[ErrorCode], new: &[ErrorCode]) {
             subject,
             format!("{code} added"),
             "a new ErrorCode variant; ErrorCode is non-exhaustive",
+        );
+    }
+}
+
+/// Hints are text shown in errors: every change to them is compatible.
+fn hints(d: &mut Diff, subject: &str, old: &[ErrorCode], new: &[ErrorCode]) {
+    let text = |list: &[ErrorCode], code: &str| {
+        list.iter()
+            .find(|h| h.code == code)
+            .map(|h| h.description.clone())
+    };
+    let all: BTreeSet<&str> = old.iter().chain(new).map(|h| h.code.as_str()).collect();
+    for code in all {
+        let what = match (text(old, code), text(new, code)) {
+            (None, Some(_)) => format!("{code} added"),
+            (Some(_), None) => format!("{code} removed"),
+            (Some(a), Some(b)) if a != b => format!("{code} reworded"),
+            _ => continue,
+        };
+        d.push(
+            Class::Compatible,
+            subject,
+            what,
+            "only the hint an error's message ends with changes",
         );
     }
 }

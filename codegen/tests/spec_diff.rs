@@ -294,6 +294,34 @@ fn error_codes() {
 }
 
 #[test]
+fn error_hints() {
+    const SUBJECT: &str = "action JoinGameServerSessionBatch error hints";
+    let reworded = changes_after(|s| {
+        op(s)["x-tc-error-hints"]["ResourceNotFound"] = json!("look the session up first");
+    });
+    only(
+        &reworded,
+        Class::Compatible,
+        SUBJECT,
+        "ResourceNotFound reworded",
+        "hint",
+    );
+    let removed = changes_after(|s| {
+        op(s)["x-tc-error-hints"]
+            .as_object_mut()
+            .unwrap()
+            .remove("ResourceUnavailable");
+    });
+    only(
+        &removed,
+        Class::Compatible,
+        SUBJECT,
+        "ResourceUnavailable removed",
+        "hint",
+    );
+}
+
+#[test]
 fn servers_and_versions() {
     let c = changes_after(|s| {
         s["servers"][0]["url"] = json!("https://gse.ap-guangzhou.tencentcloudapi.com")

@@ -325,3 +325,22 @@ fn broken_yaml_reports_line_and_column() {
     .to_string();
     assert_says(&e, &["spec/gse.yaml: not valid YAML", "line"]);
 }
+
+#[test]
+fn a_hint_for_a_code_the_spec_does_not_list_is_rejected() {
+    let e = error_after(|s| {
+        op(s)["x-tc-error-hints"]["ResourceNotFound.Nowhere"] = json!("look elsewhere");
+    });
+    assert_says(
+        &e,
+        &[
+            "spec/gse.yaml",
+            "x-tc-error-hints.ResourceNotFound.Nowhere",
+            "is neither in the action's `x-tc-error-codes` nor in `x-tc-common-error-codes`",
+        ],
+    );
+    let e = error_after(|s| {
+        op(s)["x-tc-error-hints"]["ResourceNotFound"] = json!(7);
+    });
+    assert_says(&e, &["ResourceNotFound", "the hint must be a string"]);
+}
