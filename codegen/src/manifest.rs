@@ -140,6 +140,11 @@ pub(crate) fn render(
         "# HTTPS through rustls with the aws-lc-rs crypto backend."
     );
     let _ = writeln!(out, "rustls-aws-lc = [\"{RUNTIME_CRATE}/rustls-aws-lc\"]");
+    let _ = writeln!(
+        out,
+        "# RateLimit::Shared: one quota for every process of a fleet, kept in Redis."
+    );
+    let _ = writeln!(out, "redis = [\"{RUNTIME_CRATE}/redis\"]");
     let _ = writeln!(out, "\n[dependencies]");
     let mut runtime = settings.runtime.clone();
     runtime.default_features = false;

@@ -132,8 +132,14 @@ impl Runtime {
             error_code = Empty
         );
         async move {
-            if let Some(limiter) = self.limiters.get(action.name) {
-                limiter.until_ready().await;
+            let credentials = self.credentials().await.map_err(|e| Error::Signing {
+                message: e.to_string(),
+            })?;
+            if let Some(pacer) = self.limiters.get(action.name) {
+                pacer
+                    .wait(credentials.secret_id())
+                    .await
+                    .map_err(|message| Error::RateLimiter { message })?;
             }
             let mut request = reqwest::Request::new(reqwest::Method::POST, url.clone());
             let headers = request.headers_mut();
@@ -151,9 +157,10 @@ impl Runtime {
             );
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
             *request.timeout_mut() = Some(self.attempt_timeout);
-            self.sign(&mut request).await.map_err(|e| Error::Signing {
-                message: e.to_string(),
-            })?;
+            self.sign_with(&mut request, &credentials)
+                .map_err(|e| Error::Signing {
+                    message: e.to_string(),
+                })?;
             let response = http
                 .execute(request)
                 .await

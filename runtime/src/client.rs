@@ -29,7 +29,7 @@ pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(180);
 pub const DEFAULT_RATE_SHARE: f64 = 0.98;
 
 /// How fast the client sends each action.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RateLimit {
     /// [`DEFAULT_RATE_SHARE`] of each action's `x-tc-rate-limit` (the default).
     Spec,
@@ -40,6 +40,36 @@ pub enum RateLimit {
     PerSecond(u32),
     /// No client-side limit.
     Off,
+    /// One quota for every process of a fleet, kept in Redis (the `redis` feature): see
+    /// [`crate::shared_limit`].
+    #[cfg(feature = "redis")]
+    Shared(crate::shared_limit::SharedLimit),
+}
+
+/// How one action is paced: alone, or through the fleet's schedule in Redis.
+#[derive(Clone)]
+pub(crate) enum Pacer {
+    /// This process's own limiter.
+    Local(Arc<Limiter>),
+    /// The fleet's schedule, with its fallback.
+    #[cfg(feature = "redis")]
+    Shared(Arc<crate::shared_limit::SharedPacer>),
+}
+
+impl Pacer {
+    /// Waits for the call's slot; `account` (the SecretId) names the fleet's schedule. An
+    /// error only when the shared limit cannot be reached and is set to fail then.
+    pub(crate) async fn wait(&self, account: &str) -> Result<(), String> {
+        match self {
+            Self::Local(limiter) => {
+                let _ = account;
+                limiter.until_ready().await;
+                Ok(())
+            }
+            #[cfg(feature = "redis")]
+            Self::Shared(pacer) => pacer.wait(account).await.map_err(|outage| outage.0),
+        }
+    }
 }
 
 /// The pace of one action, shared by every clone: requests spaced evenly, with a burst of at
@@ -135,7 +165,7 @@ pub struct Runtime {
     skew_seconds: Arc<AtomicI64>,
     /// Where every action is sent: the endpoint with the path `/`.
     pub(crate) action_url: reqwest::Url,
-    pub(crate) limiters: Arc<HashMap<&'static str, Arc<Limiter>>>,
+    pub(crate) limiters: Arc<HashMap<&'static str, Pacer>>,
     pub(crate) retry: RetryPolicy,
     pub(crate) budget: Arc<RetryBudget>,
     pub(crate) attempt_timeout: Duration,
@@ -224,17 +254,30 @@ impl Runtime {
 
     /// Signs `request` with fresh credentials and the corrected time.
     pub async fn sign(&self, request: &mut reqwest::Request) -> Result<(), PrepareError> {
-        let credentials: Credentials = self
-            .credentials
+        let credentials = self.credentials().await?;
+        self.sign_with(request, &credentials)
+    }
+
+    /// Credentials for a request sent now.
+    pub(crate) async fn credentials(&self) -> Result<Credentials, PrepareError> {
+        self.credentials
             .provide()
             .await
-            .map_err(PrepareError::Credentials)?;
+            .map_err(PrepareError::Credentials)
+    }
+
+    /// Signs `request` with `credentials` and the corrected time.
+    pub(crate) fn sign_with(
+        &self,
+        request: &mut reqwest::Request,
+        credentials: &Credentials,
+    ) -> Result<(), PrepareError> {
         let timestamp = self.timestamp();
         let context = RequestContext {
             region: self.region.as_deref(),
             language: self.language.map(Language::as_str),
         };
-        sign_request(request, &self.signer, &credentials, timestamp, context)
+        sign_request(request, &self.signer, credentials, timestamp, context)
             .map_err(PrepareError::Signing)?;
         tracing::debug!(
             secret_id = credentials.secret_id(),
@@ -272,6 +315,13 @@ pub enum BuildError {
         /// What is wrong with it.
         problem: &'static str,
     },
+    /// The shared rate limit's Redis URL is unusable.
+    SharedLimit {
+        /// The URL given.
+        value: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The HTTP client could not be built.
     Http(reqwest::Error),
 }
@@ -290,6 +340,9 @@ impl fmt::Display for BuildError {
             } => write!(f, "region: {problem}"),
             Self::Credentials(e) => write!(f, "credentials: {e}"),
             Self::RateLimit { value, problem } => write!(f, "rate limit {value}/s: {problem}"),
+            Self::SharedLimit { problem, .. } => {
+                write!(f, "shared rate limit: the Redis URL is unusable: {problem}")
+            }
             Self::Http(e) => write!(f, "HTTP client: {e}"),
         }
     }
@@ -461,17 +514,54 @@ impl<C: GeneratedClient> ClientBuilder<C> {
                     .map_err(BuildError::Http)?
             }
         };
+        let rate_limit = self.rate_limit.unwrap_or(RateLimit::Spec);
+        #[cfg(feature = "redis")]
+        let redis = match &rate_limit {
+            RateLimit::Shared(shared) => Some(Arc::new(
+                crate::shared_limit::RedisPace::new(&shared.url, shared.redis_timeout).map_err(
+                    |problem| BuildError::SharedLimit {
+                        value: shared.url.clone(),
+                        problem,
+                    },
+                )?,
+            )),
+            _ => None,
+        };
         let mut limiters = HashMap::new();
         for action in service.actions {
             let spec_rate = f64::from(action.rate_limit_per_second);
-            let rate = match self.rate_limit.unwrap_or(RateLimit::Spec) {
+            let rate = match &rate_limit {
                 RateLimit::Spec => Some(spec_rate * DEFAULT_RATE_SHARE),
                 RateLimit::ShareOfSpec(share) => Some(spec_rate * share),
-                RateLimit::PerSecond(n) => Some(f64::from(n)),
+                RateLimit::PerSecond(n) => Some(f64::from(*n)),
                 RateLimit::Off => None,
+                #[cfg(feature = "redis")]
+                RateLimit::Shared(shared) => {
+                    let fallback = match shared.on_outage {
+                        crate::shared_limit::OnOutage::LocalShare(share) => {
+                            limiter(spec_rate * share)?
+                        }
+                        crate::shared_limit::OnOutage::Fail => None,
+                    };
+                    let per_second = spec_rate * shared.share;
+                    limiter(per_second)?;
+                    let redis = redis.clone().expect("made above for a shared limit");
+                    limiters.insert(
+                        action.name,
+                        Pacer::Shared(Arc::new(crate::shared_limit::SharedPacer::new(
+                            redis,
+                            shared,
+                            service.name,
+                            action.name,
+                            per_second,
+                            fallback,
+                        ))),
+                    );
+                    None
+                }
             };
             if let Some(limiter) = rate.map(limiter).transpose()?.flatten() {
-                limiters.insert(action.name, limiter);
+                limiters.insert(action.name, Pacer::Local(limiter));
             }
         }
         let retry = self.retry.unwrap_or_default();

@@ -78,6 +78,12 @@ pub enum Error<C = String> {
         /// The transport's error.
         source: Option<Cause>,
     },
+    /// The shared rate limit could not be reached, and the client is set to fail then;
+    /// nothing was sent.
+    RateLimiter {
+        /// What went wrong (never a password).
+        message: String,
+    },
     /// A batch request succeeded but its answer holds no result for some items.
     IncompleteAnswer {
         /// The items without a result.
@@ -181,6 +187,8 @@ impl<C: ServiceCode> Error<C> {
         } = self
         {
             hint
+        } else if let Self::RateLimiter { .. } = self {
+            "bring the shared rate limit's Redis back, or let calls fall back to a local share"
         } else if self.is_throttling() {
             "slow down: lower the client's rate or spread calls over more time"
         } else if self.is_authentication() {
@@ -260,6 +268,7 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
                 },
                 self.hint()
             ),
+            Self::RateLimiter { message } => write!(f, "{message}; {}", self.hint()),
             Self::IncompleteAnswer { missing } => write!(
                 f,
                 "the answer holds no result for {} item(s): {}; check the state before sending them again",

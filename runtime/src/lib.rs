@@ -16,6 +16,8 @@ mod error;
 pub mod limits;
 pub mod retry;
 pub mod service;
+#[cfg(feature = "redis")]
+pub mod shared_limit;
 pub mod signing;
 pub mod tls;
 

@@ -4,49 +4,9 @@
 
 use serde_json::{json, Value};
 use std::io::Read;
-use tc3_runtime::service::{Action, Service};
-use tc3_runtime::{ClientBuilder, Credentials, GeneratedClient, RetryPolicy, Runtime};
 
-const ACTIONS: &[Action] = &[Action {
-    name: "DescribeWidgets",
-    operation_id: "describe_widgets",
-    rate_limit_per_second: 50,
-    error_codes: &[("ResourceNotFound.Widget", "No such widget.")],
-    error_hints: &[("ResourceNotFound.Widget", "check the widget's id")],
-    batch: None,
-}];
-
-const SERVICE: Service = Service {
-    name: "widgets",
-    version: "2020-01-01",
-    default_endpoint: "https://widgets.example.com",
-    common_error_codes: &[],
-    actions: ACTIONS,
-};
-
-/// What the generator would write: the endpoint, the HTTP client and the runtime.
-struct WidgetClient {
-    http: reqwest::Client,
-    runtime: Runtime,
-}
-
-impl GeneratedClient for WidgetClient {
-    const SERVICE: &'static Service = &SERVICE;
-
-    fn from_parts(_endpoint: &str, http: reqwest::Client, runtime: Runtime) -> Self {
-        Self { http, runtime }
-    }
-}
-
-fn client(endpoint: &str) -> WidgetClient {
-    ClientBuilder::<WidgetClient>::new()
-        .endpoint(endpoint)
-        .region("ap-guangzhou")
-        .credentials(Credentials::new("AKIDwidgets", "widget-key").unwrap())
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .unwrap()
-}
+mod common;
+use common::*;
 
 /// A one-shot HTTP server on loopback: answers `body` to the first request and hands back the
 /// request's head.

@@ -1,0 +1,288 @@
+//! One rate limit for every process of a fleet, kept in Redis (the `redis` feature).
+//!
+//! Each call reserves the next slot of its (service, account, action) in a GCRA schedule held
+//! in one Redis key, by a Lua script that runs atomically on the server and reads the server's
+//! clock (so the fleet's clocks need not agree). The script answers how long to wait for the
+//! slot; the caller sleeps that long and sends. Callers never fail for want of a slot. The key
+//! expires once its schedule is in the past, so idle accounts and actions leave nothing behind;
+//! its name is one hash tag, so it lives in one slot of a Redis Cluster.
+//!
+//! When Redis is unreachable or slower than [`SharedLimit::redis_timeout`], the call either
+//! falls back to a local share of the quota ([`OnOutage::LocalShare`], the default; a warning
+//! once per outage, and back to the shared schedule as soon as Redis answers) or fails before
+//! sending ([`OnOutage::Fail`]). During an outage Redis is asked again at most every
+//! [`PROBE_EVERY`], so calls do not each pay the timeout.
+
+use crate::client::Limiter;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
+
+/// Default time a call waits for Redis before treating it as unreachable.
+pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(100);
+/// Default share of the quota one process takes while Redis is unreachable.
+pub const DEFAULT_OUTAGE_SHARE: f64 = 0.25;
+/// How often a process asks Redis again during an outage.
+pub const PROBE_EVERY: Duration = Duration::from_millis(500);
+
+/// The GCRA reservation: KEYS[1] the schedule, ARGV[1] the interval and ARGV[2] the burst
+/// tolerance, both in microseconds. Returns the microseconds to wait before sending.
+const SCRIPT: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local wait = tat - now - tolerance
+if wait < 0 then wait = 0 end
+local next_tat = tat + interval
+redis.call('SET', KEYS[1], next_tat, 'PX', math.floor((next_tat - now) / 1000) + 1000)
+return wait
+";
+
+/// What a call does when Redis cannot be reached in time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OnOutage {
+    /// Pace this process alone at this share of the action's shared rate (e.g. 0.25 in a fleet
+    /// of four), until Redis answers again.
+    LocalShare(f64),
+    /// Fail the call before sending, with an error that names Redis.
+    Fail,
+}
+
+/// A rate limit shared through Redis by every process that uses the same Redis, service,
+/// account (SecretId) and action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedLimit {
+    /// The Redis to keep the schedules in, e.g. `redis://127.0.0.1:6379/0`.
+    pub url: String,
+    /// The share of each action's spec rate the whole fleet uses (default
+    /// [`crate::DEFAULT_RATE_SHARE`], headroom for network jitter).
+    pub share: f64,
+    /// What a call does when Redis is unreachable or slow (default: a local share of 0.25).
+    pub on_outage: OnOutage,
+    /// How long a call waits for Redis (default 100 ms).
+    pub redis_timeout: Duration,
+    /// The first part of every key (default `tc3`), to keep several fleets apart in one Redis.
+    pub key_prefix: String,
+}
+
+impl SharedLimit {
+    /// The defaults, with schedules kept in the Redis at `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            share: crate::DEFAULT_RATE_SHARE,
+            on_outage: OnOutage::LocalShare(DEFAULT_OUTAGE_SHARE),
+            redis_timeout: DEFAULT_REDIS_TIMEOUT,
+            key_prefix: "tc3".to_string(),
+        }
+    }
+
+    /// What to do when Redis is unreachable.
+    pub fn on_outage(mut self, on_outage: OnOutage) -> Self {
+        self.on_outage = on_outage;
+        self
+    }
+
+    /// How long a call waits for Redis.
+    pub fn redis_timeout(mut self, timeout: Duration) -> Self {
+        self.redis_timeout = timeout;
+        self
+    }
+
+    /// The share of each action's spec rate the fleet uses.
+    pub fn share(mut self, share: f64) -> Self {
+        self.share = share;
+        self
+    }
+
+    /// The first part of every key.
+    pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.key_prefix = prefix.into();
+        self
+    }
+}
+
+/// Why a shared limit could not pace a call (only with [`OnOutage::Fail`]).
+#[derive(Debug)]
+pub(crate) struct Outage(pub(crate) String);
+
+/// The connection to Redis shared by every action of one client and its clones.
+pub(crate) struct RedisPace {
+    client: redis::Client,
+    connection: OnceCell<redis::aio::ConnectionManager>,
+    script: redis::Script,
+    timeout: Duration,
+    in_outage: AtomicBool,
+    next_probe: Mutex<Option<Instant>>,
+}
+
+impl RedisPace {
+    /// A lazily connected Redis at `url`.
+    pub(crate) fn new(url: &str, timeout: Duration) -> Result<Self, String> {
+        let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+        Ok(Self {
+            client,
+            connection: OnceCell::new(),
+            script: redis::Script::new(SCRIPT),
+            timeout,
+            in_outage: AtomicBool::new(false),
+            next_probe: Mutex::new(None),
+        })
+    }
+
+    /// Reserves a slot of `key`'s schedule; the time to wait for it.
+    async fn reserve(&self, key: &str, interval_us: u64, tolerance_us: u64) -> Result<u64, String> {
+        let connect = self.connection.get_or_try_init(|| async {
+            redis::aio::ConnectionManager::new(self.client.clone())
+                .await
+                .map_err(|e| e.to_string())
+        });
+        let work = async {
+            let mut connection = connect.await?.clone();
+            self.script
+                .key(key)
+                .arg(interval_us)
+                .arg(tolerance_us)
+                .invoke_async::<u64>(&mut connection)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        match tokio::time::timeout(self.timeout, work).await {
+            Ok(result) => result,
+            Err(_) => Err(format!("no answer within {:?}", self.timeout)),
+        }
+    }
+
+    /// Whether to ask Redis now: always outside an outage, every [`PROBE_EVERY`] inside one.
+    fn should_ask(&self) -> bool {
+        if !self.in_outage.load(Ordering::Acquire) {
+            return true;
+        }
+        let mut next = self.next_probe.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        match *next {
+            Some(at) if now < at => false,
+            _ => {
+                *next = Some(now + PROBE_EVERY);
+                true
+            }
+        }
+    }
+
+    fn outage_began(&self, url: &str, reason: &str) {
+        if !self.in_outage.swap(true, Ordering::AcqRel) {
+            *self.next_probe.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(Instant::now() + PROBE_EVERY);
+            tracing::warn!(
+                redis = %redacted(url),
+                reason,
+                "the shared rate limit's Redis is unreachable; pacing on the outage setting until it answers"
+            );
+        }
+    }
+
+    fn outage_ended(&self, url: &str) {
+        if self.in_outage.swap(false, Ordering::AcqRel) {
+            tracing::info!(redis = %redacted(url), "the shared rate limit's Redis answers again; back to the shared quota");
+        }
+    }
+}
+
+/// A Redis URL without its password.
+fn redacted(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "(an unparsable URL)".to_string(),
+    }
+}
+
+/// One action's pace through Redis, with its fallback.
+pub(crate) struct SharedPacer {
+    redis: Arc<RedisPace>,
+    url: String,
+    key: String,
+    interval_us: u64,
+    tolerance_us: u64,
+    fallback: Option<Arc<Limiter>>,
+}
+
+impl SharedPacer {
+    /// The pace of `action` of `service` at `per_second` for the whole fleet.
+    pub(crate) fn new(
+        redis: Arc<RedisPace>,
+        limit: &SharedLimit,
+        service: &str,
+        action: &str,
+        per_second: f64,
+        fallback: Option<Arc<Limiter>>,
+    ) -> Self {
+        let interval_us = (1_000_000.0 / per_second).round().max(1.0) as u64;
+        // The same burst as the local limiter: 1% of the rate, at least one request.
+        let burst = (per_second / 100.0).floor().max(1.0) as u64;
+        Self {
+            redis,
+            url: limit.url.clone(),
+            key: format!("{}:{service}:{{account}}:{action}", limit.key_prefix),
+            interval_us,
+            tolerance_us: interval_us * (burst - 1),
+            fallback,
+        }
+    }
+
+    /// The key of `account`'s schedule: one hash tag, so one Redis Cluster slot.
+    fn key_for(&self, account: &str) -> String {
+        format!("{{{}}}", self.key.replace("{account}", account))
+    }
+
+    /// Waits for this call's slot.
+    pub(crate) async fn wait(&self, account: &str) -> Result<(), Outage> {
+        if self.redis.should_ask() {
+            match self
+                .redis
+                .reserve(&self.key_for(account), self.interval_us, self.tolerance_us)
+                .await
+            {
+                Ok(wait_us) => {
+                    self.redis.outage_ended(&self.url);
+                    if wait_us > 0 {
+                        tokio::time::sleep(Duration::from_micros(wait_us)).await;
+                    }
+                    return Ok(());
+                }
+                Err(reason) => self.redis.outage_began(&self.url, &reason),
+            }
+        }
+        match &self.fallback {
+            Some(limiter) => {
+                limiter.until_ready().await;
+                Ok(())
+            }
+            None => Err(Outage(format!(
+                "the shared rate limit's Redis ({}) is unreachable; nothing was sent",
+                redacted(&self.url)
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        let shown = redacted("redis://user:hunter2@127.0.0.1:6379/0");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("127.0.0.1"),
+            "{shown}"
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! A made-up service described as data, and the client the generator would write for it.
+#![allow(dead_code)]
+
+use tc3_runtime::service::{Action, Service};
+use tc3_runtime::{ClientBuilder, Credentials, GeneratedClient, RateLimit, RetryPolicy, Runtime};
+
+/// The SecretId every test client signs with.
+pub(crate) const SECRET_ID: &str = "AKIDwidgets";
+
+pub(crate) const ACTIONS: &[Action] = &[Action {
+    name: "DescribeWidgets",
+    operation_id: "describe_widgets",
+    rate_limit_per_second: 50,
+    error_codes: &[("ResourceNotFound.Widget", "No such widget.")],
+    error_hints: &[("ResourceNotFound.Widget", "check the widget's id")],
+    batch: None,
+}];
+
+pub(crate) const SERVICE: Service = Service {
+    name: "widgets",
+    version: "2020-01-01",
+    default_endpoint: "https://widgets.example.com",
+    common_error_codes: &[],
+    actions: ACTIONS,
+};
+
+/// What the generator would write: the endpoint, the HTTP client and the runtime.
+pub(crate) struct WidgetClient {
+    pub(crate) http: reqwest::Client,
+    pub(crate) runtime: Runtime,
+}
+
+impl GeneratedClient for WidgetClient {
+    const SERVICE: &'static Service = &SERVICE;
+
+    fn from_parts(_endpoint: &str, http: reqwest::Client, runtime: Runtime) -> Self {
+        Self { http, runtime }
+    }
+}
+
+/// A client of `endpoint` at the default pace.
+pub(crate) fn client(endpoint: &str) -> WidgetClient {
+    client_with(endpoint, RateLimit::Spec)
+}
+
+/// A client of `endpoint` paced by `rate_limit`.
+pub(crate) fn client_with(endpoint: &str, rate_limit: RateLimit) -> WidgetClient {
+    ClientBuilder::<WidgetClient>::new()
+        .endpoint(endpoint)
+        .region("ap-guangzhou")
+        .credentials(Credentials::new(SECRET_ID, "widget-key").unwrap())
+        .retry_policy(RetryPolicy::never())
+        .rate_limit(rate_limit)
+        .build()
+        .unwrap()
+}

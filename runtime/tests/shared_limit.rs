@@ -1,0 +1,274 @@
+//! The fleet-wide rate limit against a real `redis-server` each test starts on a free loopback
+//! port and stops: clients with their own connections share one quota, a Redis outage falls
+//! back to a local share (said once) or fails before sending, the shared schedule resumes when
+//! Redis is back, and idle schedules expire.
+#![cfg(feature = "redis")]
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tc3_runtime::shared_limit::{OnOutage, SharedLimit};
+use tc3_runtime::{Error, RateLimit};
+use test_support::{LogCapture, StubServer};
+
+const ANSWER: &str = r#"{"Response":{"RequestId":"r"}}"#;
+/// The key of the test account's schedule for the one action of the made-up service.
+const KEY: &str = "{tc3:widgets:AKIDwidgets:DescribeWidgets}";
+
+/// A `redis-server` on a loopback port, without persistence; killed when dropped.
+struct Redis {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Redis {
+    fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut redis = Self { port, child: None };
+        redis.restart();
+        redis
+    }
+
+    /// Starts it (again) on its port and waits until it answers.
+    fn restart(&mut self) {
+        let child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server is installed (.ci/run installs it)");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.query(&["PING"]).is_none() {
+            assert!(Instant::now() < deadline, "redis-server answers");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// A command's answer as an integer, or `None` when Redis does not answer.
+    fn query(&self, command: &[&str]) -> Option<i64> {
+        let client = redis::Client::open(self.url()).ok()?;
+        let mut connection = client
+            .get_connection_with_timeout(Duration::from_millis(200))
+            .ok()?;
+        let mut cmd = redis::cmd(command[0]);
+        for arg in &command[1..] {
+            cmd.arg(*arg);
+        }
+        match cmd.query::<redis::Value>(&mut connection).ok()? {
+            redis::Value::Int(n) => Some(n),
+            _ => Some(0),
+        }
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn call(client: &WidgetClient) -> Result<Value, Error> {
+    client
+        .runtime
+        .call::<Value, String>(&client.http, &ACTIONS[0], &json!({"WidgetId": "w"}))
+        .await
+}
+
+/// The most instants in any one-second window.
+fn busiest_second(mut at: Vec<Instant>) -> usize {
+    at.sort();
+    (0..at.len())
+        .map(|i| {
+            at[i..]
+                .iter()
+                .take_while(|t| t.duration_since(at[i]) < Duration::from_secs(1))
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_with_their_own_connections_share_one_quota() {
+    let redis = Redis::start();
+    let stub = StubServer::start(ANSWER).await;
+    // The action's spec rate is 50/s; the fleet paces at 98% of it, 49/s.
+    let clients = [
+        client_with(
+            &stub.url(),
+            RateLimit::Shared(SharedLimit::new(redis.url())),
+        ),
+        client_with(
+            &stub.url(),
+            RateLimit::Shared(SharedLimit::new(redis.url())),
+        ),
+    ];
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, client) in clients.into_iter().enumerate() {
+        let client = std::sync::Arc::new(client);
+        // Uneven load: one client sends twice as much as the other.
+        for _ in 0..(if i == 0 { 6 } else { 3 }) {
+            let client = client.clone();
+            tasks.spawn(async move {
+                let mut sent = Vec::new();
+                for _ in 0..10 {
+                    call(&client).await.unwrap();
+                    sent.push(Instant::now());
+                }
+                sent
+            });
+        }
+    }
+    let mut sent = Vec::new();
+    while let Some(times) = tasks.join_next().await {
+        sent.extend(times.unwrap());
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(sent.len(), 90);
+    assert_eq!(stub.requests().len(), 90);
+    let busiest = busiest_second(sent);
+    assert!(
+        busiest <= 50,
+        "{busiest} calls in one second, the rate is 50"
+    );
+    // Alone, each client would pace at 49/s and the 90 calls would take about 1.2 s.
+    assert!(
+        elapsed >= Duration::from_millis(1700) && elapsed <= Duration::from_secs(4),
+        "90 calls at 49/s for both clients together took {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_outage_falls_back_to_a_local_share_once_and_the_shared_quota_resumes() {
+    let mut redis = Redis::start();
+    let stub = StubServer::start(ANSWER).await;
+    let limit = SharedLimit::new(redis.url()).on_outage(OnOutage::LocalShare(0.5));
+    let client = client_with(&stub.url(), RateLimit::Shared(limit));
+    let (logs, _guard) = LogCapture::install(tracing::Level::INFO);
+
+    call(&client).await.unwrap();
+    assert_eq!(
+        redis.query(&["EXISTS", KEY]),
+        Some(1),
+        "the schedule is in Redis"
+    );
+
+    redis.stop();
+    let start = Instant::now();
+    for _ in 0..10 {
+        call(&client)
+            .await
+            .expect("calls go on under the local share");
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "no call hangs: {:?}",
+        start.elapsed()
+    );
+    let text = logs.text();
+    assert_eq!(
+        text.matches("Redis is unreachable").count(),
+        1,
+        "said once per outage: {text}"
+    );
+
+    redis.restart();
+    tokio::time::sleep(tc3_runtime::shared_limit::PROBE_EVERY + Duration::from_millis(100)).await;
+    call(&client).await.unwrap();
+    assert_eq!(
+        redis.query(&["EXISTS", KEY]),
+        Some(1),
+        "the shared schedule is used again"
+    );
+    assert!(logs.text().contains("answers again"), "{}", logs.text());
+    assert_eq!(stub.requests().len(), 12);
+}
+
+#[tokio::test]
+async fn an_outage_fails_the_call_before_sending_when_told_to() {
+    let redis = Redis::start();
+    let url = redis.url();
+    drop(redis);
+    let stub = StubServer::start(ANSWER).await;
+    let limit = SharedLimit::new(url.clone())
+        .on_outage(OnOutage::Fail)
+        .redis_timeout(Duration::from_millis(200));
+    let client = client_with(&stub.url(), RateLimit::Shared(limit));
+    let start = Instant::now();
+    let error = call(&client).await.unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(matches!(error, Error::RateLimiter { .. }), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.contains(&url) && text.contains("nothing was sent"),
+        "{text}"
+    );
+    assert!(!error.is_retryable() && !error.may_have_taken_effect());
+    assert!(stub.requests().is_empty(), "nothing reached the service");
+}
+
+#[tokio::test]
+async fn idle_schedules_expire_whatever_the_number_of_accounts() {
+    let redis = Redis::start();
+    let stub = StubServer::start(ANSWER).await;
+    let clients: Vec<WidgetClient> = (0..40)
+        .map(|account| {
+            tc3_runtime::ClientBuilder::<WidgetClient>::new()
+                .endpoint(stub.url())
+                .region("ap-guangzhou")
+                .credentials(
+                    tc3_runtime::Credentials::new(format!("AKIDaccount{account}"), "key").unwrap(),
+                )
+                .rate_limit(RateLimit::Shared(SharedLimit::new(redis.url())))
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let calls: Vec<_> = clients.iter().map(call).collect();
+    for result in futures_util::future::join_all(calls).await {
+        result.unwrap();
+    }
+    assert_eq!(
+        redis.query(&["DBSIZE"]),
+        Some(40),
+        "one schedule per account"
+    );
+    let ttl = redis
+        .query(&["PTTL", "{tc3:widgets:AKIDaccount0:DescribeWidgets}"])
+        .unwrap();
+    assert!(
+        (1..=1100).contains(&ttl),
+        "an idle schedule lives about a second: {ttl} ms"
+    );
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    assert_eq!(
+        redis.query(&["DBSIZE"]),
+        Some(0),
+        "every idle schedule expired"
+    );
+}
