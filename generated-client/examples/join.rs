@@ -1,17 +1,21 @@
 //! Joins players to a game server session, through the batch splitter.
 //!
 //! `cargo run -p gse-client --example join -- [--endpoint URL] [--region R] [--session ID]
-//! [--player ID]... [--players N] [--player-data KEY=VALUE] [--concurrency N] [--json]`
+//! [--player ID]... [--players N] [--player-data KEY=VALUE] [--concurrency N] [--json]
+//! [--redis URL [--outage-share S]]`
 //!
 //! Without `--endpoint` it starts the emulator in-process with a demo session and joins 60 demo
 //! players; with `--endpoint` it uses the default credential chain (environment, then
 //! `~/.tencentcloud/credentials`). Exit status: 0 when every player joined, 1 when some
-//! failed (each failure listed), 2 on bad input (nothing sent).
+//! failed (each failure listed), 2 on bad input (nothing sent). With `--redis`, every process
+//! given the same Redis and account shares one quota; while Redis is unreachable each paces
+//! alone at `--outage-share` of the rate (a warning says so once). Warnings go to stderr.
 
 use clap::Parser;
+use gse_client::runtime::shared_limit::{OnOutage, SharedLimit};
 use gse_client::types::PlayerDataMap;
 use gse_client::BatchOptions;
-use gse_client::{Client, Credentials, Error};
+use gse_client::{Client, Credentials, Error, RateLimit};
 use gse_emulator::{EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -50,6 +54,12 @@ struct Args {
     /// Print each player session as one JSON line on stdout.
     #[arg(long)]
     json: bool,
+    /// Share one quota with every process using this Redis, e.g. redis://127.0.0.1:6379/0.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// With --redis: the share of the rate this process takes while Redis is unreachable.
+    #[arg(long, value_name = "S", default_value_t = gse_client::runtime::shared_limit::DEFAULT_OUTAGE_SHARE)]
+    outage_share: f64,
 }
 
 /// A message for bad input; exit status 2, nothing sent.
@@ -60,6 +70,10 @@ fn bad_input(message: impl std::fmt::Display) -> ExitCode {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .init();
     let args = Args::parse();
     let mut players = args.players.clone();
     if let Some(n) = args.generated {
@@ -121,6 +135,12 @@ async fn main() -> ExitCode {
         }
         players.extend((1..=DEMO_PLAYERS).map(|i| format!("demo-player-{i:03}")));
     }
+    let builder = match &args.redis {
+        Some(url) => builder.rate_limit(RateLimit::Shared(
+            SharedLimit::new(url).on_outage(OnOutage::LocalShare(args.outage_share)),
+        )),
+        None => builder,
+    };
     let client = match builder.build() {
         Ok(client) => client,
         Err(e) => return bad_input(e),

@@ -8,84 +8,14 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tc3_runtime::shared_limit::{OnOutage, SharedLimit};
 use tc3_runtime::{Error, RateLimit};
-use test_support::{LogCapture, StubServer};
+use test_support::{LogCapture, RedisServer as Redis, StubServer};
 
 const ANSWER: &str = r#"{"Response":{"RequestId":"r"}}"#;
 /// The key of the test account's schedule for the one action of the made-up service.
 const KEY: &str = "{tc3:widgets:AKIDwidgets:DescribeWidgets}";
-
-/// A `redis-server` on a loopback port, without persistence; killed when dropped.
-struct Redis {
-    port: u16,
-    child: Option<Child>,
-}
-
-impl Redis {
-    fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut redis = Self { port, child: None };
-        redis.restart();
-        redis
-    }
-
-    /// Starts it (again) on its port and waits until it answers.
-    fn restart(&mut self) {
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server is installed (.ci/run installs it)");
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.query(&["PING"]).is_none() {
-            assert!(Instant::now() < deadline, "redis-server answers");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
-    }
-
-    /// A command's answer as an integer, or `None` when Redis does not answer.
-    fn query(&self, command: &[&str]) -> Option<i64> {
-        let client = redis::Client::open(self.url()).ok()?;
-        let mut connection = client
-            .get_connection_with_timeout(Duration::from_millis(200))
-            .ok()?;
-        let mut cmd = redis::cmd(command[0]);
-        for arg in &command[1..] {
-            cmd.arg(*arg);
-        }
-        match cmd.query::<redis::Value>(&mut connection).ok()? {
-            redis::Value::Int(n) => Some(n),
-            _ => Some(0),
-        }
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 async fn call(client: &WidgetClient) -> Result<Value, Error> {
     client
@@ -169,7 +99,7 @@ async fn an_outage_falls_back_to_a_local_share_once_and_the_shared_quota_resumes
 
     call(&client).await.unwrap();
     assert_eq!(
-        redis.query(&["EXISTS", KEY]),
+        redis.int(&["EXISTS", KEY]),
         Some(1),
         "the schedule is in Redis"
     );
@@ -197,7 +127,7 @@ async fn an_outage_falls_back_to_a_local_share_once_and_the_shared_quota_resumes
     tokio::time::sleep(tc3_runtime::shared_limit::PROBE_EVERY + Duration::from_millis(100)).await;
     call(&client).await.unwrap();
     assert_eq!(
-        redis.query(&["EXISTS", KEY]),
+        redis.int(&["EXISTS", KEY]),
         Some(1),
         "the shared schedule is used again"
     );
@@ -253,13 +183,9 @@ async fn idle_schedules_expire_whatever_the_number_of_accounts() {
     for result in futures_util::future::join_all(calls).await {
         result.unwrap();
     }
-    assert_eq!(
-        redis.query(&["DBSIZE"]),
-        Some(40),
-        "one schedule per account"
-    );
+    assert_eq!(redis.int(&["DBSIZE"]), Some(40), "one schedule per account");
     let ttl = redis
-        .query(&["PTTL", "{tc3:widgets:AKIDaccount0:DescribeWidgets}"])
+        .int(&["PTTL", "{tc3:widgets:AKIDaccount0:DescribeWidgets}"])
         .unwrap();
     assert!(
         (1..=1100).contains(&ttl),
@@ -267,7 +193,7 @@ async fn idle_schedules_expire_whatever_the_number_of_accounts() {
     );
     tokio::time::sleep(Duration::from_millis(1300)).await;
     assert_eq!(
-        redis.query(&["DBSIZE"]),
+        redis.int(&["DBSIZE"]),
         Some(0),
         "every idle schedule expired"
     );

@@ -15,6 +15,8 @@ pub(crate) enum DevDependency {
     Pinned(&'static str, &'static [&'static str]),
     /// A workspace member, by its directory relative to the root.
     Member(&'static str, &'static str),
+    /// A workspace member with features the tests and examples use.
+    MemberWithFeatures(&'static str, &'static str, &'static [&'static str]),
 }
 
 /// One spec and the crate generated from it.
@@ -73,6 +75,15 @@ impl Target {
                     Dependency {
                         path: Some(relative(self.crate_dir, dir)),
                         default_features: true,
+                        ..Dependency::default()
+                    },
+                ),
+                DevDependency::MemberWithFeatures(name, dir, features) => (
+                    *name,
+                    Dependency {
+                        path: Some(relative(self.crate_dir, dir)),
+                        default_features: true,
+                        features: features.iter().map(|f| f.to_string()).collect(),
                         ..Dependency::default()
                     },
                 ),
@@ -165,6 +176,8 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Pinned("proptest", &[]),
             DevDependency::Pinned("rand", &[]),
             DevDependency::Pinned("serde_yaml", &[]),
+            // The `join` example's `--redis`: the fleet-wide rate limit.
+            DevDependency::MemberWithFeatures("tc3-runtime", "runtime", &["redis"]),
             DevDependency::Pinned("tempfile", &[]),
             DevDependency::Member("test-support", "test-support"),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
