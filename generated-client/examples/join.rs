@@ -2,7 +2,7 @@
 //!
 //! `cargo run -p gse-client --example join -- [--endpoint URL] [--region R] [--session ID]
 //! [--player ID]... [--players N] [--player-data KEY=VALUE] [--concurrency N] [--json]
-//! [--redis URL [--outage-share S]]`
+//! [--prefix P] [--redis URL [--fleet-share S] [--outage-share S]]`
 //!
 //! Without `--endpoint` it starts the emulator in-process with a demo session and joins 60 demo
 //! players; with `--endpoint` it uses the default credential chain (environment, then
@@ -45,6 +45,9 @@ struct Args {
     /// Also join N generated player ids (player-000001, ...).
     #[arg(long = "players", value_name = "N")]
     generated: Option<usize>,
+    /// The first part of generated player ids (distinct per process in a fleet).
+    #[arg(long, default_value = "player")]
+    prefix: String,
     /// Player data sent with every player, KEY=VALUE.
     #[arg(long, value_name = "KEY=VALUE")]
     player_data: Option<String>,
@@ -57,6 +60,9 @@ struct Args {
     /// Share one quota with every process using this Redis, e.g. redis://127.0.0.1:6379/0.
     #[arg(long, value_name = "URL")]
     redis: Option<String>,
+    /// With --redis: the share of each action's spec rate the whole fleet uses.
+    #[arg(long, value_name = "S", default_value_t = gse_client::runtime::DEFAULT_RATE_SHARE)]
+    fleet_share: f64,
     /// With --redis: the share of the rate this process takes while Redis is unreachable.
     #[arg(long, value_name = "S", default_value_t = gse_client::runtime::shared_limit::DEFAULT_OUTAGE_SHARE)]
     outage_share: f64,
@@ -77,7 +83,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let mut players = args.players.clone();
     if let Some(n) = args.generated {
-        players.extend((1..=n).map(|i| format!("player-{i:06}")));
+        players.extend((1..=n).map(|i| format!("{}-{i:06}", args.prefix)));
     }
     let player_data = match args.player_data.as_deref().map(|kv| kv.split_once('=')) {
         None => None,
@@ -137,7 +143,9 @@ async fn main() -> ExitCode {
     }
     let builder = match &args.redis {
         Some(url) => builder.rate_limit(RateLimit::Shared(
-            SharedLimit::new(url).on_outage(OnOutage::LocalShare(args.outage_share)),
+            SharedLimit::new(url)
+                .share(args.fleet_share)
+                .on_outage(OnOutage::LocalShare(args.outage_share)),
         )),
         None => builder,
     };

@@ -1,0 +1,198 @@
+//! A fleet: separate OS processes of the `join` example share one account's quota through one
+//! real `redis-server`, under uneven load (one sends 70% of the calls, one joins late, one stops
+//! early), against the emulator binary; and `join --redis` with Redis down still completes on
+//! its local share and says so once.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use test_support::{EmulatorBinary, RedisServer};
+
+const SECRET_ID: &str = "AKIDfleetcheck";
+const SECRET_KEY: &str = "fleet-check-key";
+const SESSION: &str = "gssess-fleet";
+/// The quota in this test: the emulator enforces it, and the fleet paces at 98% of it
+/// (a share of 0.196 of the spec's 1000/s), low enough for a busy 2-core machine in debug.
+const QUOTA: u64 = 200;
+const FLEET_SHARE: &str = "0.196";
+
+/// `target/debug`, where cargo put this test, the emulator binary and the examples.
+fn build_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
+}
+
+/// A workspace binary or example, built when missing.
+fn artifact(rel: &str, build: &[&str]) -> PathBuf {
+    let path = build_dir().join(rel);
+    if !path.exists() {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .args(["build", "--quiet"])
+            .args(build)
+            .status()
+            .unwrap();
+        assert!(status.success(), "cargo build {build:?}");
+    }
+    path
+}
+
+fn join_example() -> PathBuf {
+    artifact("examples/join", &["-p", "gse-client", "--example", "join"])
+}
+
+fn emulator_binary() -> PathBuf {
+    artifact(
+        "gse-emulator",
+        &["-p", "gse-emulator", "--bin", "gse-emulator"],
+    )
+}
+
+/// The emulator's counters (a plain HTTP/1.1 GET over loopback).
+fn stats(url: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let Ok(mut socket) = std::net::TcpStream::connect(address) else {
+        return serde_json::Value::Null;
+    };
+    let request =
+        format!("GET /_emulator/stats HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let mut answer = Vec::new();
+    if socket.write_all(request.as_bytes()).is_err() || socket.read_to_end(&mut answer).is_err() {
+        return serde_json::Value::Null;
+    }
+    let text = String::from_utf8_lossy(&answer);
+    text.split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+fn member(endpoint: &str, redis: &str, prefix: &str, players: usize) -> Command {
+    let mut command = Command::new(join_example());
+    command
+        .env("TENCENTCLOUD_SECRET_ID", SECRET_ID)
+        .env("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
+        .args(["--endpoint", endpoint, "--region", "ap-shanghai"])
+        .args(["--session", SESSION, "--prefix", prefix])
+        .args(["--players", &players.to_string()])
+        .args(["--redis", redis, "--fleet-share", FLEET_SHARE])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+#[test]
+fn four_processes_share_one_quota_through_redis_under_uneven_load() {
+    let redis = RedisServer::start();
+    let emulator = EmulatorBinary::start(
+        &emulator_binary(),
+        &[
+            "--account",
+            &format!("{SECRET_ID}:{SECRET_KEY}"),
+            "--session",
+            &format!("{SESSION}:1000000"),
+            "--rate-limit",
+            &QUOTA.to_string(),
+        ],
+    );
+    // 800 requests of 25 players: 70% from one process, the rest from three others; one
+    // starts a second late, one has little to do and stops early.
+    let loads = [
+        ("busy", 560 * 25, Duration::ZERO),
+        ("steady", 130 * 25, Duration::ZERO),
+        ("late", 80 * 25, Duration::from_secs(1)),
+        ("brief", 30 * 25, Duration::ZERO),
+    ];
+    let total_requests: u64 = loads.iter().map(|(_, p, _)| (*p / 25) as u64).sum();
+
+    let url = emulator.url.clone();
+    let sampler = std::thread::spawn(move || {
+        let start = Instant::now();
+        let mut samples = Vec::new();
+        loop {
+            let requests = stats(&url)["requests"].as_u64().unwrap_or(0);
+            samples.push((start.elapsed(), requests));
+            if requests >= total_requests || start.elapsed() > Duration::from_secs(60) {
+                return samples;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    let members: Vec<std::thread::JoinHandle<Output>> = loads
+        .iter()
+        .map(|(prefix, players, delay)| {
+            let mut command = member(&emulator.url, &redis.url(), prefix, *players);
+            let delay = *delay;
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                command.output().unwrap()
+            })
+        })
+        .collect();
+    for ((prefix, players, _), handle) in loads.iter().zip(members) {
+        let out = handle.join().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains(&format!("joined {players} of {players}")),
+            "{prefix}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let samples = sampler.join().unwrap();
+
+    let stats = stats(&emulator.url);
+    assert_eq!(stats["requests"].as_u64(), Some(total_requests), "{stats}");
+    assert_eq!(
+        stats["errors"]["RequestLimitExceeded"]
+            .as_u64()
+            .unwrap_or(0),
+        0,
+        "no request was throttled: {stats}"
+    );
+    let busiest = stats["max_requests_in_any_second"].as_u64().unwrap();
+    assert!(
+        busiest <= QUOTA,
+        "{busiest} requests in one second, the quota is {QUOTA}"
+    );
+    // The fleet's use of the quota while it has work: from 10% to 90% of the requests.
+    let at = |share: f64| {
+        samples
+            .iter()
+            .find(|(_, n)| *n as f64 >= share * total_requests as f64)
+            .map(|(t, _)| *t)
+            .unwrap()
+    };
+    let (from, to) = (at(0.1), at(0.9));
+    let rate = 0.8 * total_requests as f64 / (to - from).as_secs_f64();
+    let share = rate / QUOTA as f64;
+    println!(
+        "fleet: {total_requests} requests, busiest second {busiest}, share of the quota {share:.3}"
+    );
+    assert!(
+        share >= 0.95,
+        "the fleet used {share:.3} of the quota ({rate:.1} requests/s between 10% and 90%)"
+    );
+    assert!(share <= 1.0, "{share:.3}");
+}
+
+#[test]
+fn with_redis_down_join_completes_on_its_local_share_and_says_so_once() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    drop(redis);
+    let out = Command::new(join_example())
+        .args(["--players", "100", "--redis", &url])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("joined 100 of 100"),
+        "{stdout}{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("Redis is unreachable").count(),
+        1,
+        "said once: {stderr}"
+    );
+}
