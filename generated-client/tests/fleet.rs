@@ -196,3 +196,84 @@ fn with_redis_down_join_completes_on_its_local_share_and_says_so_once() {
         "said once: {stderr}"
     );
 }
+
+#[test]
+fn redis_killed_mid_run_and_restarted_calls_keep_flowing_and_sharing_resumes() {
+    let mut redis = RedisServer::start();
+    let emulator = EmulatorBinary::start(
+        &emulator_binary(),
+        &[
+            "--account",
+            &format!("{SECRET_ID}:{SECRET_KEY}"),
+            "--session",
+            &format!("{SESSION}:1000000"),
+            "--rate-limit",
+            &QUOTA.to_string(),
+        ],
+    );
+    // Two processes, 400 requests. During the outage each paces alone at 0.08 of the spec's
+    // rate: together 160/s, under the quota with room for the calls in flight when they switch
+    // (README: choose the outage share a little under 1/N of the fleet's).
+    let members: Vec<std::thread::JoinHandle<Output>> = ["left", "right"]
+        .into_iter()
+        .map(|prefix| {
+            let mut command = member(&emulator.url, &redis.url(), prefix, 200 * 25);
+            command.args(["--outage-share", "0.08"]);
+            std::thread::spawn(move || command.output().unwrap())
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let key = format!("{{tc3:gse:{SECRET_ID}:JoinGameServerSessionBatch}}");
+    assert_eq!(
+        redis.int(&["EXISTS", &key]),
+        Some(1),
+        "the fleet's schedule is in Redis"
+    );
+    redis.stop();
+    let outage = Instant::now();
+    std::thread::sleep(Duration::from_millis(700));
+    let during = stats(&emulator.url)["requests"].as_u64().unwrap_or(0);
+    std::thread::sleep(Duration::from_millis(300));
+    let after = stats(&emulator.url)["requests"].as_u64().unwrap_or(0);
+    assert!(
+        after > during,
+        "calls keep flowing during the outage ({during} → {after})"
+    );
+    redis.restart();
+    let resumed = (0..50).any(|_| {
+        std::thread::sleep(Duration::from_millis(40));
+        redis.int(&["EXISTS", &key]) == Some(1)
+    });
+    assert!(
+        resumed,
+        "the shared schedule is used again after the restart"
+    );
+    for handle in members {
+        let out = handle.join().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stdout.contains("joined 5000 of 5000"),
+            "{stdout}{stderr}"
+        );
+        assert_eq!(
+            stderr.matches("Redis is unreachable").count(),
+            1,
+            "each process says so once: {stderr}"
+        );
+    }
+    assert!(outage.elapsed() < Duration::from_secs(20), "no call hung");
+    let stats = stats(&emulator.url);
+    assert_eq!(stats["requests"].as_u64(), Some(400), "{stats}");
+    assert_eq!(
+        stats["errors"]["RequestLimitExceeded"]
+            .as_u64()
+            .unwrap_or(0),
+        0,
+        "{stats}"
+    );
+    assert!(
+        stats["max_requests_in_any_second"].as_u64().unwrap() <= QUOTA,
+        "{stats}"
+    );
+}
