@@ -1,7 +1,9 @@
-//! `gse-bench [--quick]`: measures signing, round trips, saturation and emulator throughput,
+//! `gse-bench [--quick]`: measures signing, round trips, saturation, the shared limiter's
+//! overhead (a real `redis-server` on loopback) and emulator throughput,
 //! and prints them as one JSON object (`cargo xtask bench` adds the Python SDK and the
 //! generator, and writes `target/bench/summary.json`).
 
+mod fleet;
 mod service;
 mod signing;
 mod stats;
@@ -22,6 +24,7 @@ async fn main() {
     let floor = signing::sha256_floor(samples, per_sample);
     let (ours_rt, raw_rt) = service::roundtrip(if quick { 500 } else { 2_000 }).await;
     let saturation = service::saturation(if quick { 25_000 } else { 100_000 }).await;
+    let (plain_rt, shared_rt) = service::shared_limiter(if quick { 500 } else { 2_000 }).await;
     let rps = service::emulator_rps(
         if quick { 20_000 } else { 60_000 },
         32,
@@ -41,6 +44,9 @@ async fn main() {
         "raw_reqwest_roundtrip_us": raw_rt.json(),
         "roundtrip_ratio_vs_raw_reqwest": ours_rt.median / raw_rt.median,
         "saturation": saturation,
+        "fleet": fleet::run(if quick { 1 } else { 3 }),
+        "shared_limiter_roundtrip_us": shared_rt.json(),
+        "shared_limiter_overhead_us": shared_rt.median - plain_rt.median,
         "emulator_rps": rps.json(),
     });
     println!("{report}");

@@ -105,6 +105,47 @@ pub(crate) async fn roundtrip(n: usize) -> (Spread, Spread) {
     (Spread::of(ours_us), Spread::of(raw_us))
 }
 
+/// Median latency (µs) of `n` sequential joins without a limiter and `n` through the shared
+/// limiter (a real `redis-server` on loopback, a share so high that no call waits), alternating:
+/// the difference is what the Redis round trip adds to each call.
+pub(crate) async fn shared_limiter(n: usize) -> (Spread, Spread) {
+    let redis = test_support::RedisServer::start();
+    let emulator = emulator(Some(u32::MAX)).await;
+    let plain = client(&emulator, RateLimit::Off);
+    let shared = client(
+        &emulator,
+        RateLimit::Shared(tc3_runtime::shared_limit::SharedLimit::new(redis.url()).share(1_000.0)),
+    );
+    let join = |client: &Client, player: String| {
+        let client = client.clone();
+        async move {
+            client
+                .join_game_server_session_batch()
+                .game_server_session_id(SESSION)
+                .player_ids(vec![player])
+                .send()
+                .await
+                .expect("the join succeeds")
+        }
+    };
+    for i in 0..200 {
+        join(&plain, format!("warm-plain-{i}")).await;
+        join(&shared, format!("warm-shared-{i}")).await;
+    }
+    let mut plain_us = Vec::with_capacity(n);
+    let mut shared_us = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = Instant::now();
+        join(&plain, format!("plain-{i}")).await;
+        plain_us.push(start.elapsed().as_nanos() as f64 / 1000.0);
+        let start = Instant::now();
+        join(&shared, format!("shared-{i}")).await;
+        shared_us.push(start.elapsed().as_nanos() as f64 / 1000.0);
+    }
+    emulator.shutdown().await;
+    (Spread::of(plain_us), Spread::of(shared_us))
+}
+
 /// `players` through the batch splitter at the spec's rate.
 pub(crate) async fn saturation(players: usize) -> Value {
     let emulator = emulator(None).await;

@@ -48,25 +48,6 @@ fn emulator_binary() -> PathBuf {
     )
 }
 
-/// The emulator's counters (a plain HTTP/1.1 GET over loopback).
-fn stats(url: &str) -> serde_json::Value {
-    use std::io::{Read, Write};
-    let address = url.trim_start_matches("http://");
-    let Ok(mut socket) = std::net::TcpStream::connect(address) else {
-        return serde_json::Value::Null;
-    };
-    let request =
-        format!("GET /_emulator/stats HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    let mut answer = Vec::new();
-    if socket.write_all(request.as_bytes()).is_err() || socket.read_to_end(&mut answer).is_err() {
-        return serde_json::Value::Null;
-    }
-    let text = String::from_utf8_lossy(&answer);
-    text.split_once("\r\n\r\n")
-        .and_then(|(_, body)| serde_json::from_str(body).ok())
-        .unwrap_or(serde_json::Value::Null)
-}
-
 fn member(endpoint: &str, redis: &str, prefix: &str, players: usize) -> Command {
     let mut command = Command::new(join_example());
     command
@@ -110,7 +91,9 @@ fn four_processes_share_one_quota_through_redis_under_uneven_load() {
         let start = Instant::now();
         let mut samples = Vec::new();
         loop {
-            let requests = stats(&url)["requests"].as_u64().unwrap_or(0);
+            let requests = test_support::emulator_stats(&url)["requests"]
+                .as_u64()
+                .unwrap_or(0);
             samples.push((start.elapsed(), requests));
             if requests >= total_requests || start.elapsed() > Duration::from_secs(60) {
                 return samples;
@@ -140,7 +123,7 @@ fn four_processes_share_one_quota_through_redis_under_uneven_load() {
     }
     let samples = sampler.join().unwrap();
 
-    let stats = stats(&emulator.url);
+    let stats = test_support::emulator_stats(&emulator.url);
     assert_eq!(stats["requests"].as_u64(), Some(total_requests), "{stats}");
     assert_eq!(
         stats["errors"]["RequestLimitExceeded"]
@@ -232,9 +215,13 @@ fn redis_killed_mid_run_and_restarted_calls_keep_flowing_and_sharing_resumes() {
     redis.stop();
     let outage = Instant::now();
     std::thread::sleep(Duration::from_millis(700));
-    let during = stats(&emulator.url)["requests"].as_u64().unwrap_or(0);
+    let during = test_support::emulator_stats(&emulator.url)["requests"]
+        .as_u64()
+        .unwrap_or(0);
     std::thread::sleep(Duration::from_millis(300));
-    let after = stats(&emulator.url)["requests"].as_u64().unwrap_or(0);
+    let after = test_support::emulator_stats(&emulator.url)["requests"]
+        .as_u64()
+        .unwrap_or(0);
     assert!(
         after > during,
         "calls keep flowing during the outage ({during} → {after})"
@@ -263,7 +250,7 @@ fn redis_killed_mid_run_and_restarted_calls_keep_flowing_and_sharing_resumes() {
         );
     }
     assert!(outage.elapsed() < Duration::from_secs(20), "no call hung");
-    let stats = stats(&emulator.url);
+    let stats = test_support::emulator_stats(&emulator.url);
     assert_eq!(stats["requests"].as_u64(), Some(400), "{stats}");
     assert_eq!(
         stats["errors"]["RequestLimitExceeded"]

@@ -353,3 +353,23 @@ impl Drop for RedisServer {
         self.stop();
     }
 }
+
+/// The emulator's counters (`GET /_emulator/stats`, plain HTTP/1.1 over loopback); `Null`
+/// when it does not answer.
+pub fn emulator_stats(url: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let Ok(mut socket) = std::net::TcpStream::connect(address) else {
+        return serde_json::Value::Null;
+    };
+    let request =
+        format!("GET /_emulator/stats HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let mut answer = Vec::new();
+    if socket.write_all(request.as_bytes()).is_err() || socket.read_to_end(&mut answer).is_err() {
+        return serde_json::Value::Null;
+    }
+    let text = String::from_utf8_lossy(&answer);
+    text.split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or(serde_json::Value::Null)
+}

@@ -52,6 +52,26 @@ const GOALS: &[Goal] = &[
         bound: 1000.0,
     },
     Goal {
+        key: "fleet.share_of_limit",
+        at_most: false,
+        bound: 0.95,
+    },
+    Goal {
+        key: "fleet.request_limit_exceeded",
+        at_most: true,
+        bound: 0.0,
+    },
+    Goal {
+        key: "fleet.max_requests_in_any_second",
+        at_most: true,
+        bound: 1000.0,
+    },
+    Goal {
+        key: "shared_limiter_overhead_us",
+        at_most: true,
+        bound: 150.0,
+    },
+    Goal {
         key: "emulator_rps",
         at_most: false,
         bound: 20_000.0,
@@ -88,7 +108,7 @@ pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<(
         return Ok(());
     }
 
-    println!("==> building the bench (release)");
+    println!("==> building the bench, the join example and the emulator (release)");
     run_step(
         Command::new(&cargo).current_dir(root).args([
             "build",
@@ -96,8 +116,16 @@ pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<(
             "--quiet",
             "-p",
             "gse-bench",
+            "-p",
+            "gse-client",
+            "--example",
+            "join",
+            "-p",
+            "gse-emulator",
+            "--bin",
+            "gse-emulator",
         ]),
-        "cargo build --release -p gse-bench",
+        "cargo build --release -p gse-bench (with the join example and the emulator)",
     )?;
     println!("==> measuring signing, round trips, saturation and the emulator");
     let mut bench = Command::new(target.join("release").join("gse-bench"));

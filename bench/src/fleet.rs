@@ -1,0 +1,105 @@
+//! Four processes of the `join` example (built in release beside this binary by `cargo xtask
+//! bench`) share the account's quota through a real `redis-server`, against the emulator binary
+//! at the spec's rate: one sends 70% of the calls, one starts a second late, one stops early.
+//! Reported: the share of the quota used while the fleet has work (between 10% and 90% of its
+//! requests), the busiest second, the throttled requests, and the request rate over time.
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The directory of this binary (`target/release`), where the example and the emulator are.
+fn release_dir() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(PathBuf::from))
+        .expect("the bench binary has a directory")
+}
+
+/// The fleet's figures; `scale` multiplies every process's load.
+pub(crate) fn run(scale: usize) -> Value {
+    let release = release_dir();
+    let redis = test_support::RedisServer::start();
+    let (id, key, session) = ("AKIDfleetbench", "fleet-bench-key", "gssess-fleet-bench");
+    let emulator = test_support::EmulatorBinary::start(
+        &release.join("gse-emulator"),
+        &[
+            "--account",
+            &format!("{id}:{key}"),
+            "--session",
+            &format!("{session}:100000000"),
+        ],
+    );
+    let loads = [
+        ("busy", 1400 * scale, Duration::ZERO),
+        ("steady", 300 * scale, Duration::ZERO),
+        ("late", 200 * scale, Duration::from_secs(1)),
+        ("brief", 100 * scale, Duration::ZERO),
+    ];
+    let total: u64 = loads.iter().map(|(_, r, _)| *r as u64).sum();
+    let url = emulator.url.clone();
+    let sampler = std::thread::spawn(move || {
+        let start = Instant::now();
+        let mut samples = Vec::new();
+        loop {
+            let requests = test_support::emulator_stats(&url)["requests"]
+                .as_u64()
+                .unwrap_or(0);
+            samples.push((start.elapsed().as_secs_f64(), requests));
+            if requests >= total || start.elapsed() > Duration::from_secs(120) {
+                return samples;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    let members: Vec<_> = loads
+        .iter()
+        .map(|(prefix, requests, delay)| {
+            let mut command = Command::new(release.join("examples").join("join"));
+            command
+                .env("TENCENTCLOUD_SECRET_ID", id)
+                .env("TENCENTCLOUD_SECRET_KEY", key)
+                .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
+                .args(["--session", session, "--prefix", prefix])
+                .args(["--players", &(requests * 25).to_string()])
+                .args(["--redis", &redis.url()]);
+            let delay = *delay;
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                command.output().expect("a fleet member runs")
+            })
+        })
+        .collect();
+    for handle in members {
+        let out = handle.join().expect("a fleet member's thread");
+        assert!(
+            out.status.success(),
+            "a fleet member failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let samples = sampler.join().expect("the sampler");
+    let stats = test_support::emulator_stats(&emulator.url);
+    let at = |share: f64| {
+        samples
+            .iter()
+            .find(|(_, n)| *n as f64 >= share * total as f64)
+            .map_or(f64::NAN, |(t, _)| *t)
+    };
+    let rate = 0.8 * total as f64 / (at(0.9) - at(0.1));
+    let quota = 1000.0;
+    let rate_over_time: Vec<Value> = samples
+        .windows(2)
+        .map(|w| json!([w[1].0, (w[1].1 - w[0].1) as f64 / (w[1].0 - w[0].0)]))
+        .collect();
+    json!({
+        "processes": loads.len(),
+        "requests": total,
+        "share_of_limit": rate / quota,
+        "requests_per_second": rate,
+        "request_limit_exceeded": stats["errors"]["RequestLimitExceeded"].as_u64().unwrap_or(0),
+        "max_requests_in_any_second": stats["max_requests_in_any_second"],
+        "rate_over_time": rate_over_time,
+    })
+}
