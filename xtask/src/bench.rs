@@ -116,6 +116,8 @@ pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<(
             "--quiet",
             "-p",
             "gse-bench",
+            "--bin",
+            "gse-bench",
             "-p",
             "gse-client",
             "--example",
