@@ -31,6 +31,7 @@ async fn main() {
         if quick { 1 } else { 3 },
     )
     .await;
+    let fleet = fleet::run(if quick { 1 } else { 3 });
     let body = signing::full_batch_body();
     let report = json!({
         "quick": quick,
@@ -44,7 +45,8 @@ async fn main() {
         "raw_reqwest_roundtrip_us": raw_rt.json(),
         "roundtrip_ratio_vs_raw_reqwest": ours_rt.median / raw_rt.median,
         "saturation": saturation,
-        "fleet": fleet::run(if quick { 1 } else { 3 }),
+        "fleet_share_of_limit": fleet["share_of_limit"],
+        "fleet": fleet,
         "shared_limiter_roundtrip_us": shared_rt.json(),
         "shared_limiter_overhead_us": shared_rt.median - plain_rt.median,
         "emulator_rps": rps.json(),

@@ -52,7 +52,7 @@ const GOALS: &[Goal] = &[
         bound: 1000.0,
     },
     Goal {
-        key: "fleet.share_of_limit",
+        key: "fleet_share_of_limit",
         at_most: false,
         bound: 0.95,
     },
