@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The directory of this binary (`target/release`), where the example and the emulator are.
 fn release_dir() -> PathBuf {
@@ -38,21 +38,7 @@ pub(crate) fn run(scale: usize) -> Value {
         ("brief", 100 * scale, Duration::ZERO),
     ];
     let total: u64 = loads.iter().map(|(_, r, _)| *r as u64).sum();
-    let url = emulator.url.clone();
-    let sampler = std::thread::spawn(move || {
-        let start = Instant::now();
-        let mut samples = Vec::new();
-        loop {
-            let requests = test_support::emulator_stats(&url)["requests"]
-                .as_u64()
-                .unwrap_or(0);
-            samples.push((start.elapsed().as_secs_f64(), requests));
-            if requests >= total || start.elapsed() > Duration::from_secs(120) {
-                return samples;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    });
+    let sampler = test_support::sample_emulator_requests(&emulator.url, total);
     let members: Vec<_> = loads
         .iter()
         .map(|(prefix, requests, delay)| {
@@ -81,13 +67,7 @@ pub(crate) fn run(scale: usize) -> Value {
     }
     let samples = sampler.join().expect("the sampler");
     let stats = test_support::emulator_stats(&emulator.url);
-    let at = |share: f64| {
-        samples
-            .iter()
-            .find(|(_, n)| *n as f64 >= share * total as f64)
-            .map_or(f64::NAN, |(t, _)| *t)
-    };
-    let rate = 0.8 * total as f64 / (at(0.9) - at(0.1));
+    let rate = test_support::rate_between(&samples, total, 0.1, 0.9);
     let quota = 1000.0;
     let rate_over_time: Vec<Value> = samples
         .windows(2)

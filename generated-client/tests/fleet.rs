@@ -48,6 +48,21 @@ fn emulator_binary() -> PathBuf {
     )
 }
 
+/// The emulator binary with the test account, a large session, and the test's quota.
+fn start_emulator() -> EmulatorBinary {
+    EmulatorBinary::start(
+        &emulator_binary(),
+        &[
+            "--account",
+            &format!("{SECRET_ID}:{SECRET_KEY}"),
+            "--session",
+            &format!("{SESSION}:1000000"),
+            "--rate-limit",
+            &QUOTA.to_string(),
+        ],
+    )
+}
+
 fn member(endpoint: &str, redis: &str, prefix: &str, players: usize) -> Command {
     let mut command = Command::new(join_example());
     command
@@ -65,17 +80,7 @@ fn member(endpoint: &str, redis: &str, prefix: &str, players: usize) -> Command 
 #[test]
 fn four_processes_share_one_quota_through_redis_under_uneven_load() {
     let redis = RedisServer::start();
-    let emulator = EmulatorBinary::start(
-        &emulator_binary(),
-        &[
-            "--account",
-            &format!("{SECRET_ID}:{SECRET_KEY}"),
-            "--session",
-            &format!("{SESSION}:1000000"),
-            "--rate-limit",
-            &QUOTA.to_string(),
-        ],
-    );
+    let emulator = start_emulator();
     // 800 requests of 25 players: 70% from one process, the rest from three others; one
     // starts a second late, one has little to do and stops early.
     let loads = [
@@ -86,21 +91,7 @@ fn four_processes_share_one_quota_through_redis_under_uneven_load() {
     ];
     let total_requests: u64 = loads.iter().map(|(_, p, _)| (*p / 25) as u64).sum();
 
-    let url = emulator.url.clone();
-    let sampler = std::thread::spawn(move || {
-        let start = Instant::now();
-        let mut samples = Vec::new();
-        loop {
-            let requests = test_support::emulator_stats(&url)["requests"]
-                .as_u64()
-                .unwrap_or(0);
-            samples.push((start.elapsed(), requests));
-            if requests >= total_requests || start.elapsed() > Duration::from_secs(60) {
-                return samples;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    });
+    let sampler = test_support::sample_emulator_requests(&emulator.url, total_requests);
     let members: Vec<std::thread::JoinHandle<Output>> = loads
         .iter()
         .map(|(prefix, players, delay)| {
@@ -138,15 +129,7 @@ fn four_processes_share_one_quota_through_redis_under_uneven_load() {
         "{busiest} requests in one second, the quota is {QUOTA}"
     );
     // The fleet's use of the quota while it has work: from 10% to 90% of the requests.
-    let at = |share: f64| {
-        samples
-            .iter()
-            .find(|(_, n)| *n as f64 >= share * total_requests as f64)
-            .map(|(t, _)| *t)
-            .unwrap()
-    };
-    let (from, to) = (at(0.1), at(0.9));
-    let rate = 0.8 * total_requests as f64 / (to - from).as_secs_f64();
+    let rate = test_support::rate_between(&samples, total_requests, 0.1, 0.9);
     let share = rate / QUOTA as f64;
     println!(
         "fleet: {total_requests} requests, busiest second {busiest}, share of the quota {share:.3}"
@@ -183,17 +166,7 @@ fn with_redis_down_join_completes_on_its_local_share_and_says_so_once() {
 #[test]
 fn redis_killed_mid_run_and_restarted_calls_keep_flowing_and_sharing_resumes() {
     let mut redis = RedisServer::start();
-    let emulator = EmulatorBinary::start(
-        &emulator_binary(),
-        &[
-            "--account",
-            &format!("{SECRET_ID}:{SECRET_KEY}"),
-            "--session",
-            &format!("{SESSION}:1000000"),
-            "--rate-limit",
-            &QUOTA.to_string(),
-        ],
-    );
+    let emulator = start_emulator();
     // Two processes, 400 requests. During the outage each paces alone at 0.08 of the spec's
     // rate: together 160/s, under the quota with room for the calls in flight when they switch
     // (README: choose the outage share a little under 1/N of the fleet's).

@@ -373,3 +373,32 @@ pub fn emulator_stats(url: &str) -> serde_json::Value {
         .and_then(|(_, body)| serde_json::from_str(body).ok())
         .unwrap_or(serde_json::Value::Null)
 }
+
+/// Samples the emulator's request count every 20 ms on a thread until it reaches `total` (or a
+/// minute passes): `(seconds since the start, requests so far)`.
+pub fn sample_emulator_requests(url: &str, total: u64) -> std::thread::JoinHandle<Vec<(f64, u64)>> {
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let start = std::time::Instant::now();
+        let mut samples = Vec::new();
+        loop {
+            let requests = emulator_stats(&url)["requests"].as_u64().unwrap_or(0);
+            samples.push((start.elapsed().as_secs_f64(), requests));
+            if requests >= total || start.elapsed() > std::time::Duration::from_secs(60) {
+                return samples;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    })
+}
+
+/// The request rate between the moments `from` and `to` (shares of `total`) of a sample series.
+pub fn rate_between(samples: &[(f64, u64)], total: u64, from: f64, to: f64) -> f64 {
+    let at = |share: f64| {
+        samples
+            .iter()
+            .find(|(_, n)| *n as f64 >= share * total as f64)
+            .map_or(f64::NAN, |(t, _)| *t)
+    };
+    (to - from) * total as f64 / (at(to) - at(from))
+}
