@@ -317,7 +317,7 @@ pub enum BuildError {
     },
     /// The shared rate limit's Redis URL is unusable.
     SharedLimit {
-        /// The URL given.
+        /// The URL given, its password hidden.
         value: String,
         /// What is wrong with it.
         problem: String,
@@ -340,8 +340,11 @@ impl fmt::Display for BuildError {
             } => write!(f, "region: {problem}"),
             Self::Credentials(e) => write!(f, "credentials: {e}"),
             Self::RateLimit { value, problem } => write!(f, "rate limit {value}/s: {problem}"),
-            Self::SharedLimit { problem, .. } => {
-                write!(f, "shared rate limit: the Redis URL is unusable: {problem}")
+            Self::SharedLimit { value, problem } => {
+                write!(
+                    f,
+                    "shared rate limit: the Redis URL {value:?} is unusable: {problem}"
+                )
             }
             Self::Http(e) => write!(f, "HTTP client: {e}"),
         }
@@ -515,18 +518,9 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             }
         };
         let rate_limit = self.rate_limit.unwrap_or(RateLimit::Spec);
+        // One Redis connection for every action of the client (made at the first shared one).
         #[cfg(feature = "redis")]
-        let redis = match &rate_limit {
-            RateLimit::Shared(shared) => Some(Arc::new(
-                crate::shared_limit::RedisPace::new(&shared.url, shared.redis_timeout).map_err(
-                    |problem| BuildError::SharedLimit {
-                        value: shared.url.clone(),
-                        problem,
-                    },
-                )?,
-            )),
-            _ => None,
-        };
+        let mut redis: Option<Arc<crate::shared_limit::RedisPace>> = None;
         let mut limiters = HashMap::new();
         for action in service.actions {
             let spec_rate = f64::from(action.rate_limit_per_second);
@@ -544,8 +538,27 @@ impl<C: GeneratedClient> ClientBuilder<C> {
                         crate::shared_limit::OnOutage::Fail => None,
                     };
                     let per_second = spec_rate * shared.share;
+                    // The same check of the rate as a local limiter's (positive, finite).
                     limiter(per_second)?;
-                    let redis = redis.clone().expect("made above for a shared limit");
+                    let redis = match &redis {
+                        Some(redis) => redis.clone(),
+                        None => {
+                            let made = Arc::new(
+                                crate::shared_limit::RedisPace::new(
+                                    &shared.url,
+                                    shared.redis_timeout,
+                                )
+                                .map_err(|problem| {
+                                    BuildError::SharedLimit {
+                                        value: crate::shared_limit::redacted(&shared.url),
+                                        problem,
+                                    }
+                                })?,
+                            );
+                            redis = Some(made.clone());
+                            made
+                        }
+                    };
                     limiters.insert(
                         action.name,
                         Pacer::Shared(Arc::new(crate::shared_limit::SharedPacer::new(

@@ -198,3 +198,24 @@ async fn idle_schedules_expire_whatever_the_number_of_accounts() {
         "every idle schedule expired"
     );
 }
+
+#[test]
+fn an_unusable_redis_url_is_refused_at_build_naming_it_without_its_password() {
+    let error = tc3_runtime::ClientBuilder::<WidgetClient>::new()
+        .endpoint("http://127.0.0.1:9")
+        .region("ap-guangzhou")
+        .credentials(tc3_runtime::Credentials::new(SECRET_ID, "key").unwrap())
+        .rate_limit(RateLimit::Shared(SharedLimit::new(
+            "http://user:hunter2@127.0.0.1:6379/",
+        )))
+        .build()
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("Redis URL")
+            && error.contains("127.0.0.1:6379")
+            && !error.contains("hunter2"),
+        "{error}"
+    );
+}
