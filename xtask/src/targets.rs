@@ -13,10 +13,9 @@ pub(crate) const RUNTIME_DIR: &str = "runtime";
 pub(crate) enum DevDependency {
     /// A crate pinned in `[workspace.dependencies]`, with extra features.
     Pinned(&'static str, &'static [&'static str]),
-    /// A workspace member, by its directory relative to the root.
-    Member(&'static str, &'static str),
-    /// A workspace member with features the tests and examples use.
-    MemberWithFeatures(&'static str, &'static str, &'static [&'static str]),
+    /// A workspace member, by its directory relative to the root, with features the tests and
+    /// examples use.
+    Member(&'static str, &'static str, &'static [&'static str]),
 }
 
 /// One spec and the crate generated from it.
@@ -70,15 +69,7 @@ impl Target {
                     d.features.extend(features.iter().map(|f| f.to_string()));
                     (*name, d)
                 }
-                DevDependency::Member(name, dir) => (
-                    *name,
-                    Dependency {
-                        path: Some(relative(self.crate_dir, dir)),
-                        default_features: true,
-                        ..Dependency::default()
-                    },
-                ),
-                DevDependency::MemberWithFeatures(name, dir, features) => (
+                DevDependency::Member(name, dir, features) => (
                     *name,
                     Dependency {
                         path: Some(relative(self.crate_dir, dir)),
@@ -170,16 +161,16 @@ pub(crate) const TARGETS: &[Target] = &[
         description: "",
         dev_dependencies: &[
             DevDependency::Pinned("clap", &[]),
-            DevDependency::Member("gse-emulator", "emulator"),
+            DevDependency::Member("gse-emulator", "emulator", &[]),
             DevDependency::Pinned("httpdate", &[]),
             DevDependency::Pinned("indicatif", &[]),
             DevDependency::Pinned("proptest", &[]),
             DevDependency::Pinned("rand", &[]),
             DevDependency::Pinned("serde_yaml", &[]),
             // The `join` example's `--redis`: the fleet-wide rate limit.
-            DevDependency::MemberWithFeatures("tc3-runtime", "runtime", &["redis"]),
+            DevDependency::Member("tc3-runtime", "runtime", &["redis"]),
             DevDependency::Pinned("tempfile", &[]),
-            DevDependency::Member("test-support", "test-support"),
+            DevDependency::Member("test-support", "test-support", &[]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
             DevDependency::Pinned("tracing", &[]),
             DevDependency::Pinned("tracing-subscriber", &[]),
@@ -192,8 +183,8 @@ pub(crate) const TARGETS: &[Target] = &[
         name: "two-actions-client",
         description: "A client generated from a made-up two-action spec: proves the generator knows no action.",
         dev_dependencies: &[
-            DevDependency::Member("gse-client", "generated-client"),
-            DevDependency::Member("test-support", "test-support"),
+            DevDependency::Member("gse-client", "generated-client", &[]),
+            DevDependency::Member("test-support", "test-support", &[]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
         ],
     },
@@ -213,7 +204,7 @@ pub(crate) const TARGETS: &[Target] = &[
         name: "spec-variant-client",
         description: "The client generated from spec/gse.yaml with maxItems 10 and a rate of 7/s: proves the enforced numbers follow the spec.",
         dev_dependencies: &[
-            DevDependency::Member("gse-emulator", "emulator"),
+            DevDependency::Member("gse-emulator", "emulator", &[]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
         ],
     },

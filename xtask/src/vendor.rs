@@ -161,7 +161,8 @@ fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
          Do not edit it by hand. To update it, change the spec or the generator in the source\n\
          workspace and run, there:\n\n    {command}\n\n\
          TLS: the `rustls-ring` feature (default) uses rustls with ring; turn default features\n\
-         off and enable `rustls-aws-lc` for aws-lc-rs.\n",
+         off and enable `rustls-aws-lc` for aws-lc-rs. The `redis` feature adds\n\
+         `RateLimit::Shared`, one rate limit for every process of a fleet, kept in Redis.\n",
         runtime = tc3_codegen::RUNTIME_CRATE,
     )
 }
