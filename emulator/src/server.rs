@@ -312,7 +312,7 @@ impl Emulator {
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
         let created = self.sessions.join(session, &players, data, &now)?;
-        self.stats.joined(created.len());
+        self.stats.joined(session, created.len());
         Ok(json!({"Response": {"PlayerSessions": created, "RequestId": request_id()}}))
     }
 }

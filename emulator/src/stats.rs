@@ -12,6 +12,7 @@ use std::time::Instant;
 pub struct Stats {
     requests: AtomicU64,
     joined_players: AtomicU64,
+    joins_by_session: Mutex<BTreeMap<String, u64>>,
     errors: Mutex<BTreeMap<String, u64>>,
     faults: Mutex<BTreeMap<String, u64>>,
     busiest: BusiestSecond,
@@ -24,6 +25,8 @@ pub struct StatsSnapshot {
     pub requests: u64,
     /// Player sessions created.
     pub joined_players: u64,
+    /// Join requests that succeeded, by game server session.
+    pub joins_by_session: BTreeMap<String, u64>,
     /// Error answers by code (envelope codes, and `HTTP 500`/`HTTP 503`).
     pub errors: BTreeMap<String, u64>,
     /// Faults injected by kind.
@@ -39,9 +42,19 @@ impl Stats {
         self.busiest.record(now);
     }
 
-    /// Counts players joined.
-    pub fn joined(&self, n: usize) {
+    /// Counts a join request that added `n` players to `session`.
+    pub fn joined(&self, session: &str, n: usize) {
         self.joined_players.fetch_add(n as u64, Ordering::Relaxed);
+        let mut by_session = self
+            .joins_by_session
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        match by_session.get_mut(session) {
+            Some(count) => *count += 1,
+            None => {
+                by_session.insert(session.to_string(), 1);
+            }
+        }
     }
 
     /// Counts an error answer.
@@ -69,6 +82,11 @@ impl Stats {
         StatsSnapshot {
             requests: self.requests.load(Ordering::Relaxed),
             joined_players: self.joined_players.load(Ordering::Relaxed),
+            joins_by_session: self
+                .joins_by_session
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
             errors: self
                 .errors
                 .lock()
@@ -87,6 +105,10 @@ impl Stats {
     pub fn reset(&self) {
         self.requests.store(0, Ordering::Relaxed);
         self.joined_players.store(0, Ordering::Relaxed);
+        self.joins_by_session
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         self.errors
             .lock()
             .unwrap_or_else(|e| e.into_inner())

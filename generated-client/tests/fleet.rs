@@ -91,7 +91,7 @@ fn four_processes_share_one_quota_through_redis_under_uneven_load() {
     ];
     let total_requests: u64 = loads.iter().map(|(_, p, _)| (*p / 25) as u64).sum();
 
-    let sampler = test_support::sample_emulator_requests(&emulator.url, total_requests);
+    let sampler = test_support::sample_emulator(&emulator.url, total_requests);
     let members: Vec<std::thread::JoinHandle<Output>> = loads
         .iter()
         .map(|(prefix, players, delay)| {

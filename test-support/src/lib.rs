@@ -374,17 +374,43 @@ pub fn emulator_stats(url: &str) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
-/// Samples the emulator's request count every 20 ms on a thread until it reaches `total` (or a
-/// minute passes): `(seconds since the start, requests so far)`.
-pub fn sample_emulator_requests(url: &str, total: u64) -> std::thread::JoinHandle<Vec<(f64, u64)>> {
+/// The emulator's counters at one moment of a run.
+#[derive(Clone, Debug, Default)]
+pub struct EmulatorSample {
+    /// Seconds since sampling started.
+    pub at: f64,
+    /// Requests so far.
+    pub requests: u64,
+    /// Successful join requests so far, by game server session.
+    pub joins_by_session: std::collections::BTreeMap<String, u64>,
+}
+
+/// Samples the emulator's counters every 20 ms on a thread until it has seen `total` requests
+/// (or a minute passes).
+pub fn sample_emulator(url: &str, total: u64) -> std::thread::JoinHandle<Vec<EmulatorSample>> {
     let url = url.to_string();
     std::thread::spawn(move || {
         let start = std::time::Instant::now();
         let mut samples = Vec::new();
         loop {
-            let requests = emulator_stats(&url)["requests"].as_u64().unwrap_or(0);
-            samples.push((start.elapsed().as_secs_f64(), requests));
-            if requests >= total || start.elapsed() > std::time::Duration::from_secs(60) {
+            let stats = emulator_stats(&url);
+            if stats.is_null() {
+                // Not answering (yet): no sample rather than a count of zero.
+                if start.elapsed() > std::time::Duration::from_secs(60) {
+                    return samples;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                continue;
+            }
+            let sample = EmulatorSample {
+                at: start.elapsed().as_secs_f64(),
+                requests: stats["requests"].as_u64().unwrap_or(0),
+                joins_by_session: serde_json::from_value(stats["joins_by_session"].clone())
+                    .unwrap_or_default(),
+            };
+            let done = sample.requests >= total;
+            samples.push(sample);
+            if done || start.elapsed() > std::time::Duration::from_secs(60) {
                 return samples;
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -393,12 +419,12 @@ pub fn sample_emulator_requests(url: &str, total: u64) -> std::thread::JoinHandl
 }
 
 /// The request rate between the moments `from` and `to` (shares of `total`) of a sample series.
-pub fn rate_between(samples: &[(f64, u64)], total: u64, from: f64, to: f64) -> f64 {
+pub fn rate_between(samples: &[EmulatorSample], total: u64, from: f64, to: f64) -> f64 {
     let at = |share: f64| {
         samples
             .iter()
-            .find(|(_, n)| *n as f64 >= share * total as f64)
-            .map_or(f64::NAN, |(t, _)| *t)
+            .find(|s| s.requests as f64 >= share * total as f64)
+            .map_or(f64::NAN, |s| s.at)
     };
     (to - from) * total as f64 / (at(to) - at(from))
 }
