@@ -12,6 +12,13 @@
 //! once per outage, and back to the shared schedule as soon as Redis answers) or fails before
 //! sending ([`OnOutage::Fail`]). During an outage Redis is asked again at most every
 //! [`PROBE_EVERY`], so calls do not each pay the timeout.
+//!
+//! So that a call does not wait for Redis before it is sent, each action reserves the next
+//! slot ahead, in the background, while the call that took the previous one is in flight (one
+//! slot ahead per action and process, never more). A slot reserved ahead is used only until its
+//! time plus the schedule's burst tolerance (at least one interval) has passed, else dropped: a
+//! late slot can add no more than one burst to any one-second window, which the pace's headroom
+//! absorbs; a dropped one costs the fleet a single slot.
 
 use crate::client::Limiter;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -137,7 +144,14 @@ impl RedisPace {
     /// Reserves a slot of `key`'s schedule; the time to wait for it.
     async fn reserve(&self, key: &str, interval_us: u64, tolerance_us: u64) -> Result<u64, String> {
         let connect = self.connection.get_or_try_init(|| async {
-            redis::aio::ConnectionManager::new(self.client.clone())
+            // Reconnect attempts come often enough that a restarted Redis is used again within
+            // a probe or two, and each gives up as soon as a call would.
+            let config = redis::aio::ConnectionManagerConfig::new()
+                .set_min_delay(Duration::from_millis(20))
+                .set_max_delay(PROBE_EVERY / 2)
+                .set_connection_timeout(Some(self.timeout))
+                .set_response_timeout(Some(self.timeout));
+            redis::aio::ConnectionManager::new_with_config(self.client.clone(), config)
                 .await
                 .map_err(|e| e.to_string())
         });
@@ -192,6 +206,13 @@ impl RedisPace {
     }
 }
 
+/// Sleeps until `at`, and not at all when it has come (a timer rounds up to a millisecond).
+async fn sleep_until(at: Instant) {
+    if at > Instant::now() {
+        tokio::time::sleep_until(at.into()).await;
+    }
+}
+
 /// A Redis URL without its password.
 pub(crate) fn redacted(url: &str) -> String {
     match reqwest::Url::parse(url) {
@@ -204,6 +225,23 @@ pub(crate) fn redacted(url: &str) -> String {
     }
 }
 
+/// A slot of an account's schedule, reserved ahead of the call that will use it.
+#[derive(Clone, Debug, PartialEq)]
+struct Reserved {
+    account: String,
+    /// When the slot comes (the call sleeps until then).
+    at: Instant,
+    /// The last moment the slot may still be used.
+    use_by: Instant,
+}
+
+impl Reserved {
+    /// Whether a call of `account` may use this slot at `now`.
+    fn usable(&self, account: &str, now: Instant) -> bool {
+        self.account == account && now <= self.use_by
+    }
+}
+
 /// One action's pace through Redis, with its fallback.
 pub(crate) struct SharedPacer {
     redis: Arc<RedisPace>,
@@ -212,6 +250,10 @@ pub(crate) struct SharedPacer {
     interval_us: u64,
     tolerance_us: u64,
     fallback: Option<Arc<Limiter>>,
+    /// The slot reserved ahead for the next call, if any.
+    ahead: Mutex<Option<Reserved>>,
+    /// Whether a reservation ahead is under way.
+    reserving_ahead: AtomicBool,
 }
 
 impl SharedPacer {
@@ -234,6 +276,8 @@ impl SharedPacer {
             interval_us,
             tolerance_us: interval_us * (burst - 1),
             fallback,
+            ahead: Mutex::new(None),
+            reserving_ahead: AtomicBool::new(false),
         }
     }
 
@@ -243,18 +287,18 @@ impl SharedPacer {
     }
 
     /// Waits for this call's slot.
-    pub(crate) async fn wait(&self, account: &str) -> Result<(), Outage> {
+    pub(crate) async fn wait(self: &Arc<Self>, account: &str) -> Result<(), Outage> {
+        if let Some(slot) = self.take_ahead(account) {
+            self.reserve_ahead(account);
+            sleep_until(slot).await;
+            return Ok(());
+        }
         if self.redis.should_ask() {
-            match self
-                .redis
-                .reserve(&self.key_for(account), self.interval_us, self.tolerance_us)
-                .await
-            {
-                Ok(wait_us) => {
+            match self.reserve(account).await {
+                Ok(slot) => {
                     self.redis.outage_ended(&self.url);
-                    if wait_us > 0 {
-                        tokio::time::sleep(Duration::from_micros(wait_us)).await;
-                    }
+                    self.reserve_ahead(account);
+                    sleep_until(slot.at).await;
                     return Ok(());
                 }
                 Err(reason) => self.redis.outage_began(&self.url, &reason),
@@ -271,11 +315,78 @@ impl SharedPacer {
             ))),
         }
     }
+
+    /// Reserves the next slot of `account`'s schedule.
+    async fn reserve(&self, account: &str) -> Result<Reserved, String> {
+        let wait_us = self
+            .redis
+            .reserve(&self.key_for(account), self.interval_us, self.tolerance_us)
+            .await?;
+        let at = Instant::now() + Duration::from_micros(wait_us);
+        let grace = Duration::from_micros(self.tolerance_us.max(self.interval_us));
+        Ok(Reserved {
+            account: account.to_string(),
+            at,
+            use_by: at + grace,
+        })
+    }
+
+    /// The slot reserved ahead, when this call may use it (a stale one is dropped).
+    fn take_ahead(&self, account: &str) -> Option<Instant> {
+        let slot = self
+            .ahead
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()?;
+        slot.usable(account, Instant::now()).then_some(slot.at)
+    }
+
+    /// Reserves the next call's slot in the background, unless one is held or under way.
+    fn reserve_ahead(self: &Arc<Self>, account: &str) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.reserving_ahead.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        if self
+            .ahead
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+        {
+            self.reserving_ahead.store(false, Ordering::Release);
+            return;
+        }
+        let pacer = Arc::clone(self);
+        let account = account.to_string();
+        runtime.spawn(async move {
+            // A failure here is left for the next call to meet (and to report) itself.
+            if let Ok(slot) = pacer.reserve(&account).await {
+                *pacer.ahead.lock().unwrap_or_else(|e| e.into_inner()) = Some(slot);
+            }
+            pacer.reserving_ahead.store(false, Ordering::Release);
+        });
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slot_reserved_ahead_serves_only_its_account_and_only_until_its_grace_ends() {
+        let now = Instant::now();
+        let slot = Reserved {
+            account: "AKIDone".to_string(),
+            at: now + Duration::from_millis(5),
+            use_by: now + Duration::from_millis(13),
+        };
+        assert!(slot.usable("AKIDone", now));
+        assert!(slot.usable("AKIDone", now + Duration::from_millis(13)));
+        assert!(!slot.usable("AKIDone", now + Duration::from_millis(14)));
+        assert!(!slot.usable("AKIDtwo", now));
+    }
 
     #[test]
     fn passwords_never_reach_the_logs() {
