@@ -1,9 +1,10 @@
-//! `gse-bench [--quick]`: measures signing, round trips, saturation, the shared limiter's
+//! `gse-bench [--quick] [--fleet-svg PATH]`: measures signing, round trips, saturation, the shared limiter's
 //! overhead (a real `redis-server` on loopback) and emulator throughput,
 //! and prints them as one JSON object (`cargo xtask bench` adds the Python SDK and the
 //! generator, and writes `target/bench/summary.json`).
 
 mod fleet;
+mod plot;
 mod service;
 mod signing;
 mod stats;
@@ -16,6 +17,23 @@ async fn main() {
     if std::env::args().any(|a| a == "--sign-only") {
         // For profilers (valgrind --tool=callgrind): our signing alone.
         println!("{}", signing::ours(5, 20_000).json());
+        return;
+    }
+    let svg = std::env::args()
+        .skip_while(|a| a != "--fleet-svg")
+        .nth(1)
+        .map(std::path::PathBuf::from);
+    if std::env::args().any(|a| a == "--fleet-only") {
+        println!("{}", fleet::run(if quick { 1 } else { 3 }, svg.as_deref()));
+        return;
+    }
+    if std::env::args().any(|a| a == "--shared-limiter-only") {
+        // To tune the shared limiter: its round trips alone.
+        let (plain, shared) = service::shared_limiter(2_000).await;
+        println!(
+            "{}",
+            json!({"plain_us": plain.json(), "shared_us": shared.json(), "overhead_us": shared.median - plain.median})
+        );
         return;
     }
     let (samples, per_sample) = if quick { (11, 2_000) } else { (31, 10_000) };
@@ -31,7 +49,7 @@ async fn main() {
         if quick { 1 } else { 3 },
     )
     .await;
-    let fleet = fleet::run(if quick { 1 } else { 3 });
+    let fleet = fleet::run(if quick { 1 } else { 3 }, svg.as_deref());
     let body = signing::full_batch_body();
     let report = json!({
         "quick": quick,

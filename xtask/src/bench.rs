@@ -67,6 +67,16 @@ const GOALS: &[Goal] = &[
         bound: 1000.0,
     },
     Goal {
+        key: "fleet.outage.request_limit_exceeded",
+        at_most: true,
+        bound: 0.0,
+    },
+    Goal {
+        key: "fleet.outage.max_requests_in_any_second",
+        at_most: true,
+        bound: 1000.0,
+    },
+    Goal {
         key: "shared_limiter_overhead_us",
         at_most: true,
         bound: 150.0,
@@ -131,6 +141,8 @@ pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<(
     )?;
     println!("==> measuring signing, round trips, saturation and the emulator");
     let mut bench = Command::new(target.join("release").join("gse-bench"));
+    let picture = out_dir.join("fleet.svg");
+    bench.arg("--fleet-svg").arg(&picture);
     if quick {
         bench.arg("--quick");
     }
@@ -202,6 +214,12 @@ pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<(
     std::fs::write(&summary, serde_json::to_string_pretty(&report)?)?;
     print!("{}", table(&report));
     println!("written: {}", summary.display());
+    if picture.exists() {
+        println!(
+            "drawn: {} (BENCHMARKS.md shows the copy in docs/fleet-run.svg)",
+            picture.display()
+        );
+    }
     Ok(())
 }
 
