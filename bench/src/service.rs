@@ -171,7 +171,7 @@ pub(crate) async fn saturation(players: usize) -> Value {
         "share_of_limit": rps / rate,
         "rate_limit": rate,
         "request_limit_exceeded": stats.errors.get("RequestLimitExceeded").copied().unwrap_or(0),
-        "failed_players": outcome.failed_items().count(),
+        "failed_players": outcome.not_succeeded_items().count(),
         "max_requests_in_any_second": stats.max_requests_in_any_second,
     })
 }

@@ -47,18 +47,14 @@ async fn run(faults: FaultConfig, label: &str) -> (usize, usize) {
     );
     assert_eq!(outcome.requests, PLAYERS / 25, "{label}");
 
-    let joined: Vec<&String> = outcome
-        .results
-        .iter()
-        .filter_map(|s| s.player_id.as_ref())
-        .collect();
+    let joined: Vec<&String> = outcome.succeeded.iter().collect();
     let joined_set: BTreeSet<&String> = joined.iter().copied().collect();
     assert_eq!(
         joined.len(),
         joined_set.len(),
         "{label}: no player reported joined twice"
     );
-    let failed: BTreeSet<&String> = outcome.failed_items().collect();
+    let failed: BTreeSet<&String> = outcome.not_succeeded_items().collect();
     assert!(
         joined_set.is_disjoint(&failed),
         "{label}: a player is joined or failed, not both"

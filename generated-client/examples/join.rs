@@ -7,7 +7,9 @@
 //! Without `--endpoint` it starts the emulator in-process with a demo session and joins 60 demo
 //! players; with `--endpoint` it uses the default credential chain (environment, then
 //! `~/.tencentcloud/credentials`). Exit status: 0 when every player joined, 1 when some
-//! failed (each failure listed), 2 on bad input (nothing sent). With `--redis`, every process
+//! failed or are unknown (each listed: failed ones are safe to send again, unknown ones may
+//! have joined), 2 on bad input (nothing sent). `RUST_LOG` sets what is logged (default
+//! warnings; secrets are never logged at any level). With `--redis`, every process
 //! given the same Redis and account shares one quota; while Redis is unreachable each paces
 //! alone at `--outage-share` of the rate (a warning says so once). Warnings go to stderr.
 
@@ -76,9 +78,13 @@ fn bad_input(message: impl std::fmt::Display) -> ExitCode {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Warnings by default; RUST_LOG (e.g. `RUST_LOG=tc3=debug`, `RUST_LOG=trace`) says more.
+    let filter = tracing_subscriber::EnvFilter::builder()
+        .with_default_directive(tracing::level_filters::LevelFilter::WARN.into())
+        .from_env_lossy();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_max_level(tracing::Level::WARN)
+        .with_env_filter(filter)
         .init();
     let args = Args::parse();
     let mut players = args.players.clone();
@@ -193,17 +199,29 @@ async fn main() -> ExitCode {
         }
     }
     for failure in &outcome.failures {
+        let what = if failure.error.may_have_taken_effect() {
+            "unknown (check the session before sending again)"
+        } else {
+            "failed"
+        };
         eprintln!(
-            "failed: {} player(s) [{}]: {}",
+            "{what}: {} player(s) [{}]: {}",
             failure.items.len(),
             failure.items.join(", "),
             failure.error
         );
     }
-    let failed: usize = outcome.failures.iter().map(|f| f.items.len()).sum();
+    if outcome.unmatched_results > 0 {
+        eprintln!(
+            "note: {} player session(s) in the answers belong to no player of their request; left out",
+            outcome.unmatched_results
+        );
+    }
+    let failed = outcome.failed_items().count();
+    let unknown = outcome.unknown_items().count();
     let summary = format!(
-        "joined {} of {total} players in {} requests ({failed} failed) in {:.2} s",
-        outcome.results.len(),
+        "joined {} of {total} players in {} requests ({failed} failed, {unknown} unknown) in {:.2} s",
+        outcome.succeeded.len(),
         outcome.requests,
         started.elapsed().as_secs_f64()
     );
@@ -215,7 +233,7 @@ async fn main() -> ExitCode {
     if let Some(emulator) = emulator {
         emulator.shutdown().await;
     }
-    if failed == 0 {
+    if outcome.is_complete() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

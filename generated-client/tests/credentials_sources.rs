@@ -348,3 +348,68 @@ async fn a_failed_refresh_keeps_unexpired_credentials_and_reports_otherwise() {
         "refreshing temporary credentials failed: sts unreachable"
     );
 }
+
+#[test]
+fn a_hostile_or_sloppy_credentials_file_gets_a_clear_error_and_is_never_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let load = |path: &Path| ProfileProvider::new().path(path).load();
+
+    // A path linked to an endless file is read no further than the cap.
+    let endless = dir.path().join("endless");
+    std::os::unix::fs::symlink("/dev/zero", &endless).unwrap();
+    let e = load(&endless).unwrap_err().to_string();
+    assert!(e.contains("larger than 65536 bytes"), "{e}");
+
+    // A UTF-8 byte order mark (as some editors write) is not part of the first line.
+    let bom = write(
+        dir.path(),
+        "bom.ini",
+        "\u{feff}[default]\nsecret_id=AKIDbom\nsecret_key=k\n",
+    );
+    assert_eq!(load(&bom).unwrap().secret_id(), "AKIDbom");
+
+    // A stray line before the section is named by its number, its text never shown.
+    let junk = write(
+        dir.path(),
+        "junk.ini",
+        "oops-a-pasted-secret\n[default]\nsecret_id=AKIDjunk\nsecret_key=k\n",
+    );
+    let e = load(&junk).unwrap_err().to_string();
+    assert!(
+        e.contains("line 1 is neither a [section], a key = value nor a comment"),
+        "{e}"
+    );
+    assert!(!e.contains("oops-a-pasted-secret"), "{e}");
+
+    // A repeated key is refused rather than silently taking one of them.
+    let twice = write(
+        dir.path(),
+        "twice.ini",
+        "[default]\nsecret_id=AKIDtwice\nsecret_key=old\nsecret_key=new\n",
+    );
+    let e = load(&twice).unwrap_err().to_string();
+    assert!(
+        e.ends_with("twice.ini: [default] secret_key is given more than once; keep one"),
+        "{e}"
+    );
+    assert!(!e.contains("old") && !e.contains("new"), "{e}");
+
+    // A non-ASCII SecretId names secret_id, from the file and from the code.
+    let accented = write(
+        dir.path(),
+        "accented.ini",
+        "[default]\nsecret_id=AKIDé\nsecret_key=k\n",
+    );
+    let e = load(&accented).unwrap_err().to_string();
+    assert!(
+        e.contains("[default] secret_id has a character that is not visible ASCII"),
+        "{e}"
+    );
+    let e = Credentials::new("AKID\u{200b}x", "k")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("secret_id has a character that is not visible ASCII"),
+        "{e}"
+    );
+}

@@ -53,13 +53,10 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
     let python = test_support::python_with_sdk();
     let stub =
         StubServer::start(r#"{"Response":{"PlayerSessions":[],"RequestId":"interop"}}"#).await;
-    let direct = test_support::http();
+    let direct = test_support::http_builder;
     // Requests to a made-up host go through the stub as an HTTP proxy, so the signed Host
     // can be one without a port while nothing leaves the loopback interface.
-    let proxied = test_support::http_builder()
-        .proxy(reqwest::Proxy::http(stub.url()).unwrap())
-        .build()
-        .unwrap();
+    let proxied = || test_support::http_builder().proxy(reqwest::Proxy::http(stub.url()).unwrap());
     let seed: u64 = std::env::var("GSE_INTEROP_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -72,12 +69,12 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
         let (endpoint, http, expected_host) = match i % 3 {
             0 => (
                 stub.url(),
-                direct.clone(),
+                direct(),
                 stub.url().trim_start_matches("http://").to_string(),
             ),
             1 => (
                 "http://gse.interop.test".to_string(),
-                proxied.clone(),
+                proxied(),
                 "gse.interop.test".to_string(),
             ),
             _ => {
@@ -86,7 +83,7 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
                     "gse-{}.interop.test:{port}",
                     alnum(&mut rng, 4).to_lowercase()
                 );
-                (format!("http://{host}"), proxied.clone(), host)
+                (format!("http://{host}"), proxied(), host)
             }
         };
         let id_len = rng.random_range(16..=32);

@@ -205,18 +205,14 @@ async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
         .send_in_batches(all.clone(), 8)
         .await
         .unwrap();
-    let joined: Vec<String> = outcome
-        .results
-        .iter()
-        .filter_map(|s| s.player_id.clone())
-        .collect();
+    let joined: Vec<String> = outcome.succeeded.clone();
     let joined_set: BTreeSet<&String> = joined.iter().collect();
     assert_eq!(
         joined.len(),
         joined_set.len(),
         "no player is reported joined twice"
     );
-    let failed: BTreeSet<&String> = outcome.failed_items().collect();
+    let failed: BTreeSet<&String> = outcome.not_succeeded_items().collect();
     assert!(joined_set.is_disjoint(&failed));
     let accounted: BTreeSet<&String> = joined_set.union(&failed).copied().collect();
     assert_eq!(

@@ -95,12 +95,20 @@ impl Runtime {
             let skewed = failure.error.code().map(ServiceCode::as_str) == Some(SIGNATURE_EXPIRE);
             if let (true, false, Some(server_now)) = (skewed, skew_corrected, failure.server_date) {
                 skew_corrected = true;
-                let skew = self.learn_server_time(server_now);
-                tracing::warn!(
-                    skew_seconds = skew,
-                    "the local clock is off; retrying once with the service's time"
-                );
-                continue;
+                match self.learn_server_time(server_now) {
+                    Ok(skew) => {
+                        tracing::warn!(
+                            skew_seconds = skew,
+                            "the local clock is off; retrying once with the service's time"
+                        );
+                        continue;
+                    }
+                    Err(skew) => tracing::warn!(
+                        skew_seconds = skew,
+                        max_seconds = crate::client::MAX_CLOCK_CORRECTION.as_secs(),
+                        "the service's Date header is implausibly far from the local clock; not corrected"
+                    ),
+                }
             }
             retries += 1;
             if !(self
@@ -172,10 +180,7 @@ impl Runtime {
                 .get(reqwest::header::DATE)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| httpdate::parse_http_date(v).ok());
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| self.transport_error(e))?;
+            let bytes = self.read_capped(response).await?;
             let parsed = read_answer::<T, C>(status.as_u16(), &bytes).map_err(|mut error| {
                 if let Error::Api { code, hint, .. } = &mut error {
                     *hint = action.hint_for(code.as_str());
@@ -201,6 +206,37 @@ impl Runtime {
         }
         .instrument(span)
         .await
+    }
+
+    /// The answer's body, at most `max_answer_bytes` of it: a larger one is not read further.
+    async fn read_capped<C>(&self, mut response: reqwest::Response) -> Result<Vec<u8>, Failure<C>> {
+        let cap = self.max_answer_bytes;
+        let too_large = || -> Failure<C> {
+            Error::MalformedResponse {
+                request_id: None,
+                detail: format!(
+                    "the answer is larger than the client's cap of {cap} bytes \
+                     (max_answer_bytes); the rest was not read"
+                ),
+            }
+            .into()
+        };
+        let declared = response.content_length().unwrap_or(0);
+        if declared > cap as u64 {
+            return Err(too_large());
+        }
+        let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(e))?
+        {
+            if chunk.len() > cap - body.len() {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     fn transport_error<C>(&self, e: reqwest::Error) -> Failure<C> {

@@ -24,6 +24,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole call: limiter waits, attempts and backoff.
 pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(180);
+/// Default largest answer the client reads; a larger one fails with `MalformedResponse`
+/// (a 25-item answer is a few KB).
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 1024 * 1024;
+/// The largest clock correction the client learns from the service's `Date` header after
+/// `SignatureExpire`; a server clock further off than this is ignored as implausible.
+pub const MAX_CLOCK_CORRECTION: Duration = Duration::from_secs(24 * 60 * 60);
 /// The share of the spec's rate the default limiter uses, leaving room for network jitter
 /// so that the service never sees more than its rate in any second.
 pub const DEFAULT_RATE_SHARE: f64 = 0.98;
@@ -171,6 +177,7 @@ pub struct Runtime {
     pub(crate) attempt_timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) overall_timeout: Duration,
+    pub(crate) max_answer_bytes: usize,
 }
 
 impl fmt::Debug for Runtime {
@@ -240,11 +247,15 @@ impl Runtime {
         &self.retry
     }
 
-    /// Learns the offset between the service's clock and this one.
-    pub(crate) fn learn_server_time(&self, server_now: SystemTime) -> i64 {
-        let skew = unix_seconds(server_now) - unix_seconds(self.clock.now());
+    /// Learns the offset between the service's clock and this one, when it is within
+    /// [`MAX_CLOCK_CORRECTION`]; `Err(offset)` (and nothing learned) when it is not.
+    pub(crate) fn learn_server_time(&self, server_now: SystemTime) -> Result<i64, i64> {
+        let skew = unix_seconds(server_now).saturating_sub(unix_seconds(self.clock.now()));
+        if skew.unsigned_abs() > MAX_CLOCK_CORRECTION.as_secs() {
+            return Err(skew);
+        }
         self.skew_seconds.store(skew, Ordering::Relaxed);
-        skew
+        Ok(skew)
     }
 
     /// The timestamp to sign with: the clock's time corrected by the learned skew.
@@ -361,10 +372,11 @@ pub struct ClientBuilder<C> {
     region: Option<String>,
     language: Option<Language>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
-    http_client: Option<reqwest::Client>,
+    http_client: Option<reqwest::ClientBuilder>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     overall_timeout: Option<Duration>,
+    max_answer_bytes: Option<usize>,
     clock: Option<Arc<dyn Clock>>,
     rate_limit: Option<RateLimit>,
     retry: Option<RetryPolicy>,
@@ -382,6 +394,7 @@ impl<C> Default for ClientBuilder<C> {
             timeout: None,
             connect_timeout: None,
             overall_timeout: None,
+            max_answer_bytes: None,
             clock: None,
             rate_limit: None,
             retry: None,
@@ -400,6 +413,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("overall_timeout", &self.overall_timeout)
+            .field("max_answer_bytes", &self.max_answer_bytes)
             .field("clock", &self.clock)
             .field("rate_limit", &self.rate_limit)
             .field("retry", &self.retry)
@@ -438,11 +452,12 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
-    /// Uses this HTTP client (proxies, TLS settings); the connect timeout is then its own.
-    /// With the `rustls-ring` feature, call [`crate::tls::install_default_provider`] before
-    /// building it.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    /// Builds the HTTP client from this builder (proxies, TLS settings, connection pool). The
+    /// runtime finishes it: it installs the TLS backend's provider, sets the connect timeout
+    /// ([`ClientBuilder::connect_timeout`]) and turns redirects off, whatever the builder says:
+    /// the service never redirects, so a redirect is an answer (`HttpStatus`), never followed.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http_client = Some(builder);
         self
     }
 
@@ -462,6 +477,14 @@ impl<C: GeneratedClient> ClientBuilder<C> {
     /// backoff (default 180 s).
     pub fn overall_timeout(mut self, timeout: Duration) -> Self {
         self.overall_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest answer read, in bytes (default [`DEFAULT_MAX_ANSWER_BYTES`], 1 MiB). A
+    /// larger answer is not read further and fails with [`crate::Error::MalformedResponse`]
+    /// naming the cap.
+    pub fn max_answer_bytes(mut self, bytes: usize) -> Self {
+        self.max_answer_bytes = Some(bytes);
         self
     }
 
@@ -506,17 +529,16 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         };
         let attempt_timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        let http = match self.http_client {
-            Some(client) => client,
-            None => {
-                crate::tls::install_default_provider();
-                reqwest::Client::builder()
-                    .timeout(attempt_timeout)
-                    .connect_timeout(connect_timeout)
-                    .build()
-                    .map_err(BuildError::Http)?
-            }
-        };
+        crate::tls::install_default_provider();
+        let http = self
+            .http_client
+            .unwrap_or_else(reqwest::Client::builder)
+            .timeout(attempt_timeout)
+            .connect_timeout(connect_timeout)
+            // The service never redirects: a redirect is an answer, not followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(BuildError::Http)?;
         let rate_limit = self.rate_limit.unwrap_or(RateLimit::Spec);
         // One Redis connection for every action of the client (made at the first shared one).
         #[cfg(feature = "redis")]
@@ -598,6 +620,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             attempt_timeout,
             connect_timeout,
             overall_timeout: self.overall_timeout.unwrap_or(DEFAULT_OVERALL_TIMEOUT),
+            max_answer_bytes: self.max_answer_bytes.unwrap_or(DEFAULT_MAX_ANSWER_BYTES),
         };
         Ok(C::from_parts(&endpoint, http, runtime))
     }

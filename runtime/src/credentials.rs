@@ -129,9 +129,57 @@ fn check_part(field: &'static str, value: &str) -> Result<(), CredentialsError> 
             field,
             problem: "has leading or trailing whitespace",
         })
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        Err(CredentialsError::Invalid {
+            field,
+            problem: "has a character that is not visible ASCII (the service issues only ASCII)",
+        })
     } else {
         Ok(())
     }
+}
+
+/// The largest credentials file read (a real one is a few hundred bytes).
+pub const MAX_PROFILE_FILE_BYTES: u64 = 64 * 1024;
+
+/// The text of a credentials file: at most [`MAX_PROFILE_FILE_BYTES`], UTF-8, without a BOM.
+fn read_profile_file(path: &Path) -> Result<String, CredentialsError> {
+    use std::io::Read;
+    let unreadable = |reason: String| CredentialsError::ProfileUnreadable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PROFILE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_PROFILE_FILE_BYTES {
+        return Err(unreadable(format!(
+            "larger than {MAX_PROFILE_FILE_BYTES} bytes, the most read (a credentials file is a few hundred)"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "not UTF-8 text (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+/// The first line that is neither blank, a comment, a `[section]` nor a `key = value`: its
+/// number (its text is never shown: it may hold a secret).
+fn first_stray_line(text: &str) -> Option<usize> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let line = line.trim();
+        let fine = line.is_empty()
+            || line.starts_with('#')
+            || line.starts_with(';')
+            || (line.starts_with('[') && line.ends_with(']'))
+            || line.contains('=');
+        (!fine).then_some(i + 1)
+    })
 }
 
 /// Why credentials could not be had. Never holds a secret.
@@ -431,16 +479,20 @@ impl ProfileProvider {
     /// The credentials the file holds now.
     pub fn load(&self) -> Result<Credentials, CredentialsError> {
         let path = self.file()?;
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| CredentialsError::ProfileUnreadable {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
+        let text = read_profile_file(&path)?;
         let ini =
             ini::Ini::load_from_str(&text).map_err(|e| CredentialsError::ProfileMalformed {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
+        if let Some(line) = first_stray_line(&text) {
+            return Err(CredentialsError::ProfileMalformed {
+                path: path.clone(),
+                reason: format!(
+                    "line {line} is neither a [section], a key = value nor a comment (its text is not shown: it may be a secret)"
+                ),
+            });
+        }
         let section = ini.section(Some(self.profile.as_str())).ok_or_else(|| {
             CredentialsError::ProfileNotFound {
                 path: path.clone(),
@@ -453,6 +505,11 @@ impl ProfileProvider {
             key,
             problem,
         };
+        for key in ["secret_id", "secret_key", "token"] {
+            if section.get_all(key).count() > 1 {
+                return Err(invalid(key, "is given more than once; keep one"));
+            }
+        }
         let get = |key: &'static str| {
             section
                 .get(key)

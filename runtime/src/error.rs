@@ -5,6 +5,31 @@ use crate::service::ServiceCode;
 use std::fmt;
 use std::time::Duration;
 
+/// The most characters of one service-controlled value (a code, a message, a request id) an
+/// error shows; the rest is cut and counted.
+pub const MAX_SHOWN_CHARS: usize = 512;
+
+/// Text that came from the wire, made safe to print: control and bidirectional-override
+/// characters escaped (`\n`, `\u{1b}`, …), and cut after [`MAX_SHOWN_CHARS`] characters.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_SHOWN_CHARS + 32));
+    let mut chars = text.chars();
+    for c in chars.by_ref().take(MAX_SHOWN_CHARS) {
+        let unsafe_to_print = c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+        if unsafe_to_print {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    let rest = chars.count();
+    if rest > 0 {
+        out.push_str(&format!("…({rest} more characters)"));
+    }
+    out
+}
+
 /// The cause of a transport failure or a timeout, kept for [`std::error::Error::source`].
 pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 
@@ -171,7 +196,7 @@ impl<C: ServiceCode> Error<C> {
             Self::Transport { request_sent, .. } => *request_sent,
             Self::Timeout { scope, .. } => *scope != TimeoutScope::Connect,
             Self::HttpStatus { status, .. } => *status >= 500,
-            Self::MalformedResponse { .. } => true,
+            Self::MalformedResponse { .. } | Self::IncompleteAnswer { .. } => true,
             Self::Api { code, .. } => matches!(
                 code.family(),
                 "InternalError" | "ServiceUnavailable" | "FailedOperation"
@@ -225,7 +250,10 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
                 ..
             } => write!(
                 f,
-                "{code}: {message} (RequestId {request_id}); {}",
+                "{}: {} (RequestId {}); {}",
+                shown(code.as_str()),
+                shown(message),
+                shown(request_id),
                 self.hint()
             ),
             Self::HttpStatus {
@@ -235,14 +263,18 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
             } => {
                 write!(f, "HTTP {status} from the service")?;
                 if let Some(id) = request_id {
-                    write!(f, " (RequestId {id})")?;
+                    write!(f, " (RequestId {})", shown(id))?;
                 }
-                write!(f, ": {body}; {}", self.hint())
+                write!(f, ": {}; {}", shown(body), self.hint())
             }
             Self::MalformedResponse { request_id, detail } => {
-                write!(f, "the answer is not the expected JSON envelope: {detail}")?;
+                write!(
+                    f,
+                    "the answer is not the expected JSON envelope: {}",
+                    shown(detail)
+                )?;
                 if let Some(id) = request_id {
-                    write!(f, " (RequestId {id})")?;
+                    write!(f, " (RequestId {})", shown(id))?;
                 }
                 write!(f, "; {}", self.hint())
             }

@@ -24,10 +24,10 @@ pub mod tls;
 pub use call::read_answer;
 pub use client::{
     BuildError, ClientBuilder, Clock, FixedClock, Language, RateLimit, Runtime, SystemClock,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_OVERALL_TIMEOUT, DEFAULT_RATE_SHARE, DEFAULT_TIMEOUT,
-    ENV_REGION,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ANSWER_BYTES, DEFAULT_OVERALL_TIMEOUT, DEFAULT_RATE_SHARE,
+    DEFAULT_TIMEOUT, ENV_REGION, MAX_CLOCK_CORRECTION,
 };
 pub use credentials::{Credentials, ProvideCredentials};
-pub use error::{Cause, Error, TimeoutScope};
+pub use error::{shown, Cause, Error, TimeoutScope, MAX_SHOWN_CHARS};
 pub use retry::RetryPolicy;
 pub use service::{GeneratedClient, ServiceCode};

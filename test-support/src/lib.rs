@@ -29,22 +29,40 @@ impl Recorded {
     }
 }
 
-/// What the stub answers: HTTP 200 with a JSON body, plus extra headers.
+/// What the stub answers: a status (200 unless told), a JSON body, plus extra headers.
 #[derive(Clone, Debug)]
 pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
     /// The JSON body.
     pub body: String,
     /// Extra headers, e.g. `("date", "...")`.
     pub headers: Vec<(String, String)>,
+    /// Send `body` over and over, chunked, until the client goes away.
+    pub endless: bool,
 }
 
 impl Reply {
-    /// A JSON body and no extra headers.
+    /// HTTP 200, a JSON body and no extra headers.
     pub fn json(body: impl Into<String>) -> Self {
         Self {
+            status: 200,
             body: body.into(),
             headers: Vec::new(),
+            endless: false,
         }
+    }
+
+    /// Answers with this HTTP status instead of 200.
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Repeats the body without end (chunked).
+    pub fn endless(mut self) -> Self {
+        self.endless = true;
+        self
     }
 
     /// Adds a header.
@@ -88,8 +106,17 @@ impl StubServer {
                     };
                     let reply = handler(&request);
                     sink.lock().unwrap().push(request);
-                    let mut response =
-                        axum::response::Response::new(axum::body::Body::from(reply.body));
+                    let body = if reply.endless {
+                        let chunk = Bytes::from(reply.body);
+                        axum::body::Body::from_stream(futures_util::stream::repeat_with(
+                            move || Ok::<_, std::convert::Infallible>(chunk.clone()),
+                        ))
+                    } else {
+                        axum::body::Body::from(reply.body)
+                    };
+                    let mut response = axum::response::Response::new(body);
+                    *response.status_mut() = axum::http::StatusCode::from_u16(reply.status)
+                        .expect("a valid HTTP status");
                     let headers = response.headers_mut();
                     headers.insert("content-type", "application/json".parse().unwrap());
                     for (name, value) in reply.headers {

@@ -85,7 +85,7 @@ async fn main() {
     for failure in &outcome.failures {
         eprintln!("failed: {}", failure.error);
     }
-    println!("joined {} of {players} in {} requests", outcome.results.len(), outcome.requests);
+    println!("joined {} of {players} in {} requests", outcome.succeeded.len(), outcome.requests);
 }
 "#;
 
