@@ -3,7 +3,7 @@
 //! early), against the emulator binary; and `join --redis` with Redis down still completes on
 //! its local share and says so once.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use test_support::{EmulatorBinary, RedisServer};
@@ -16,33 +16,12 @@ const SESSION: &str = "gssess-fleet";
 const QUOTA: u64 = 200;
 const FLEET_SHARE: &str = "0.196";
 
-/// `target/debug`, where cargo put this test, the emulator binary and the examples.
-fn build_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
-}
-
-/// A workspace binary or example, built when missing.
-fn artifact(rel: &str, build: &[&str]) -> PathBuf {
-    let path = build_dir().join(rel);
-    if !path.exists() {
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-            .args(["build", "--quiet"])
-            .args(build)
-            .status()
-            .unwrap();
-        assert!(status.success(), "cargo build {build:?}");
-    }
-    path
-}
-
 fn join_example() -> PathBuf {
-    artifact("examples/join", &["-p", "gse-client", "--example", "join"])
+    test_support::cargo_artifact("examples/join", &["-p", "gse-client", "--example", "join"])
 }
 
 fn emulator_binary() -> PathBuf {
-    artifact(
+    test_support::cargo_artifact(
         "gse-emulator",
         &["-p", "gse-emulator", "--bin", "gse-emulator"],
     )

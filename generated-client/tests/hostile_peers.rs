@@ -187,3 +187,80 @@ async fn an_implausible_server_clock_is_not_learned() {
     assert_eq!(client.runtime().clock_skew_seconds(), 23 * 3600);
     stub.stop().await;
 }
+
+/// A stub answering every join with these player sessions (by `PlayerId`; `None`: null).
+async fn answering(player_ids: Vec<Option<&'static str>>) -> StubServer {
+    let sessions: Vec<serde_json::Value> = player_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| serde_json::json!({"PlayerId": id, "PlayerSessionId": format!("psess-{i}")}))
+        .collect();
+    let body =
+        serde_json::json!({"Response": {"PlayerSessions": sessions, "RequestId": "r"}}).to_string();
+    StubServer::start_with(move |_| Reply::json(body.clone())).await
+}
+
+async fn batch(
+    stub: &StubServer,
+    players: &[&str],
+) -> gse_client::BatchOutcome<String, gse_client::types::PlayerSession> {
+    builder(&stub.url())
+        .build()
+        .unwrap()
+        .join_game_server_session_batch()
+        .game_server_session_id("gssess-1")
+        .send_in_batches(players.iter().map(|p| p.to_string()), 1)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_answer_is_matched_to_the_request_exactly() {
+    // Extra and repeated sessions belong to no one; a blank PlayerId goes to the player still
+    // without a session (a success means the request's players joined).
+    let stub = answering(vec![Some("a"), Some("zz"), Some("a"), Some("")]).await;
+    let outcome = batch(&stub, &["a", "b"]).await;
+    assert_eq!(outcome.succeeded, ["a", "b"]);
+    assert_eq!(outcome.results.len(), 2);
+    assert_eq!(
+        outcome.results[0].player_session_id.as_deref(),
+        Some("psess-0")
+    );
+    assert_eq!(
+        outcome.results[1].player_session_id.as_deref(),
+        Some("psess-3")
+    );
+    assert_eq!(outcome.unmatched_results, 2);
+    assert!(outcome.is_complete());
+    stub.stop().await;
+
+    // The official example answer: `"PlayerId": ""` for `PlayerIds: ["xx"]`; and null.
+    for id in [Some(""), None] {
+        let stub = answering(vec![id]).await;
+        let outcome = batch(&stub, &["xx"]).await;
+        assert_eq!(outcome.succeeded, ["xx"], "{id:?}");
+        assert!(outcome.is_complete(), "{id:?}");
+        stub.stop().await;
+    }
+
+    // Thousands of sessions for one player count once.
+    let stub = answering(vec![Some("p"); 4_000]).await;
+    let outcome = batch(&stub, &["p"]).await;
+    assert_eq!(outcome.succeeded, ["p"]);
+    assert_eq!(outcome.unmatched_results, 3_999);
+    assert_eq!(outcome.not_succeeded_items().count(), 0);
+    stub.stop().await;
+
+    // A success without a session for some players: they may have joined, never "failed".
+    let stub = answering(vec![Some("a")]).await;
+    let outcome = batch(&stub, &["a", "b", "c"]).await;
+    assert_eq!(outcome.succeeded, ["a"]);
+    assert_eq!(outcome.failed_items().count(), 0);
+    assert_eq!(outcome.unknown_items().collect::<Vec<_>>(), ["b", "c"]);
+    assert_eq!(
+        outcome.succeeded.len() + outcome.failed_items().count() + outcome.unknown_items().count(),
+        3,
+        "the counts add up"
+    );
+    stub.stop().await;
+}

@@ -112,3 +112,42 @@ fn credential_errors_never_echo_secret_values() {
     let provider = ProfileProvider::new().path(&path);
     assert_clean("profile provider", &format!("{provider:?}"));
 }
+
+#[test]
+fn the_join_example_at_trace_level_prints_spans_but_no_secret() {
+    let emulator = test_support::EmulatorBinary::start(
+        &test_support::cargo_artifact(
+            "gse-emulator",
+            &["-p", "gse-emulator", "--bin", "gse-emulator"],
+        ),
+        &[
+            "--account",
+            &format!("AKIDTRACE:{KEY}"),
+            "--session",
+            "gssess-trace:100",
+        ],
+    );
+    let join =
+        test_support::cargo_artifact("examples/join", &["-p", "gse-client", "--example", "join"]);
+    let out = std::process::Command::new(join)
+        .env("RUST_LOG", "trace")
+        .env("TENCENTCLOUD_SECRET_ID", "AKIDTRACE")
+        .env("TENCENTCLOUD_SECRET_KEY", KEY)
+        .env("TENCENTCLOUD_SESSION_TOKEN", TOKEN)
+        .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
+        .args(["--session", "gssess-trace", "--players", "30"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("joined 30 of 30"),
+        "{stdout}{stderr}"
+    );
+    assert!(
+        stderr.contains("tc3.attempt") && stderr.contains("TRACE"),
+        "RUST_LOG=trace reaches the example's log: {stderr}"
+    );
+    assert_clean("the join example's trace output", &stderr);
+    assert_clean("the join example's output", &stdout);
+}

@@ -1,6 +1,6 @@
 //! Property tests: any builder input validates or fails with an error naming the field (never
 //! a panic), exactly as the spec's limits say; any bytes as an answer give a value or a typed
-//! error (never a panic).
+//! error (never a panic); any answer's results are matched to the request's players exactly.
 
 use gse_client::types::{JoinGameServerSessionBatchResponse, PlayerDataMap};
 use gse_client::{Client, Credentials, Error};
@@ -119,4 +119,31 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
+}
+
+/// A result key as an answer may carry it: absent, blank, one of the request's items, or not.
+fn answer_key(items: usize) -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(String::new())),
+        Just(Some("  ".to_string())),
+        (0..items.max(1)).prop_map(|i| Some(format!("player-{i}"))),
+        "[a-z]{1,6}".prop_map(Some),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_answer_is_matched_to_the_request_exactly(
+        (items, keys) in (1usize..=25).prop_flat_map(|n| (
+            Just((0..n).map(|i| format!("player-{i}")).collect::<Vec<_>>()),
+            proptest::collection::vec(answer_key(n), 0..60),
+        ))
+    ) {
+        if let Err(broken) = test_support::batch_matching_holds(&items, &keys) {
+            return Err(TestCaseError::fail(format!("{broken}: items {items:?}, answer {keys:?}")));
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// The fuzz targets (binaries of the `gse-fuzz` crate).
-pub(crate) const TARGETS: &[&str] = &["answer", "authorization", "request_body"];
+pub(crate) const TARGETS: &[&str] = &["answer", "authorization", "batch_matching", "request_body"];
 
 const COVERAGE_FLAGS: &str = "-Cpasses=sancov-module \
     -Cllvm-args=-sanitizer-coverage-level=4 \
