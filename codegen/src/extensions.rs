@@ -4,7 +4,7 @@
 pub(crate) const ROOT_EXTENSIONS: &[&str] = &[SERVICE, VERSION, COMMON_ERROR_CODES];
 /// Extensions allowed on an operation.
 pub(crate) const OPERATION_EXTENSIONS: &[&str] =
-    &[ACTION, RATE_LIMIT, ERROR_CODES, ERROR_HINTS, BATCH];
+    &[ACTION, STATUS, RATE_LIMIT, ERROR_CODES, ERROR_HINTS, BATCH];
 
 /// Root: the service name signed into the credential scope.
 pub(crate) const SERVICE: &str = "x-tc-service";
@@ -14,6 +14,10 @@ pub(crate) const VERSION: &str = "x-tc-version";
 pub(crate) const COMMON_ERROR_CODES: &str = "x-tc-common-error-codes";
 /// Operation: the action name sent as `X-TC-Action`.
 pub(crate) const ACTION: &str = "x-tc-action";
+/// Operation: the action's status in the service's own definition (`online` or
+/// `deprecated`); informational, said in the description for readers of the docs, checked by
+/// `cargo xtask spec-audit`. Never a `#[deprecated]`: that would make every caller's build warn.
+pub(crate) const STATUS: &str = "x-tc-status";
 /// Operation: the most requests per second the service accepts for the action.
 pub(crate) const RATE_LIMIT: &str = "x-tc-rate-limit";
 /// Operation: error codes specific to the action (code → description).

@@ -281,6 +281,14 @@ fn read_action(
                 )
             })?,
     };
+    if let Some(status) = op.get(ext::STATUS) {
+        if !matches!(status.as_str(), Some("online" | "deprecated")) {
+            return Err(err(
+                &op_path.key(ext::STATUS),
+                format!("must be `online` or `deprecated`, found {status}"),
+            ));
+        }
+    }
     let error_codes = error_codes(
         label,
         op.get(ext::ERROR_CODES),

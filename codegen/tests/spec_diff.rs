@@ -269,13 +269,13 @@ fn error_codes() {
         op(s)["x-tc-error-codes"]
             .as_object_mut()
             .unwrap()
-            .remove("OperationDenied");
+            .remove("UnsupportedOperation");
     });
     only(
         &c,
         Class::Breaking,
         "action JoinGameServerSessionBatch error codes",
-        "OperationDenied removed",
+        "UnsupportedOperation removed",
         "no longer compiles",
     );
     let c = changes_after(|s| {

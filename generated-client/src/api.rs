@@ -87,23 +87,9 @@ pub const JOIN_GAME_SERVER_SESSION_BATCH: Action = Action {
         ("FailedOperation", "The operation failed."),
         ("InvalidParameter", "A parameter is malformed."),
         ("InvalidParameterValue", "A parameter's value is out of range or invalid."),
-        (
-            "LimitExceeded.CcnLimitExceeded",
-            "The cloud connect network limit was exceeded.",
-        ),
-        ("LimitExceeded.FleetLimitExceeded", "The fleet limit was exceeded."),
-        ("LimitExceeded.InstanceLimitExceeded", "The instance limit was exceeded."),
-        ("OperationDenied", "The operation was denied."),
-        (
-            "ResourceInsufficient",
-            "The game server session has too few free player slots.",
-        ),
-        ("ResourceNotFound", "The game server session does not exist."),
-        (
-            "ResourceNotFound.CcnResourceNotFound",
-            "The cloud connect network resource does not exist.",
-        ),
-        ("ResourceUnavailable", "The game server session is not accepting players."),
+        ("ResourceInsufficient", "Not enough resources."),
+        ("ResourceNotFound", "The resource does not exist."),
+        ("ResourceUnavailable", "The resource is unavailable."),
         ("UnauthorizedOperation", "The operation is not authorized."),
         (
             "UnauthorizedOperation.ServiceNotOpened",

@@ -151,14 +151,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Custom player data, one key and one value (one object, despite the name); the value is echoed back as each PlayerSession's PlayerData.
+    ///Custom player data, one key and one value (one object, despite the name).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct PlayerDataMap {
-        ///The data's key, 1 to 1024 characters.
+        ///The data's key, 1 to 1024 ASCII characters.
         #[serde(rename = "Key")]
         pub key: PlayerDataMapKey,
-        ///The data's value, 1 to 2048 characters.
+        ///The data's value, 1 to 2048 ASCII characters.
         #[serde(rename = "Value")]
         pub value: PlayerDataMapValue,
     }
@@ -167,7 +167,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The data's key, 1 to 1024 characters.
+    ///The data's key, 1 to 1024 ASCII characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PlayerDataMapKey(::std::string::String);
@@ -192,6 +192,13 @@ pub mod types {
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -224,7 +231,7 @@ pub mod types {
                 })
         }
     }
-    ///The data's value, 1 to 2048 characters.
+    ///The data's value, 1 to 2048 ASCII characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PlayerDataMapValue(::std::string::String);
@@ -249,6 +256,13 @@ pub mod types {
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -281,7 +295,7 @@ pub mod types {
                 })
         }
     }
-    ///A player's reservation in a game server session. Every field may be absent or null in real answers.
+    ///A player's reservation in a game server session. The service's definition has every field always present, and only DnsName, PlayerData, PlayerId and TerminationTime may be null. The client reads every field as optional and nullable all the same, so that an answer that strays from the definition still parses (the official example answer has an empty PlayerId, and a PlayerData other than the one sent): what it keeps of the answer is then the caller's to judge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PlayerSession {
         ///When the player session was created (RFC 3339, UTC).
@@ -971,7 +985,7 @@ impl ClientHooks<tc3_runtime::Runtime> for &Client {}
 impl Client {
     /**Join up to 25 players to a game server session
 
-Reserves a player session in one game server session for each player id given. A game server session must be ACTIVE and accepting players.
+Reserves a player session in one game server session for each player id given. A game server session must be ACTIVE and accepting players. Retired: Tencent Cloud took GSE offline on 2025-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
 
 Sends a `POST` request to `/JoinGameServerSessionBatch`
 

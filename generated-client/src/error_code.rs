@@ -44,20 +44,12 @@ pub enum ErrorCode {
     IpNotInWhitelist,
     ///`LimitExceeded`: A quota was exceeded.
     LimitExceeded,
-    ///`LimitExceeded.CcnLimitExceeded`: The cloud connect network limit was exceeded.
-    LimitExceededCcnLimitExceeded,
-    ///`LimitExceeded.FleetLimitExceeded`: The fleet limit was exceeded.
-    LimitExceededFleetLimitExceeded,
-    ///`LimitExceeded.InstanceLimitExceeded`: The instance limit was exceeded.
-    LimitExceededInstanceLimitExceeded,
     ///`MissingParameter`: A required parameter is missing.
     MissingParameter,
     ///`NoSuchProduct`: The product does not exist.
     NoSuchProduct,
     ///`NoSuchVersion`: The API version does not exist.
     NoSuchVersion,
-    ///`OperationDenied`: The operation was denied.
-    OperationDenied,
     ///`RequestLimitExceeded`: Too many requests; the request was rejected by the rate limit.
     RequestLimitExceeded,
     ///`RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The account's global per-region rate limit was exceeded.
@@ -74,8 +66,6 @@ pub enum ErrorCode {
     ResourceInsufficient,
     ///`ResourceNotFound`: The resource does not exist.
     ResourceNotFound,
-    ///`ResourceNotFound.CcnResourceNotFound`: The cloud connect network resource does not exist.
-    ResourceNotFoundCcnResourceNotFound,
     ///`ResourceUnavailable`: The resource is unavailable.
     ResourceUnavailable,
     ///`ResponseSizeLimitExceeded`: The response body is too large.
@@ -120,15 +110,9 @@ impl ErrorCode {
             Self::IpInBlacklist => "IpInBlacklist",
             Self::IpNotInWhitelist => "IpNotInWhitelist",
             Self::LimitExceeded => "LimitExceeded",
-            Self::LimitExceededCcnLimitExceeded => "LimitExceeded.CcnLimitExceeded",
-            Self::LimitExceededFleetLimitExceeded => "LimitExceeded.FleetLimitExceeded",
-            Self::LimitExceededInstanceLimitExceeded => {
-                "LimitExceeded.InstanceLimitExceeded"
-            }
             Self::MissingParameter => "MissingParameter",
             Self::NoSuchProduct => "NoSuchProduct",
             Self::NoSuchVersion => "NoSuchVersion",
-            Self::OperationDenied => "OperationDenied",
             Self::RequestLimitExceeded => "RequestLimitExceeded",
             Self::RequestLimitExceededGlobalRegionUinLimitExceeded => {
                 "RequestLimitExceeded.GlobalRegionUinLimitExceeded"
@@ -143,9 +127,6 @@ impl ErrorCode {
             Self::ResourceInUse => "ResourceInUse",
             Self::ResourceInsufficient => "ResourceInsufficient",
             Self::ResourceNotFound => "ResourceNotFound",
-            Self::ResourceNotFoundCcnResourceNotFound => {
-                "ResourceNotFound.CcnResourceNotFound"
-            }
             Self::ResourceUnavailable => "ResourceUnavailable",
             Self::ResponseSizeLimitExceeded => "ResponseSizeLimitExceeded",
             Self::ServiceUnavailable => "ServiceUnavailable",
@@ -182,15 +163,9 @@ impl ErrorCode {
             "IpInBlacklist" => Self::IpInBlacklist,
             "IpNotInWhitelist" => Self::IpNotInWhitelist,
             "LimitExceeded" => Self::LimitExceeded,
-            "LimitExceeded.CcnLimitExceeded" => Self::LimitExceededCcnLimitExceeded,
-            "LimitExceeded.FleetLimitExceeded" => Self::LimitExceededFleetLimitExceeded,
-            "LimitExceeded.InstanceLimitExceeded" => {
-                Self::LimitExceededInstanceLimitExceeded
-            }
             "MissingParameter" => Self::MissingParameter,
             "NoSuchProduct" => Self::NoSuchProduct,
             "NoSuchVersion" => Self::NoSuchVersion,
-            "OperationDenied" => Self::OperationDenied,
             "RequestLimitExceeded" => Self::RequestLimitExceeded,
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded
@@ -205,9 +180,6 @@ impl ErrorCode {
             "ResourceInUse" => Self::ResourceInUse,
             "ResourceInsufficient" => Self::ResourceInsufficient,
             "ResourceNotFound" => Self::ResourceNotFound,
-            "ResourceNotFound.CcnResourceNotFound" => {
-                Self::ResourceNotFoundCcnResourceNotFound
-            }
             "ResourceUnavailable" => Self::ResourceUnavailable,
             "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded,
             "ServiceUnavailable" => Self::ServiceUnavailable,
@@ -270,19 +242,9 @@ impl ErrorCode {
                 Some("The caller's IP address is not on the whitelist.")
             }
             Self::LimitExceeded => Some("A quota was exceeded."),
-            Self::LimitExceededCcnLimitExceeded => {
-                Some("The cloud connect network limit was exceeded.")
-            }
-            Self::LimitExceededFleetLimitExceeded => {
-                Some("The fleet limit was exceeded.")
-            }
-            Self::LimitExceededInstanceLimitExceeded => {
-                Some("The instance limit was exceeded.")
-            }
             Self::MissingParameter => Some("A required parameter is missing."),
             Self::NoSuchProduct => Some("The product does not exist."),
             Self::NoSuchVersion => Some("The API version does not exist."),
-            Self::OperationDenied => Some("The operation was denied."),
             Self::RequestLimitExceeded => {
                 Some("Too many requests; the request was rejected by the rate limit.")
             }
@@ -299,9 +261,6 @@ impl ErrorCode {
             Self::ResourceInUse => Some("The resource is in use."),
             Self::ResourceInsufficient => Some("Not enough resources."),
             Self::ResourceNotFound => Some("The resource does not exist."),
-            Self::ResourceNotFoundCcnResourceNotFound => {
-                Some("The cloud connect network resource does not exist.")
-            }
             Self::ResourceUnavailable => Some("The resource is unavailable."),
             Self::ResponseSizeLimitExceeded => Some("The response body is too large."),
             Self::ServiceUnavailable => Some("The service is temporarily unavailable."),

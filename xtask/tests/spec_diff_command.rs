@@ -151,7 +151,7 @@ fn the_working_tree_is_compared_with_the_base() {
     std::fs::write(
         &path,
         spec.replacen(
-            "        OperationDenied: The operation was denied.\n",
+            "        UnsupportedOperation: The operation is not supported.\n",
             "",
             1,
         ),
@@ -159,7 +159,7 @@ fn the_working_tree_is_compared_with_the_base() {
     .unwrap();
     let (code, out, _) = xtask(repo.path(), &["spec-diff"]);
     assert_eq!(code, Some(3), "{out}");
-    assert!(out.contains("OperationDenied removed"), "{out}");
+    assert!(out.contains("UnsupportedOperation removed"), "{out}");
 }
 
 #[test]
