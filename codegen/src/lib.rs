@@ -10,11 +10,13 @@ mod error;
 mod extensions;
 mod manifest;
 mod model;
+pub mod official;
 mod overlay;
 mod passes;
 mod progenitor_run;
 mod render;
 mod spec;
+pub mod spec_audit;
 pub mod spec_diff;
 mod spec_path;
 mod validate;
@@ -91,6 +93,18 @@ pub fn diff_specs(
             tree: &new_tree,
         },
     ))
+}
+
+/// Reads and checks a spec, and compares it with Tencent's definition of the service and
+/// its error codes (see [`spec_audit`]).
+pub fn audit_spec(
+    label: &str,
+    text: &str,
+    definition: &official::Definition,
+    service_codes: Option<&std::collections::BTreeSet<String>>,
+) -> Result<Vec<spec_audit::Finding>> {
+    let (_, _, tree) = load(&SpecInput::plain(label, text))?;
+    Ok(spec_audit::audit(&tree, definition, service_codes))
 }
 
 /// Reads and checks a spec: its model, its `openapiv3` form and its raw tree.

@@ -48,6 +48,21 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     python::ensure_venv(root)?;
     step("spec validation (openapi-spec-validator)");
     python::validate_specs(root)?;
+    step("cargo xtask spec-audit (the spec against Tencent's definition; contradictions fail)");
+    let (report, contradictions) = crate::spec_audit::report(
+        root,
+        crate::spec_audit::SPEC,
+        &crate::spec_audit::Sources {
+            definition: None,
+            error_codes: None,
+        },
+        crate::spec_diff::Format::Text,
+    )?;
+    print!("{report}");
+    anyhow::ensure!(
+        !contradictions,
+        "spec-audit: the spec contradicts the service's definition"
+    );
     step("tests (cargo nextest; the load test runs 6 s here, 20 s by default)");
     run_step(
         cargo_cmd(&[

@@ -7,6 +7,7 @@ mod generate;
 mod manifests;
 mod process;
 mod python;
+mod spec_audit;
 mod spec_diff;
 mod targets;
 mod vendor;
@@ -57,13 +58,29 @@ enum Command {
         #[arg(long)]
         build_weight_only: bool,
     },
-    /// Fuzz one target (answer, authorization, request_body) with libFuzzer.
+    /// Fuzz one target (answer, authorization, batch_matching, request_body) with libFuzzer.
     Fuzz {
         /// The target.
         target: String,
         /// How long to run.
         #[arg(long, default_value_t = 60)]
         seconds: u64,
+    },
+    /// Compare spec/gse.yaml with Tencent's own definition of the service (tccli's api.json)
+    /// and its error codes; exit 3 on contradictions.
+    SpecAudit {
+        /// The spec to audit.
+        #[arg(long, default_value = spec_audit::SPEC)]
+        spec: String,
+        /// A definition (api.json) to compare with instead of tccli's.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// A JSON list of the service's error codes instead of the official SDK's.
+        #[arg(long)]
+        error_codes: Option<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: spec_diff::Format,
     },
     /// Compare spec/ at a revision with the working tree and class each change for callers.
     SpecDiff {
@@ -94,6 +111,20 @@ fn main() -> ExitCode {
             build_weight_only,
         } => exit_status(bench::run(&root, quick, build_weight_only)),
         Command::Fuzz { target, seconds } => exit_status(fuzz::run(&root, &target, seconds)),
+        Command::SpecAudit {
+            spec,
+            definition,
+            error_codes,
+            format,
+        } => spec_audit::run(
+            &root,
+            &spec,
+            &spec_audit::Sources {
+                definition,
+                error_codes,
+            },
+            format,
+        ),
         Command::SpecDiff {
             base,
             format,

@@ -1,0 +1,148 @@
+//! `cargo xtask spec-audit` against Tencent's own definition (tccli's api.json, downloaded into
+//! target/tccli by the first run) and the official SDK's error codes: the spec passes, and
+//! each kind of contradiction in a mutated copy fails with exit 3 naming the spec path and
+//! the official value. One test, so that a fresh checkout downloads the definition once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+fn xtask(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(ROOT)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The official sources, fetched by a first audit of the real spec (which must pass).
+fn official_sources() -> (PathBuf, PathBuf) {
+    let (code, out, err) = xtask(&["spec-audit"]);
+    assert_eq!(code, Some(0), "the spec is faithful: {out}{err}");
+    assert!(out.contains("0 contradictions"), "{out}");
+    let dir = Path::new(ROOT).join("target").join("tccli");
+    (
+        dir.join("gse-2019-11-12.api.json"),
+        dir.join("gse-2019-11-12.error-codes.json"),
+    )
+}
+
+fn spec() -> String {
+    std::fs::read_to_string(Path::new(ROOT).join("spec/gse.yaml")).unwrap()
+}
+
+/// Audits `text` as a spec; the exit status and the report.
+fn audit(text: &str, sources: &(PathBuf, PathBuf)) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mutated.yaml");
+    std::fs::write(&path, text).unwrap();
+    let (code, out, err) = xtask(&[
+        "spec-audit",
+        "--spec",
+        path.to_str().unwrap(),
+        "--definition",
+        sources.0.to_str().unwrap(),
+        "--error-codes",
+        sources.1.to_str().unwrap(),
+    ]);
+    (code, format!("{out}{err}"))
+}
+
+#[track_caller]
+fn contradicts(text: String, sources: &(PathBuf, PathBuf), path: &str, official: &str) {
+    assert_ne!(text, spec(), "the mutation changed nothing");
+    let (code, out) = audit(&text, sources);
+    assert_eq!(code, Some(3), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("CONTRADICTION") && l.contains(path))
+        .unwrap_or_else(|| panic!("no contradiction at {path}: {out}"));
+    assert!(line.contains(official), "{line}");
+}
+
+#[test]
+fn the_spec_is_faithful_each_kind_of_contradiction_is_named_and_bad_input_exits_2() {
+    let sources = official_sources();
+    let spec = spec();
+
+    // An error code the service does not have.
+    contradicts(
+        spec.replacen(
+            "        FailedOperation: The operation failed.\n",
+            "        FailedOperation: The operation failed.\n        FailedOperation.MadeUp: Not a code of the service.\n",
+            1,
+        ),
+        &sources,
+        "x-tc-error-codes.FailedOperation.MadeUp",
+        "not among the service's",
+    );
+
+    // A wrong type.
+    contradicts(
+        spec.replacen(
+            "        GameServerSessionId:\n          type: string\n          description: The game server session's id",
+            "        GameServerSessionId:\n          type: integer\n          description: The game server session's id",
+            1,
+        ),
+        &sources,
+        "JoinGameServerSessionBatchRequest.properties.GameServerSessionId.type",
+        "GameServerSessionId is a string",
+    );
+
+    // A wrong required-ness: PlayerIds made optional.
+    contradicts(
+        spec.replacen(
+            "        - GameServerSessionId\n        - PlayerIds\n",
+            "        - GameServerSessionId\n",
+            1,
+        ),
+        &sources,
+        "JoinGameServerSessionBatchRequest.required",
+        "PlayerIds is required",
+    );
+
+    // A limit that contradicts the documentation: 30 players a request instead of 25.
+    contradicts(
+        spec.replacen("          maxItems: 25\n", "          maxItems: 30\n", 1),
+        &sources,
+        "PlayerIds.maxItems",
+        "25: \"玩家ID列表，最小1组，最大25组\"",
+    );
+
+    // A null the service may send, refused: PlayerId made non-nullable.
+    contradicts(
+        spec.replacen(
+            "        PlayerId:\n          type: string\n          nullable: true\n",
+            "        PlayerId:\n          type: string\n",
+            1,
+        ),
+        &sources,
+        "PlayerSession.properties.PlayerId.nullable",
+        "PlayerId may be null",
+    );
+
+    // The Markdown report, for a pull request; and bad input.
+    let (code, out, _) = xtask(&["spec-audit", "--format", "markdown"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with("### spec-audit spec/gse.yaml"), "{out}");
+    assert!(
+        out.contains("| class | spec path | the spec says | the definition says |"),
+        "{out}"
+    );
+    let (code, _, err) = xtask(&[
+        "spec-audit",
+        "--definition",
+        "/nonexistent/api.json",
+        "--error-codes",
+        sources.1.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("/nonexistent/api.json"), "{err}");
+}
