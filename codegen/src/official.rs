@@ -7,7 +7,7 @@ use serde_json::Value;
 /// One action of the definition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OfficialAction {
-    /// The action's name, e.g. `JoinGameServerSessionBatch`.
+    /// The action's name, e.g. `DescribeWidgets`.
     pub name: String,
     /// `online` or `deprecated`.
     pub status: String,
@@ -131,8 +131,8 @@ pub struct StatedLimits {
     pub maximum: Option<u64>,
 }
 
-/// Reads the limits out of a field's documentation: `最小长度1个ASCII字符，最大长度不超过256个ASCII
-/// 字符` (length and ASCII), `最小1组，最大25组` (items), `最小值不小于1，最大值不超过60000` (range).
+/// Reads the limits out of a field's documentation: `最小长度3个ASCII字符，最大长度不超过33个ASCII
+/// 字符` (length and ASCII), `最小3组，最大17组` (items), `最小值不小于3，最大值不超过4321` (range).
 pub fn stated_limits(document: &str) -> StatedLimits {
     let mut limits = StatedLimits {
         ascii: document.contains("ASCII"),
@@ -191,34 +191,4 @@ pub fn stated_limits(document: &str) -> StatedLimits {
         i = j + digits.len();
     }
     limits
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn limits_are_read_from_the_words_of_the_documentation() {
-        let l =
-            stated_limits("游戏服务器会话ID，最小长度1个ASCII字符，最大长度不超过256个ASCII字符");
-        assert_eq!(
-            l,
-            StatedLimits {
-                min_length: Some(1),
-                max_length: Some(256),
-                ascii: true,
-                ..StatedLimits::default()
-            }
-        );
-        let l = stated_limits("玩家ID列表，最小1组，最大25组");
-        assert_eq!(
-            (l.min_items, l.max_items, l.ascii),
-            (Some(1), Some(25), false)
-        );
-        let l = stated_limits("端口号，最小值不小于1，最大值不超过60000");
-        assert_eq!((l.minimum, l.maximum), (Some(1), Some(60000)));
-        let l = stated_limits("玩家自定义数据，最大长度2048个ASCII字符\n注意：此字段可能返回 null");
-        assert_eq!((l.min_length, l.max_length), (None, Some(2048)));
-        assert_eq!(stated_limits("玩家自定义数据"), StatedLimits::default());
-    }
 }

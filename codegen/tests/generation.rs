@@ -191,7 +191,8 @@ fn codegen_source_names_no_service_action_field_limit_or_error_code() {
         .chain(&vocabulary.platform)
         .cloned()
         .collect();
-    assert_no_word("codegen/src", &all, &[]);
+    // The API 3.0 envelope is platform knowledge: spec-audit finds an answer's object inside it.
+    assert_no_word("codegen/src", &all, ENVELOPE);
 }
 
 /// The runtime knows the API 3.0 platform (its envelope and its common error codes, which
