@@ -1,7 +1,7 @@
 //! The `x-tc-*` extensions the generator reads (documented in spec/README.md).
 
 /// Extensions allowed at the document root.
-pub(crate) const ROOT_EXTENSIONS: &[&str] = &[SERVICE, VERSION, COMMON_ERROR_CODES];
+pub(crate) const ROOT_EXTENSIONS: &[&str] = &[SERVICE, VERSION, CRATE_VERSION, COMMON_ERROR_CODES];
 /// Extensions allowed on an operation.
 pub(crate) const OPERATION_EXTENSIONS: &[&str] =
     &[ACTION, STATUS, RATE_LIMIT, ERROR_CODES, ERROR_HINTS, BATCH];
@@ -10,6 +10,9 @@ pub(crate) const OPERATION_EXTENSIONS: &[&str] =
 pub(crate) const SERVICE: &str = "x-tc-service";
 /// Root: the API version sent as `X-TC-Version`.
 pub(crate) const VERSION: &str = "x-tc-version";
+/// Root: the generated crate's version (semver `MAJOR.MINOR.PATCH`, default `0.1.0`); a
+/// spec change must bump it as `cargo xtask generate --check` says.
+pub(crate) const CRATE_VERSION: &str = "x-tc-crate-version";
 /// Root: error codes every action may return (code → description).
 pub(crate) const COMMON_ERROR_CODES: &str = "x-tc-common-error-codes";
 /// Operation: the action name sent as `X-TC-Action`.

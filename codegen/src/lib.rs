@@ -134,9 +134,13 @@ pub fn generate(input: &SpecInput<'_>, settings: &CrateSettings) -> Result<Vec<G
     let head = render::preamble(&label, &settings.regenerate_command);
     let client = render::client_rs(&head, &file);
     let spec_sha256 = sha256_hex(input.text.as_bytes());
+    let mut settings = settings.clone();
+    if let Some(version) = &model.crate_version {
+        settings.version = version.clone();
+    }
     let manifest = manifest::render(
         &head,
-        settings,
+        &settings,
         input.label,
         &spec_sha256,
         &model.title,

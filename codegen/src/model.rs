@@ -18,6 +18,8 @@ pub struct ApiModel {
     pub version: String,
     /// The default endpoint (`servers[0].url`), without a trailing slash.
     pub endpoint: String,
+    /// The generated crate's version (`x-tc-crate-version`), when the spec sets one.
+    pub crate_version: Option<String>,
     /// Codes every action may return (`x-tc-common-error-codes`), sorted by code.
     pub common_error_codes: Vec<ErrorCode>,
     /// The actions, in the order of the spec's paths.
@@ -109,6 +111,26 @@ impl ApiModel {
             tree.get(ext::COMMON_ERROR_CODES),
             &root.key(ext::COMMON_ERROR_CODES),
         )?;
+        let crate_version = match tree.get(ext::CRATE_VERSION) {
+            None => None,
+            Some(v) => {
+                let text = v.as_str().unwrap_or_default();
+                let parts: Vec<&str> = text.split('.').collect();
+                let semver = parts.len() == 3
+                    && parts.iter().all(|p| {
+                        !p.is_empty()
+                            && p.chars().all(|c| c.is_ascii_digit())
+                            && (p.len() == 1 || !p.starts_with('0'))
+                    });
+                if !semver {
+                    return Err(err(
+                        &root.key(ext::CRATE_VERSION),
+                        format!("must be a version MAJOR.MINOR.PATCH such as \"0.2.0\", found {v}"),
+                    ));
+                }
+                Some(text.to_string())
+            }
+        };
 
         let paths = tree
             .get("paths")
@@ -178,6 +200,7 @@ impl ApiModel {
             service,
             version,
             endpoint: endpoint.trim_end_matches('/').to_string(),
+            crate_version,
             common_error_codes,
             actions,
         })

@@ -36,8 +36,18 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
     for (target, files) in &outputs {
         changes.extend(changes_for(root, target, files)?);
     }
+    let bumps = crate::version_bump::missing_bumps(root)?;
+    for problem in &bumps {
+        println!("version: {problem}");
+    }
     if changes.is_empty() {
         println!("generated files are up to date ({} specs)", TARGETS.len());
+        if check && !bumps.is_empty() {
+            bail!(
+                "{} spec(s) changed without the crate version bump they need",
+                bumps.len()
+            );
+        }
         return Ok(());
     }
     if check {

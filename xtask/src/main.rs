@@ -11,6 +11,7 @@ mod spec_audit;
 mod spec_diff;
 mod targets;
 mod vendor;
+mod version_bump;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

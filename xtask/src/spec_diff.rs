@@ -118,7 +118,22 @@ fn empty_spec(like: &str) -> String {
     serde_yaml::to_string(&tree).unwrap_or_default()
 }
 
-fn default_base(root: &Path) -> String {
+/// The default base's commit id, or `None` outside a git repository.
+pub(crate) fn base_commit(root: &Path) -> Option<String> {
+    let base = default_base(root);
+    git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{base}^{{commit}}"),
+        ],
+    )
+    .ok()
+}
+
+pub(crate) fn default_base(root: &Path) -> String {
     git(root, &["merge-base", "HEAD", "main"]).unwrap_or_else(|_| "HEAD".to_string())
 }
 
@@ -135,7 +150,7 @@ fn spec_files_at(root: &Path, commit: &str) -> Result<BTreeSet<String>> {
         .collect())
 }
 
-fn spec_files_now(root: &Path) -> Result<BTreeSet<String>> {
+pub(crate) fn spec_files_now(root: &Path) -> Result<BTreeSet<String>> {
     let mut files = BTreeSet::new();
     for entry in std::fs::read_dir(root.join(SPEC_DIR)).context("reading spec/")? {
         let name = entry?.file_name().to_string_lossy().into_owned();
@@ -147,7 +162,7 @@ fn spec_files_now(root: &Path) -> Result<BTreeSet<String>> {
 }
 
 /// Runs git in `root`; its trimmed stdout, or an error with its stderr.
-fn git(root: &Path, args: &[&str]) -> Result<String> {
+pub(crate) fn git(root: &Path, args: &[&str]) -> Result<String> {
     let out = Command::new("git")
         .current_dir(root)
         .args(args)
