@@ -62,6 +62,11 @@ impl FaultKind {
     }
 }
 
+/// The largest `skewed-date` skew accepted, either way: 10 years of 365 days, in seconds.
+pub const MAX_DATE_SKEW_SECS: i64 = 10 * 365 * 86_400;
+/// The largest `latency` accepted: one hour, in milliseconds.
+pub const MAX_LATENCY_MILLIS: u64 = 3_600_000;
+
 /// Shares of requests per fault kind, and the parameters of latency and date skew.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaultConfig {
@@ -69,9 +74,9 @@ pub struct FaultConfig {
     pub seed: u64,
     /// `(kind, share in 0..=1)`; the shares add up to at most 1.
     pub shares: Vec<(FaultKind, f64)>,
-    /// Added latency.
+    /// Added latency, at most [`MAX_LATENCY_MILLIS`].
     pub latency: Duration,
-    /// Seconds added to `Date` (negative: behind).
+    /// Seconds added to `Date` (negative: behind), at most [`MAX_DATE_SKEW_SECS`] either way.
     pub date_skew_secs: i64,
 }
 
@@ -119,12 +124,23 @@ impl FaultConfig {
                 let ms: u64 = ms.trim_end_matches("ms").parse().map_err(|_| {
                     format!("--fault {text:?}: latency {ms:?} must be whole milliseconds")
                 })?;
+                if ms > MAX_LATENCY_MILLIS {
+                    return Err(format!(
+                        "--fault {text:?}: latency {ms} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)"
+                    ));
+                }
                 self.latency = Duration::from_millis(ms);
             }
             (FaultKind::SkewedDate, Some(secs)) => {
-                self.date_skew_secs = secs.parse().map_err(|_| {
+                let skew: i64 = secs.parse().map_err(|_| {
                     format!("--fault {text:?}: skew {secs:?} must be whole seconds")
                 })?;
+                if skew.unsigned_abs() > MAX_DATE_SKEW_SECS.unsigned_abs() {
+                    return Err(format!(
+                        "--fault {text:?}: skew {skew} s is beyond the limit of ±{MAX_DATE_SKEW_SECS} s (10 years)"
+                    ));
+                }
+                self.date_skew_secs = skew;
             }
             (_, Some(_)) => return Err(format!("--fault {text:?}: {name} takes no parameter")),
             (_, None) => {}
@@ -135,6 +151,38 @@ impl FaultConfig {
         if total > 1.0 + 1e-9 {
             return Err(format!(
                 "--fault: the shares add up to {total}, more than 1"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks what [`FaultConfig::add`] checks, for a configuration built field by field; the
+    /// error names the field, the limit and the value.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.date_skew_secs.unsigned_abs() > MAX_DATE_SKEW_SECS.unsigned_abs() {
+            return Err(format!(
+                "faults.date_skew_secs: {} s is beyond the limit of ±{MAX_DATE_SKEW_SECS} s (10 years)",
+                self.date_skew_secs
+            ));
+        }
+        if self.latency > Duration::from_millis(MAX_LATENCY_MILLIS) {
+            return Err(format!(
+                "faults.latency: {} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)",
+                self.latency.as_millis()
+            ));
+        }
+        for (kind, share) in &self.shares {
+            if !(0.0..=1.0).contains(share) {
+                return Err(format!(
+                    "faults.shares: the share of {} is {share}, it must be from 0 to 1",
+                    kind.name()
+                ));
+            }
+        }
+        let total: f64 = self.shares.iter().map(|(_, s)| s).sum();
+        if total > 1.0 + 1e-9 {
+            return Err(format!(
+                "faults.shares: the shares add up to {total}, more than 1"
             ));
         }
         Ok(())
@@ -221,5 +269,41 @@ mod tests {
         assert!(c.add("nonsense=0.1").unwrap_err().contains("unknown kind"));
         assert!(c.add("http-500=2").unwrap_err().contains("from 0 to 1"));
         assert!(c.add("http-500=0.6").unwrap_err().contains("more than 1"));
+    }
+
+    #[test]
+    fn refuses_a_skew_or_latency_beyond_its_limit_naming_it() {
+        let mut c = FaultConfig::default();
+        c.add("skewed-date=1:315360000").unwrap();
+        c.add("skewed-date=1:-315360000").unwrap();
+        let e = c.add("skewed-date=1:315360001").unwrap_err();
+        assert!(
+            e.contains("--fault") && e.contains("315360001") && e.contains("±315360000 s"),
+            "{e}"
+        );
+        let e = c.add("skewed-date=1:-9223372036854775808").unwrap_err();
+        assert!(e.contains("-9223372036854775808"), "{e}");
+        let e = c.add("latency=0.1:3600001").unwrap_err();
+        assert!(e.contains("3600001 ms") && e.contains("3600000 ms"), "{e}");
+        assert_eq!(
+            c.date_skew_secs, -315_360_000,
+            "a refused value changes nothing"
+        );
+
+        let built = FaultConfig {
+            date_skew_secs: i64::MAX,
+            ..FaultConfig::default()
+        };
+        let e = built.validate().unwrap_err();
+        assert!(
+            e.contains("faults.date_skew_secs") && e.contains(&i64::MAX.to_string()),
+            "{e}"
+        );
+        let built = FaultConfig {
+            shares: vec![(FaultKind::Http500, f64::NAN)],
+            ..FaultConfig::default()
+        };
+        assert!(built.validate().unwrap_err().contains("http-500"));
+        assert!(FaultConfig::all_kinds(1, 0.1).validate().is_ok());
     }
 }
