@@ -19,9 +19,10 @@ pub enum JoinPolicy {
     Deny,
 }
 
-/// How to create a session (CLI `--session ID:CAPACITY`, or the admin API).
+/// How to create a session (CLI `--session ID:CAPACITY`, or the admin API, which refuses
+/// fields it does not know).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SessionSpec {
     /// The session's id.
     pub game_server_session_id: String,

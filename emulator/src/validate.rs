@@ -5,11 +5,119 @@
 
 use crate::api_error::ApiError;
 use crate::spec_rules::SpecRules;
-use serde_json::Value;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
 
 /// Checks `body` against `schema`.
 pub fn check(rules: &SpecRules, schema: &Value, body: &Value) -> Result<(), ApiError> {
     check_at(rules, schema, body, "")
+}
+
+/// Checks one field's `value` against its `schema`; errors name the field `name`.
+pub fn check_field(
+    rules: &SpecRules,
+    schema: &Value,
+    value: &Value,
+    name: &str,
+) -> Result<(), ApiError> {
+    check_at(rules, schema, value, name)
+}
+
+/// Parses a request body as JSON, refusing what `serde_json::Value` would silently accept:
+/// a key twice in one object (where the last would win). Errors are `InvalidParameter`,
+/// naming the duplicated key.
+pub fn parse_body(text: &str) -> Result<Value, ApiError> {
+    match serde_json::from_str::<Strict>(text) {
+        Ok(Strict(value)) => Ok(value),
+        Err(e) if e.classify() == serde_json::error::Category::Data => Err(ApiError::new(
+            "InvalidParameter",
+            format!("the request body is refused: {e}"),
+        )),
+        Err(e) => Err(ApiError::new(
+            "InvalidParameter",
+            format!("the request body is not valid JSON: {e}"),
+        )),
+    }
+}
+
+/// A JSON value whose objects have each key once.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {v} is not finite")))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        Strict::deserialize(deserializer).map(|s| s.0)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            if map.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "the key {} appears twice in one object (each key may appear once)",
+                    shown(&key)
+                )));
+            }
+            let Strict(value) = access.next_value()?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -169,5 +277,54 @@ fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Res
         Some("number") if !value.is_number() => Err(wrong_type("a number")),
         Some("boolean") if !value.is_boolean() => Err(wrong_type("a boolean")),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_twice_in_one_object_is_refused_naming_it() {
+        for (body, key) in [
+            (
+                r#"{"GameServerSessionId":"a","GameServerSessionId":"b"}"#,
+                "GameServerSessionId",
+            ),
+            (
+                r#"{"PlayerDataMap":{"Key":"k","Value":"v","Key":"x"}}"#,
+                "Key",
+            ),
+            (r#"[{"a":1},{"b":1,"b":2}]"#, "b"),
+        ] {
+            let e = parse_body(body).unwrap_err();
+            assert_eq!(e.code, "InvalidParameter", "{body}");
+            assert!(
+                e.message
+                    .contains(&format!("the key {key:?} appears twice")),
+                "{body}: {}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn bodies_without_duplicates_parse_as_serde_json_does() {
+        for body in [
+            r#"{"GameServerSessionId":"a","PlayerIds":["p1","p2"],"PlayerDataMap":{"Key":"k","Value":"v"}}"#,
+            r#"{"a":{"a":{"a":1}},"n":-1.5e3,"u":18446744073709551615,"t":true,"z":null}"#,
+            "[]",
+            "\"text\"",
+        ] {
+            assert_eq!(
+                parse_body(body).unwrap(),
+                serde_json::from_str::<Value>(body).unwrap(),
+                "{body}"
+            );
+        }
+        for bad in ["{", "", "{\"a\":1} x", "nul"] {
+            let e = parse_body(bad).unwrap_err();
+            assert!(e.message.contains("not valid JSON"), "{bad}: {}", e.message);
+        }
     }
 }
