@@ -38,6 +38,7 @@ pub use stats::StatsSnapshot;
 
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -48,7 +49,8 @@ pub const DEMO_SECRET_ID: &str = "AKIDEMULATORDEMO00000000000000000";
 pub const DEMO_SECRET_KEY: &str = "emulator-demo-secret-key";
 
 /// How to run an emulator. `Default`: loopback on a free port, the demo account, no
-/// sessions, the spec's rates, 300 s of allowed skew, a 1 MiB body cap, no faults.
+/// sessions, the spec's rates, 300 s of allowed skew, a 1 MiB body cap, 10 s to send a head
+/// and 10 s to send a body, 1 000 requests per connection, no faults.
 #[derive(Clone, Debug)]
 pub struct EmulatorConfig {
     /// The address to listen on.
@@ -65,8 +67,17 @@ pub struct EmulatorConfig {
     pub max_body_bytes: usize,
     /// Largest request head (request line and headers) accepted.
     pub max_header_bytes: usize,
-    /// How long a client may take to send its request head.
+    /// How long a client may take to send its request head; also how long a keep-alive
+    /// connection may stay idle between requests (hyper starts the head timer as soon as a
+    /// connection is idle).
     pub header_read_timeout: Duration,
+    /// How long a client may take to send a whole request body, from the end of its head.
+    /// Past it the request is answered `InvalidParameter` (nothing is changed) and the
+    /// connection is closed.
+    pub body_read_timeout: Duration,
+    /// Requests served on one connection; the last answer carries `Connection: close` and the
+    /// connection is closed after it.
+    pub max_requests_per_connection: usize,
     /// Fault injection.
     pub faults: FaultConfig,
     /// The spec's YAML; `None`: the workspace spec embedded in the binary.
@@ -88,6 +99,8 @@ impl Default for EmulatorConfig {
             max_body_bytes: 1024 * 1024,
             max_header_bytes: 64 * 1024,
             header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            max_requests_per_connection: 1000,
             faults: FaultConfig::default(),
             spec_yaml: None,
         }
@@ -114,32 +127,26 @@ impl EmulatorConfig {
         self
     }
 
-    /// Starts serving; returns once the socket is bound.
+    /// Checks the limits that cannot be expressed in the fields' types; the error names the
+    /// field, the limit and the value.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.body_read_timeout.is_zero() {
+            return Err("body_read_timeout: must be more than 0, 0 was given".to_string());
+        }
+        if self.header_read_timeout.is_zero() {
+            return Err("header_read_timeout: must be more than 0, 0 was given".to_string());
+        }
+        if self.max_requests_per_connection == 0 {
+            return Err("max_requests_per_connection: must be at least 1, 0 was given".to_string());
+        }
+        self.faults.validate()
+    }
+
+    /// Starts serving; returns once the socket is bound. Refuses a configuration that
+    /// [`EmulatorConfig::validate`] refuses.
     pub async fn start(self) -> Result<RunningEmulator, String> {
-        let rules = match &self.spec_yaml {
-            Some(text) => SpecRules::from_yaml(text)?,
-            None => SpecRules::embedded(),
-        };
-        let verifier = auth::Verifier::new(&rules.service, self.max_skew_secs, &self.accounts)?;
-        let limiters = rules
-            .actions
-            .values()
-            .map(|a| {
-                let rate = self.rate_limit.unwrap_or(a.rate_limit);
-                (a.name.clone(), rate::RateLimiter::new(rate))
-            })
-            .collect();
-        let state = Arc::new(server::Emulator {
-            verifier,
-            limiters,
-            sessions: sessions::Sessions::default(),
-            initial_sessions: self.sessions.clone(),
-            stats: stats::Stats::default(),
-            faults: faults::Faults::new(self.faults.clone()),
-            max_body_bytes: self.max_body_bytes,
-            rules,
-        });
-        state.reset();
+        self.validate()?;
+        let state = build_state(&self)?;
         let listener = tokio::net::TcpListener::bind(self.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", self.listen))?;
@@ -151,8 +158,11 @@ impl EmulatorConfig {
             listener,
             state.clone(),
             stopped,
-            self.max_header_bytes,
-            self.header_read_timeout,
+            Limits {
+                max_header_bytes: self.max_header_bytes,
+                header_read_timeout: self.header_read_timeout,
+                max_requests_per_connection: self.max_requests_per_connection,
+            },
         ));
         Ok(RunningEmulator {
             addr,
@@ -163,28 +173,119 @@ impl EmulatorConfig {
     }
 }
 
+/// The handlers' state from a configuration, without [`EmulatorConfig::validate`] (tests
+/// build states no start would accept).
+pub(crate) fn build_state(config: &EmulatorConfig) -> Result<Arc<server::Emulator>, String> {
+    let rules = match &config.spec_yaml {
+        Some(text) => SpecRules::from_yaml(text)?,
+        None => SpecRules::embedded(),
+    };
+    let verifier = auth::Verifier::new(&rules.service, config.max_skew_secs, &config.accounts)?;
+    let limiters = rules
+        .actions
+        .values()
+        .map(|a| {
+            let rate = config.rate_limit.unwrap_or(a.rate_limit);
+            (a.name.clone(), rate::RateLimiter::new(rate))
+        })
+        .collect();
+    let state = Arc::new(server::Emulator {
+        verifier,
+        limiters,
+        sessions: sessions::Sessions::default(),
+        initial_sessions: config.sessions.clone(),
+        stats: stats::Stats::default(),
+        faults: faults::Faults::new(config.faults.clone()),
+        max_body_bytes: config.max_body_bytes,
+        body_read_timeout: config.body_read_timeout,
+        rules,
+    });
+    state.reset();
+    Ok(state)
+}
+
+/// What the accept loop enforces per connection.
+struct Limits {
+    max_header_bytes: usize,
+    header_read_timeout: Duration,
+    max_requests_per_connection: usize,
+}
+
+/// How long the accept loop waits after an accept error that a retry cannot fix at once
+/// (out of file descriptors, out of memory).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Whether an accept error concerns only the connection being accepted (retry at once), not
+/// the process (back off).
+fn is_per_connection(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
+    )
+}
+
 async fn accept_loop(
     listener: tokio::net::TcpListener,
     state: Arc<server::Emulator>,
     mut stopped: oneshot::Receiver<()>,
-    max_header_bytes: usize,
-    header_read_timeout: Duration,
+    limits: Limits,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout)
-        .max_buf_size(max_header_bytes.max(8192));
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.max_header_bytes.max(8192));
+    let max_requests = limits.max_requests_per_connection;
+    // Set while accept fails for want of resources: the failure is logged once per streak.
+    let mut failing = false;
     loop {
         tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => {
+                        if failing {
+                            tracing::info!("accepting connections again");
+                            failing = false;
+                        }
+                        stream
+                    }
+                    Err(e) if is_per_connection(&e) => continue,
+                    Err(e) => {
+                        // Out of file descriptors (EMFILE, ENFILE) or memory: the pending
+                        // connection stays in the backlog and accept fails again at once, so
+                        // retrying without a pause spins a core. Wait, still listening for stop.
+                        if !failing {
+                            tracing::warn!(
+                                "cannot accept connections: {e}; retrying every {} ms until it succeeds",
+                                ACCEPT_BACKOFF.as_millis()
+                            );
+                            failing = true;
+                        }
+                        tokio::select! {
+                            _ = &mut stopped => break,
+                            _ = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+                        }
+                        continue;
+                    }
+                };
                 let _ = stream.set_nodelay(true);
                 let state = state.clone();
+                let served = Arc::new(AtomicUsize::new(0));
                 let service = hyper::service::service_fn(move |request| {
                     let state = state.clone();
-                    async move { state.handle(request).await }
+                    let nth = served.fetch_add(1, Ordering::Relaxed).saturating_add(1);
+                    async move {
+                        let mut answer = state.handle(request).await?;
+                        if nth >= max_requests {
+                            answer.headers_mut().insert(
+                                hyper::header::CONNECTION,
+                                hyper::header::HeaderValue::from_static("close"),
+                            );
+                        }
+                        Ok::<_, server::DropConnection>(answer)
+                    }
                 });
                 let connection = http.serve_connection(TokioIo::new(stream), service);
                 let watched = graceful.watch(connection);

@@ -1,7 +1,8 @@
 //! `gse-emulator`: run a local GSE endpoint.
 //!
 //! `cargo run -p gse-emulator -- [--listen 127.0.0.1:8080] [--account ID:KEY]...
-//! [--session ID:CAPACITY]... [--rate-limit N] [--max-skew-secs 300] [--fault KIND=SHARE]...`
+//! [--session ID:CAPACITY]... [--rate-limit N] [--max-skew-secs 300] [--max-body-bytes N]
+//! [--body-read-timeout-ms 10000] [--max-requests-per-connection 1000] [--fault KIND=SHARE]...`
 
 use clap::Parser;
 use gse_emulator::{Account, EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
@@ -33,9 +34,17 @@ struct Args {
     /// Largest request body accepted (RequestSizeLimitExceeded beyond).
     #[arg(long, default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
-    /// Inject a fault into a share of requests: KIND=SHARE, latency=SHARE:MILLIS,
-    /// skewed-date=SHARE:SECONDS. Kinds: internal-error, http-500, http-503, latency,
-    /// drop-connection, malformed-body, truncated-body, skewed-date.
+    /// Most milliseconds a client may take to send a request body, from the end of its head
+    /// (InvalidParameter and the connection closed beyond; nothing is changed).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    body_read_timeout_ms: u64,
+    /// Requests served on one keep-alive connection; the last answer closes it.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    max_requests_per_connection: u64,
+    /// Inject a fault into a share of requests: KIND=SHARE, latency=SHARE:MILLIS (at most
+    /// 3600000), skewed-date=SHARE:SECONDS (at most 315360000, 10 years, either way). Kinds:
+    /// internal-error, http-500, http-503, latency, drop-connection, malformed-body,
+    /// truncated-body, skewed-date.
     #[arg(long = "fault", value_name = "KIND=SHARE")]
     faults: Vec<String>,
     /// Seed of the fault generator (the same seed gives the same faults).
@@ -52,6 +61,9 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
         rate_limit: args.rate_limit,
         max_skew_secs: args.max_skew_secs,
         max_body_bytes: args.max_body_bytes,
+        body_read_timeout: std::time::Duration::from_millis(args.body_read_timeout_ms),
+        max_requests_per_connection: usize::try_from(args.max_requests_per_connection)
+            .unwrap_or(usize::MAX),
         ..EmulatorConfig::default()
     };
     if !args.accounts.is_empty() {

@@ -10,11 +10,13 @@ use crate::spec_rules::SpecRules;
 use crate::stats::Stats;
 use crate::validate;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Body;
+use hyper::header::{HeaderMap, HeaderValue, CONNECTION, CONTENT_TYPE, DATE};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::fmt::Display;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The action whose semantics the emulator implements.
@@ -30,6 +32,164 @@ pub(crate) struct Emulator {
     pub(crate) stats: Stats,
     pub(crate) faults: Faults,
     pub(crate) max_body_bytes: usize,
+    pub(crate) body_read_timeout: Duration,
+}
+
+/// The largest body the admin API reads.
+const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
+/// The most a body buffer is sized to before any byte arrives, whatever Content-Length says:
+/// a peer announcing 1 MiB and sending nothing costs no more than this.
+const PRESIZE_MAX: usize = 8 * 1024;
+/// `Date` when the clock cannot be formatted (never expected: the clock is before 9999).
+const EPOCH_DATE: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
+/// The first second `Date` (HTTP-date, four-digit years) cannot show: 10000-01-01.
+const FIRST_UNSHOWABLE_SECOND: i64 = 253_402_300_800;
+
+/// Why a request body could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BodyError {
+    /// Over the cap (announced by Content-Length, or received).
+    TooLarge,
+    /// Not complete when the body deadline passed.
+    TimedOut {
+        received: usize,
+        expected: Option<u64>,
+    },
+    /// The stream ended or failed before the body was complete (the client closed, or sent a
+    /// malformed chunk).
+    Ended {
+        received: usize,
+        expected: Option<u64>,
+        cause: String,
+    },
+}
+
+impl BodyError {
+    fn api_error(&self, max_body_bytes: usize, timeout: Duration) -> ApiError {
+        let of = |received: usize, expected: &Option<u64>| match expected {
+            Some(n) => format!("{received} of {n} bytes"),
+            None => format!("{received} bytes"),
+        };
+        match self {
+            Self::TooLarge => ApiError::new(
+                "RequestSizeLimitExceeded",
+                format!("the request body is larger than {max_body_bytes} bytes"),
+            ),
+            Self::TimedOut { received, expected } => ApiError::new(
+                "InvalidParameter",
+                format!(
+                    "the request body did not arrive within {} ms: {} received; nothing was changed",
+                    timeout.as_millis(),
+                    of(*received, expected)
+                ),
+            ),
+            Self::Ended {
+                received,
+                expected,
+                cause,
+            } => ApiError::new(
+                "InvalidParameter",
+                format!(
+                    "the request body ended after {} ({cause}); nothing was changed",
+                    of(*received, expected)
+                ),
+            ),
+        }
+    }
+}
+
+/// Reads a whole body into one buffer: each frame is copied and dropped at once (a frame
+/// holds on to hyper's read buffer, so keeping thousands of 1-byte frames costs kilobytes
+/// each). At most `max` bytes, within `timeout` of the call.
+pub(crate) async fn read_body<B>(
+    body: B,
+    max: usize,
+    timeout: Duration,
+) -> Result<Vec<u8>, BodyError>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Display,
+{
+    let expected = body.size_hint().exact();
+    if expected.is_some_and(|n| n > max as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let presize = expected.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut buffer = Vec::with_capacity(presize.min(PRESIZE_MAX));
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut body = body;
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => {
+                return Err(BodyError::TimedOut {
+                    received: buffer.len(),
+                    expected,
+                })
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                return Err(BodyError::Ended {
+                    received: buffer.len(),
+                    expected,
+                    cause: e.to_string(),
+                })
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if buffer.len().saturating_add(data.len()) > max {
+                return Err(BodyError::TooLarge);
+            }
+            buffer.extend_from_slice(&data);
+        }
+    }
+    match expected {
+        Some(n) if (buffer.len() as u64) < n => Err(BodyError::Ended {
+            received: buffer.len(),
+            expected,
+            cause: "the stream ended early".to_string(),
+        }),
+        _ => Ok(buffer),
+    }
+}
+
+/// The headers the emulator reads, as they are named in messages, and the code a header
+/// that is present but not text gets (those read by the signature check are part of the
+/// authorization).
+const READ_HEADERS: [(&str, &str); 8] = [
+    ("Authorization", "AuthFailure.InvalidAuthorization"),
+    ("X-TC-Timestamp", "AuthFailure.InvalidAuthorization"),
+    ("X-TC-Token", "AuthFailure.InvalidAuthorization"),
+    ("Content-Type", "AuthFailure.InvalidAuthorization"),
+    ("Host", "AuthFailure.InvalidAuthorization"),
+    ("X-TC-Action", "InvalidParameter"),
+    ("X-TC-Version", "InvalidParameter"),
+    ("X-TC-Region", "InvalidParameter"),
+];
+
+/// Refuses a header the emulator reads that is present but not visible ASCII text (which
+/// would otherwise read as missing), naming it and its first offending byte.
+fn check_header_text(headers: &HeaderMap) -> Result<(), ApiError> {
+    for (name, code) in READ_HEADERS {
+        for value in headers.get_all(name) {
+            if value.to_str().is_err() {
+                let bytes = value.as_bytes();
+                let (at, byte) = bytes
+                    .iter()
+                    .enumerate()
+                    .find(|(_, b)| !(b.is_ascii_graphic() || **b == b' ' || **b == b'\t'))
+                    .map_or((0, 0), |(i, b)| (i, *b));
+                return Err(ApiError::new(
+                    code,
+                    format!(
+                        "the header {name} is present but is not visible ASCII text: byte 0x{byte:02X} at position {at} of {}",
+                        bytes.len()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The service closes the connection without answering (a dropped-connection fault).
@@ -53,28 +213,45 @@ fn unix_now() -> i64 {
         .unwrap_or_default()
 }
 
-fn respond(
-    status: StatusCode,
-    content_type: &str,
-    body: impl Into<Bytes>,
-    date_skew: i64,
-) -> Response<Full<Bytes>> {
-    let date = UNIX_EPOCH + Duration::from_secs(unix_now().saturating_add(date_skew).max(0) as u64);
-    Response::builder()
-        .status(status)
-        .header("content-type", content_type)
-        .header("date", httpdate::fmt_http_date(date))
-        .body(Full::new(body.into()))
-        .expect("static parts form a valid response")
+/// The `Date` header `skew` seconds from now, or `None` when that is outside what an
+/// HTTP-date shows (1970 to 9999).
+fn http_date(skew: i64) -> Option<HeaderValue> {
+    let secs = unix_now().checked_add(skew)?;
+    if !(0..FIRST_UNSHOWABLE_SECOND).contains(&secs) {
+        return None;
+    }
+    let at = UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(secs).ok()?))?;
+    HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()
 }
 
-fn json_response(value: &Value, date_skew: i64) -> Response<Full<Bytes>> {
-    respond(
-        StatusCode::OK,
-        "application/json",
-        value.to_string(),
-        date_skew,
-    )
+/// `Date` now (the epoch if the clock cannot be shown).
+fn date_now() -> HeaderValue {
+    http_date(0).unwrap_or_else(|| HeaderValue::from_static(EPOCH_DATE))
+}
+
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+    date: &HeaderValue,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(DATE, date.clone());
+    response
+}
+
+fn json_response(value: &Value, date: &HeaderValue) -> Response<Full<Bytes>> {
+    respond(StatusCode::OK, "application/json", value.to_string(), date)
+}
+
+fn closing(mut response: Response<Full<Bytes>>) -> Response<Full<Bytes>> {
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 fn request_id() -> String {
@@ -83,31 +260,36 @@ fn request_id() -> String {
 
 impl Emulator {
     /// Answers one HTTP request.
-    pub(crate) async fn handle(&self, request: Request<Incoming>) -> Answer {
+    pub(crate) async fn handle<B>(&self, request: Request<B>) -> Answer
+    where
+        B: Body<Data = Bytes> + Unpin,
+        B::Error: Display,
+    {
         let path = request.uri().path().to_string();
+        let now = date_now();
         match (request.method().clone(), path.as_str()) {
             (Method::POST, "/") => self.api(request).await,
             (Method::GET, "/_emulator/stats") => {
-                Ok(json_response(&serde_json::to_value(self.stats.snapshot()).unwrap_or_default(), 0))
+                Ok(json_response(&serde_json::to_value(self.stats.snapshot()).unwrap_or_default(), &now))
             }
             (Method::POST, "/_emulator/sessions") => Ok(self.create_session(request).await),
             (Method::POST, "/_emulator/reset") => {
                 self.reset();
-                Ok(json_response(&json!({"Reset": true}), 0))
+                Ok(json_response(&json!({"Reset": true}), &now))
             }
             (Method::GET, p) if p.starts_with("/_emulator/sessions/") => {
                 let id = &p["/_emulator/sessions/".len()..];
                 let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
                 Ok(match self.sessions.describe(&id) {
-                    Some(v) => json_response(&v, 0),
-                    None => respond(StatusCode::NOT_FOUND, "text/plain", format!("no session {id:?}\n"), 0),
+                    Some(v) => json_response(&v, &now),
+                    None => respond(StatusCode::NOT_FOUND, "text/plain", format!("no session {id:?}\n"), &now),
                 })
             }
             _ => Ok(respond(
                 StatusCode::NOT_FOUND,
                 "text/plain",
                 "the API is POST /; admin: GET /_emulator/stats, POST /_emulator/sessions, GET /_emulator/sessions/ID, POST /_emulator/reset\n",
-                0,
+                &now,
             )),
         }
     }
@@ -122,28 +304,82 @@ impl Emulator {
         self.limiters.values().for_each(RateLimiter::reset);
     }
 
-    async fn create_session(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
-        let body = match Limited::new(request.into_body(), 64 * 1024).collect().await {
-            Ok(b) => b.to_bytes(),
-            Err(_) => return respond(StatusCode::BAD_REQUEST, "text/plain", "body too large\n", 0),
-        };
-        match serde_json::from_slice::<SessionSpec>(&body) {
-            Ok(spec) => {
-                let id = spec.game_server_session_id.clone();
-                self.sessions.put(spec);
-                json_response(&json!({"Created": id}), 0)
-            }
-            Err(e) => respond(
+    async fn create_session<B>(&self, request: Request<B>) -> Response<Full<Bytes>>
+    where
+        B: Body<Data = Bytes> + Unpin,
+        B::Error: Display,
+    {
+        let now = date_now();
+        let refuse = |message: String| {
+            respond(
                 StatusCode::BAD_REQUEST,
                 "text/plain",
-                format!("expected {{\"GameServerSessionId\": ..., \"Capacity\": ...}}: {e}\n"),
-                0,
-            ),
+                format!("POST /_emulator/sessions: {message}\n"),
+                &now,
+            )
+        };
+        let body = match read_body(
+            request.into_body(),
+            MAX_ADMIN_BODY_BYTES,
+            self.body_read_timeout,
+        )
+        .await
+        {
+            Ok(body) => body,
+            Err(e) => {
+                // The rest of the body is not read: the connection cannot carry another request.
+                return closing(refuse(
+                    e.api_error(MAX_ADMIN_BODY_BYTES, self.body_read_timeout)
+                        .message,
+                ));
+            }
+        };
+        let spec = match serde_json::from_slice::<SessionSpec>(&body) {
+            Ok(spec) => spec,
+            Err(e) => {
+                return refuse(format!(
+                    "expected {{\"GameServerSessionId\": ..., \"Capacity\": ...}} and optionally FleetId, Status, JoinPolicy, IpAddress, Port, DnsName: {e}"
+                ))
+            }
+        };
+        if let Err(e) = self.check_session_id(&spec.game_server_session_id) {
+            return refuse(e.message);
+        }
+        let id = spec.game_server_session_id.clone();
+        self.sessions.put(spec);
+        json_response(&json!({"Created": id}), &now)
+    }
+
+    /// Checks a session id against the limits the spec gives the join's
+    /// `GameServerSessionId` (1 to 256 ASCII characters in the workspace spec); at least one
+    /// character when the spec has no such field.
+    fn check_session_id(&self, id: &str) -> Result<(), ApiError> {
+        let field = "GameServerSessionId";
+        let schema = self.rules.actions.get(JOIN_ACTION).and_then(|action| {
+            self.rules
+                .resolve(&action.request_schema)
+                .get("properties")
+                .and_then(|p| p.get(field))
+        });
+        match schema {
+            Some(schema) => {
+                validate::check_field(&self.rules, schema, &Value::String(id.to_string()), field)
+            }
+            None if id.is_empty() => Err(ApiError::new(
+                "InvalidParameterValue",
+                format!("`{field}`: 0 characters given, at least 1 required"),
+            )),
+            None => Ok(()),
         }
     }
 
-    async fn api(&self, request: Request<Incoming>) -> Answer {
+    async fn api<B>(&self, request: Request<B>) -> Answer
+    where
+        B: Body<Data = Bytes> + Unpin,
+        B::Error: Display,
+    {
         self.stats.request(Instant::now());
+        let now = date_now();
         let fault = self.faults.draw();
         let mut date_skew = 0;
         if let Some(kind) = fault {
@@ -152,7 +388,7 @@ impl Emulator {
                 FaultKind::InternalError => {
                     return Ok(self.error_answer(
                         &ApiError::new("InternalError", "an internal error occurred (injected)"),
-                        0,
+                        &now,
                     ))
                 }
                 FaultKind::Http500 => {
@@ -161,7 +397,7 @@ impl Emulator {
                         StatusCode::INTERNAL_SERVER_ERROR,
                         "text/plain",
                         "internal server error (injected)\n",
-                        0,
+                        &now,
                     ));
                 }
                 FaultKind::Http503 => {
@@ -170,7 +406,7 @@ impl Emulator {
                         StatusCode::SERVICE_UNAVAILABLE,
                         "text/plain",
                         "service unavailable (injected)\n",
-                        0,
+                        &now,
                     ));
                 }
                 FaultKind::DropConnection => return Err(DropConnection),
@@ -179,7 +415,7 @@ impl Emulator {
                         StatusCode::OK,
                         "application/json",
                         "<html>upstream error</html>",
-                        0,
+                        &now,
                     ))
                 }
                 FaultKind::TruncatedBody => {
@@ -189,55 +425,62 @@ impl Emulator {
                     return Ok(respond(
                         StatusCode::OK,
                         "application/json",
-                        full[..full.len() / 2].to_string(),
-                        0,
+                        full.get(..full.len() / 2).unwrap_or_default().to_string(),
+                        &now,
                     ));
                 }
                 FaultKind::Latency => tokio::time::sleep(self.faults.config().latency).await,
                 FaultKind::SkewedDate => date_skew = self.faults.config().date_skew_secs,
             }
         }
-        let answer = match self.serve(request).await {
-            Ok(response) => json_response(&response, date_skew),
-            Err(error) => self.error_answer(&error, date_skew),
+        // Everything the answer needs that can fail is made before the request can change
+        // anything: a `Date` that cannot be written refuses the request untouched.
+        let Some(date) = http_date(date_skew) else {
+            return Ok(self.error_answer(
+                &ApiError::new(
+                    "InternalError",
+                    format!(
+                        "the Date header cannot be written: a skew of {date_skew} s puts it outside the years 1970 to 9999; nothing was changed"
+                    ),
+                ),
+                &now,
+            ));
+        };
+        let (parts, body) = request.into_parts();
+        let body = match read_body(body, self.max_body_bytes, self.body_read_timeout).await {
+            Ok(body) => body,
+            Err(e) => {
+                // The rest of the body is not read: the connection cannot carry another request.
+                let error = e.api_error(self.max_body_bytes, self.body_read_timeout);
+                return Ok(closing(self.error_answer(&error, &date)));
+            }
+        };
+        let answer = match self.serve(&parts.headers, &body) {
+            Ok(response) => json_response(&response, &date),
+            Err(error) => self.error_answer(&error, &date),
         };
         Ok(answer)
     }
 
-    fn error_answer(&self, error: &ApiError, date_skew: i64) -> Response<Full<Bytes>> {
+    fn error_answer(&self, error: &ApiError, date: &HeaderValue) -> Response<Full<Bytes>> {
         self.stats.error(error.code);
         json_response(
             &json!({"Response": {"Error": {"Code": error.code, "Message": error.message}, "RequestId": request_id()}}),
-            date_skew,
+            date,
         )
     }
 
     /// The checks in order, then the action. Returns the `Response` envelope.
-    async fn serve(&self, request: Request<Incoming>) -> Result<Value, ApiError> {
-        let (parts, body) = request.into_parts();
-        let too_large = || {
-            ApiError::new(
-                "RequestSizeLimitExceeded",
-                format!(
-                    "the request body is larger than {} bytes",
-                    self.max_body_bytes
-                ),
-            )
-        };
-        let body = Limited::new(body, self.max_body_bytes)
-            .collect()
-            .await
-            .map_err(|_| too_large())?
-            .to_bytes();
-        let request = Request::from_parts(parts, ());
-        let get = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    fn serve(&self, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+        check_header_text(headers)?;
+        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let presented = Presented {
             authorization: get("authorization"),
             timestamp: get("x-tc-timestamp"),
             token: get("x-tc-token"),
             content_type: get("content-type").unwrap_or_default(),
             host: get("host").unwrap_or_default(),
-            body: &body,
+            body,
         };
         let secret_id = self.verifier.verify(&presented, unix_now())?.to_string();
 
@@ -264,20 +507,20 @@ impl Emulator {
                 "the required parameter `Region` (X-TC-Region) is missing",
             ));
         }
-        let text = std::str::from_utf8(&body).map_err(|e| {
+        let text = std::str::from_utf8(body).map_err(|e| {
             ApiError::new(
                 "InvalidParameter",
                 format!("the request body is not valid UTF-8: {e}"),
             )
         })?;
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            ApiError::new(
-                "InvalidParameter",
-                format!("the request body is not valid JSON: {e}"),
-            )
-        })?;
+        let value = validate::parse_body(text)?;
         validate::check(&self.rules, &action.request_schema, &value)?;
-        let limiter = &self.limiters[&action.name];
+        let Some(limiter) = self.limiters.get(&action.name) else {
+            return Err(ApiError::new(
+                "InternalError",
+                format!("no rate limiter for {}", action.name),
+            ));
+        };
         if !limiter.admit(&secret_id, Instant::now()) {
             return Err(ApiError::new(
                 "RequestLimitExceeded",
@@ -314,5 +557,119 @@ impl Emulator {
         let created = self.sessions.join(session, &players, data, &now)?;
         self.stats.joined(session, created.len());
         Ok(json!({"Response": {"PlayerSessions": created, "RequestId": request_id()}}))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::faults::{FaultConfig, FaultKind};
+    use crate::{EmulatorConfig, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+    use tc3_runtime::signing::Signer;
+    use tc3_runtime::Credentials;
+
+    /// A join of `players` to `session`, signed by the demo account now.
+    fn signed_join(session: &str, players: &[&str]) -> Request<Full<Bytes>> {
+        let body = json!({"GameServerSessionId": session, "PlayerIds": players}).to_string();
+        let (content_type, host) = ("application/json", "emulator.test");
+        let timestamp = unix_now();
+        let credentials = Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap();
+        let authorization = Signer::new("gse")
+            .authorization(&credentials, timestamp, content_type, host, body.as_bytes())
+            .unwrap();
+        Request::builder()
+            .method(Method::POST)
+            .uri("/")
+            .header("host", host)
+            .header("content-type", content_type)
+            .header("authorization", authorization)
+            .header("x-tc-timestamp", timestamp.to_string())
+            .header("x-tc-action", JOIN_ACTION)
+            .header("x-tc-version", "2019-11-12")
+            .header("x-tc-region", "ap-shanghai")
+            .body(Full::new(Bytes::from(body)))
+            .unwrap()
+    }
+
+    async fn envelope(answer: Answer) -> Value {
+        let body = answer
+            .unwrap()
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes();
+        serde_json::from_slice::<Value>(&body).unwrap()["Response"].clone()
+    }
+
+    #[tokio::test]
+    async fn a_join_whose_answer_cannot_be_written_changes_no_state() {
+        // A skew no start accepts (`FaultConfig::validate`), built past it: the `Date` of the
+        // answer cannot be written. The join must not happen without its answer.
+        let config = EmulatorConfig {
+            faults: FaultConfig {
+                shares: vec![(FaultKind::SkewedDate, 1.0)],
+                date_skew_secs: i64::MAX,
+                ..FaultConfig::default()
+            },
+            ..EmulatorConfig::default()
+        }
+        .session(SessionSpec::new("gssess-unit", 10));
+        assert!(config.validate().is_err(), "start refuses this skew");
+        let state = crate::build_state(&config).unwrap();
+
+        let answer = envelope(
+            state
+                .handle(signed_join("gssess-unit", &["p1", "p2"]))
+                .await,
+        )
+        .await;
+        assert_eq!(answer["Error"]["Code"], "InternalError", "{answer}");
+        let message = answer["Error"]["Message"].as_str().unwrap();
+        assert!(
+            message.contains("Date") && message.contains(&i64::MAX.to_string()),
+            "{message}"
+        );
+        assert!(state.sessions.all_players().is_empty(), "no player joined");
+        assert_eq!(state.stats.snapshot().joined_players, 0);
+        let described = state.sessions.describe("gssess-unit").unwrap();
+        assert_eq!(described["Players"], json!([]));
+    }
+
+    #[tokio::test]
+    async fn the_same_join_with_a_writable_date_is_applied() {
+        // The control of the test above: the request itself is valid.
+        let config = EmulatorConfig {
+            faults: FaultConfig {
+                shares: vec![(FaultKind::SkewedDate, 1.0)],
+                date_skew_secs: crate::faults::MAX_DATE_SKEW_SECS,
+                ..FaultConfig::default()
+            },
+            ..EmulatorConfig::default()
+        }
+        .session(SessionSpec::new("gssess-unit", 10));
+        config.validate().unwrap();
+        let state = crate::build_state(&config).unwrap();
+        let answer = envelope(
+            state
+                .handle(signed_join("gssess-unit", &["p1", "p2"]))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            answer["PlayerSessions"].as_array().map(Vec::len),
+            Some(2),
+            "{answer}"
+        );
+        assert_eq!(state.sessions.all_players().len(), 2);
+    }
+
+    #[test]
+    fn dates_outside_what_http_dates_show_are_refused_not_panicked_on() {
+        for skew in [i64::MAX, i64::MIN, -unix_now() - 1, FIRST_UNSHOWABLE_SECOND] {
+            assert_eq!(http_date(skew), None, "{skew}");
+        }
+        assert!(http_date(crate::faults::MAX_DATE_SKEW_SECS).is_some());
+        assert!(http_date(-crate::faults::MAX_DATE_SKEW_SECS).is_some());
     }
 }
