@@ -8,6 +8,7 @@
 
 mod error;
 mod extensions;
+pub mod import;
 mod manifest;
 mod model;
 pub mod official;

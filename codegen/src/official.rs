@@ -59,6 +59,11 @@ impl Definition {
         self.tree["metadata"]["apiVersion"].as_str()
     }
 
+    /// The service's short name (`metadata.serviceShortName`), e.g. the first label of its host.
+    pub fn service(&self) -> Option<&str> {
+        self.tree["metadata"]["serviceShortName"].as_str()
+    }
+
     /// The action named `name`.
     pub fn action(&self, name: &str) -> Option<OfficialAction> {
         let a = self.tree["actions"].get(name)?;

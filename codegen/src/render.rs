@@ -213,9 +213,19 @@ pub(crate) fn error_code_rs(
     let to_str = variants
         .iter()
         .map(|(ident, code, _)| quote!(Self::#ident => #code,));
-    let from_str = variants
+    let from_str: Vec<_> = variants
         .iter()
-        .map(|(ident, code, _)| quote!(#code => Self::#ident,));
+        .map(|(ident, code, _)| quote!(#code => Self::#ident,))
+        .collect();
+    // A spec that lists no code has nothing to match.
+    let parse_body = if from_str.is_empty() {
+        quote!(Self::Other(code.to_string()))
+    } else {
+        quote!(match code {
+            #(#from_str)*
+            other => Self::Other(other.to_string()),
+        })
+    };
     let describe = variants
         .iter()
         .map(|(ident, _, description)| quote!(Self::#ident => Some(#description),));
@@ -241,10 +251,7 @@ pub(crate) fn error_code_rs(
 
             /// The variant for `code` (`Other` when the spec does not list it).
             pub fn parse(code: &str) -> Self {
-                match code {
-                    #(#from_str)*
-                    other => Self::Other(other.to_string()),
-                }
+                #parse_body
             }
 
             /// The part before the first dot: `Family` for `Family.Detail`.

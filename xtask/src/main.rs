@@ -4,6 +4,7 @@ mod bench;
 mod ci;
 mod fuzz;
 mod generate;
+mod import_action;
 mod manifests;
 mod process;
 mod python;
@@ -83,6 +84,21 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: spec_diff::Format,
     },
+    /// Draft the spec section of actions from Tencent's definition of the service, for review.
+    ImportAction {
+        /// The actions, e.g. DescribePlayerSessions.
+        #[arg(required = true)]
+        actions: Vec<String>,
+        /// Draft a whole spec that generates a client as it is.
+        #[arg(long)]
+        standalone: bool,
+        /// A definition (api.json) instead of tccli's.
+        #[arg(long)]
+        definition: Option<PathBuf>,
+        /// Write the draft here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Compare spec/ at a revision with the working tree and class each change for callers.
     SpecDiff {
         /// The revision to compare with (default: the merge base with main, or HEAD).
@@ -126,6 +142,20 @@ fn main() -> ExitCode {
             },
             format,
         ),
+        Command::ImportAction {
+            actions,
+            standalone,
+            definition,
+            out,
+        } => exit_status(import_action::run(
+            &root,
+            &import_action::Import {
+                actions,
+                standalone,
+                definition,
+                out,
+            },
+        )),
         Command::SpecDiff {
             base,
             format,

@@ -61,14 +61,7 @@ pub(crate) fn report(
         .with_context(|| format!("reading {}", spec_path.display()))?;
     let tree: serde_yaml::Value =
         serde_yaml::from_str(&text).with_context(|| format!("{spec} is not YAML"))?;
-    let service = tree["x-tc-service"]
-        .as_str()
-        .with_context(|| format!("{spec}: no x-tc-service"))?
-        .to_string();
-    let version = tree["x-tc-version"]
-        .as_str()
-        .with_context(|| format!("{spec}: no x-tc-version"))?
-        .to_string();
+    let (service, version) = service_and_version(&tree, spec)?;
     let definition_file = match &sources.definition {
         Some(path) => path.clone(),
         None => official_definition(root, &service, &version)?,
@@ -108,8 +101,22 @@ pub(crate) fn report(
     Ok((out, contradictions))
 }
 
+/// The spec's `x-tc-service` and `x-tc-version`.
+pub(crate) fn service_and_version(
+    tree: &serde_yaml::Value,
+    spec: &str,
+) -> Result<(String, String)> {
+    let get = |key: &str| {
+        tree[key]
+            .as_str()
+            .map(String::from)
+            .with_context(|| format!("{spec}: no {key}"))
+    };
+    Ok((get("x-tc-service")?, get("x-tc-version")?))
+}
+
 /// `target/tccli/<service>-<version>.api.json`, taken from tccli's wheel (downloaded once).
-fn official_definition(root: &Path, service: &str, version: &str) -> Result<PathBuf> {
+pub(crate) fn official_definition(root: &Path, service: &str, version: &str) -> Result<PathBuf> {
     let dir = root.join("target").join("tccli");
     let out = dir.join(format!("{service}-{version}.api.json"));
     if out.exists() {
@@ -127,6 +134,9 @@ fn official_definition(root: &Path, service: &str, version: &str) -> Result<Path
             .unwrap_or(false)
     };
     if !has_wheel(&wheel_dir) {
+        // Into a directory of this process's own, renamed into place: runs side by side
+        // (parallel tests on a fresh checkout) never see a half-downloaded wheel.
+        let staging = dir.join(format!("wheel.{}", std::process::id()));
         run_step(
             Command::new("python3")
                 .args([
@@ -137,10 +147,13 @@ fn official_definition(root: &Path, service: &str, version: &str) -> Result<Path
                     "--disable-pip-version-check",
                 ])
                 .args(["--no-deps", "--dest"])
-                .arg(&wheel_dir)
+                .arg(&staging)
                 .arg(TCCLI),
             &format!("downloading {TCCLI} into target/tccli"),
         )?;
+        if std::fs::rename(&staging, &wheel_dir).is_err() {
+            std::fs::remove_dir_all(&staging).ok(); // another run put it there first
+        }
     }
     let member = format!(
         "tccli/services/{service}/v{}/api.json",
@@ -149,14 +162,16 @@ fn official_definition(root: &Path, service: &str, version: &str) -> Result<Path
     let script = "import glob, sys, zipfile\n\
                   wheel = sorted(glob.glob(sys.argv[1] + '/tccli-*.whl'))[-1]\n\
                   open(sys.argv[3], 'wb').write(zipfile.ZipFile(wheel).read(sys.argv[2]))\n";
+    let staged = dir.join(format!("api.json.{}", std::process::id()));
     run_step(
         Command::new("python3")
             .args(["-c", script])
             .arg(&wheel_dir)
             .arg(&member)
-            .arg(&out),
+            .arg(&staged),
         &format!("extracting {member} from tccli's wheel"),
     )?;
+    std::fs::rename(&staged, &out)?;
     Ok(out)
 }
 
@@ -176,9 +191,16 @@ fn official_error_codes(root: &Path, service: &str, version: &str) -> Result<Pat
                   m = importlib.import_module(sys.argv[1])\n\
                   codes = sorted(v for k, v in vars(m).items() if k.isupper() and isinstance(v, str))\n\
                   open(sys.argv[2], 'w').write(json.dumps(codes))\n";
+    let staged = out.with_extension(format!("json.{}", std::process::id()));
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
     run_step(
-        Command::new(python).args(["-c", script, &module]).arg(&out),
+        Command::new(python)
+            .args(["-c", script, &module])
+            .arg(&staged),
         &format!("listing {module}"),
     )?;
+    std::fs::rename(&staged, &out)?;
     Ok(out)
 }

@@ -149,7 +149,8 @@ fn relative(from: &str, to: &str) -> String {
 }
 
 /// Every generated crate: the client game backends use; the two-action fixture that proves
-/// the generator holds no knowledge of a particular action; and a variant of the real spec
+/// the generator holds no knowledge of a particular action; a fixture generated from a spec
+/// drafted by `cargo xtask import-action`; and a variant of the real spec
 /// with other limits, whose tests prove the enforced numbers follow the spec. The variant
 /// names its changes by JSON pointer, so any edit of the spec's text leaves it valid.
 pub(crate) const TARGETS: &[Target] = &[
@@ -186,6 +187,18 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Member("gse-client", "generated-client", &[]),
             DevDependency::Member("test-support", "test-support", &[]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
+        ],
+    },
+    Target {
+        spec: "fixtures/imported/spec.yaml",
+        overlay: &[],
+        crate_dir: "fixtures/imported",
+        name: "imported-client",
+        description: "A client generated from a spec drafted by `cargo xtask import-action` (two other GSE actions): proves an imported draft generates as it is.",
+        dev_dependencies: &[
+            DevDependency::Member("test-support", "test-support", &[]),
+            DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
+            DevDependency::Pinned("serde_json", &[]),
         ],
     },
     Target {

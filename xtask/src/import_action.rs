@@ -1,0 +1,57 @@
+//! `cargo xtask import-action ACTION...`: drafts the spec section of actions from Tencent's
+//! definition of the service (the same `api.json` `spec-audit` reads), in this spec's
+//! conventions, for a spec author to review. `--standalone` drafts a whole spec.
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use tc3_codegen::official::Definition;
+
+/// What to import and where to write it.
+pub(crate) struct Import {
+    /// The actions, e.g. `DescribePlayerSessions`.
+    pub(crate) actions: Vec<String>,
+    /// A whole spec rather than the sections to merge.
+    pub(crate) standalone: bool,
+    /// An `api.json` instead of tccli's for the spec's service and version.
+    pub(crate) definition: Option<PathBuf>,
+    /// Where to write the draft (default: standard output).
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// Drafts and writes the section.
+pub(crate) fn run(root: &Path, import: &Import) -> Result<()> {
+    let spec = crate::spec_audit::SPEC;
+    let text =
+        std::fs::read_to_string(root.join(spec)).with_context(|| format!("reading {spec}"))?;
+    let tree: serde_yaml::Value =
+        serde_yaml::from_str(&text).with_context(|| format!("{spec} is not YAML"))?;
+    let (service, version) = crate::spec_audit::service_and_version(&tree, spec)?;
+    let file = match &import.definition {
+        Some(path) => path.clone(),
+        None => crate::spec_audit::official_definition(root, &service, &version)?,
+    };
+    let definition = Definition::parse(
+        &std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?,
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let service = definition.service().unwrap_or(&service).to_string();
+    let draft = tc3_codegen::import::import_actions(
+        &definition,
+        &service,
+        &import.actions,
+        import.standalone,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match &import.out {
+        Some(path) => {
+            std::fs::write(path, draft).with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "drafted {} into {}",
+                import.actions.join(", "),
+                path.display()
+            );
+        }
+        None => print!("{draft}"),
+    }
+    Ok(())
+}
