@@ -121,8 +121,9 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
             .collect();
         let key_len = rng.random_range(1..=64);
         let value_len = rng.random_range(1..=200);
-        let key = random_text(&mut rng, UTF8_SAMPLES, key_len);
-        let value = random_text(&mut rng, UTF8_SAMPLES, value_len);
+        // PlayerDataMap is ASCII (the spec's pattern); the player ids carry the UTF-8.
+        let key = random_text(&mut rng, &ascii, key_len);
+        let value = random_text(&mut rng, &ascii, value_len);
         client
             .join_game_server_session_batch()
             .game_server_session_id(random_text(&mut rng, &ascii, session_len))

@@ -48,7 +48,9 @@ proptest! {
         }
         let session_ok = (1..=256).contains(&chars(&session)) && session.is_ascii();
         let players_ok = (1..=25).contains(&players.len());
-        let data_ok = data.as_ref().is_none_or(|(k, v)| (1..=1024).contains(&chars(k)) && (1..=2048).contains(&chars(v)));
+        let data_ok = data.as_ref().is_none_or(|(k, v)| {
+            (1..=1024).contains(&chars(k)) && (1..=2048).contains(&chars(v)) && k.is_ascii() && v.is_ascii()
+        });
         match request.validate() {
             Ok(body) => {
                 prop_assert!(session_ok && players_ok && data_ok);

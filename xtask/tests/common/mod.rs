@@ -13,10 +13,13 @@ pub(crate) const COPIED: &[&str] = &[
     "runtime/Cargo.toml",
     "spec/gse.yaml",
     "fixtures/two-actions/spec.yaml",
+    "fixtures/imported/spec.yaml",
     "generated-client/Cargo.toml",
     "generated-client/src",
     "fixtures/two-actions/Cargo.toml",
     "fixtures/two-actions/src",
+    "fixtures/imported/Cargo.toml",
+    "fixtures/imported/src",
     "fixtures/spec-variant/Cargo.toml",
     "fixtures/spec-variant/src",
 ];
