@@ -32,21 +32,10 @@ pub(crate) fn run(
     sources: &Sources,
     format: crate::spec_diff::Format,
 ) -> ExitCode {
-    match report(root, spec, sources, format) {
-        Ok((text, contradictions)) => {
-            print!("{text}");
-            if contradictions {
-                eprintln!("spec-audit: the spec contradicts the service's definition");
-                ExitCode::from(3)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    crate::spec_diff::report_exit(
+        report(root, spec, sources, format),
+        "spec-audit: the spec contradicts the service's definition",
+    )
 }
 
 /// The report, and whether anything contradicts the definition.

@@ -27,11 +27,20 @@ pub(crate) fn run(
     format: Format,
     allow_breaking: bool,
 ) -> ExitCode {
-    match report(root, base, format) {
-        Ok((text, breaking)) => {
+    report_exit(
+        report(root, base, format).map(|(text, breaking)| (text, breaking && !allow_breaking)),
+        "spec-diff: breaking changes (pass --allow-breaking to accept them)",
+    )
+}
+
+/// Prints a report and gives the exit status: 3 (saying `why` on stderr) when it found
+/// something that fails, 0 when not, 2 when it could not be made.
+pub(crate) fn report_exit(result: Result<(String, bool)>, why: &str) -> ExitCode {
+    match result {
+        Ok((text, fails)) => {
             print!("{text}");
-            if breaking && !allow_breaking {
-                eprintln!("spec-diff: breaking changes (pass --allow-breaking to accept them)");
+            if fails {
+                eprintln!("{why}");
                 ExitCode::from(3)
             } else {
                 ExitCode::SUCCESS

@@ -4,22 +4,13 @@
 //! the official value. One test, so that a fresh checkout downloads the definition once.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod common;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 fn xtask(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--root")
-        .arg(ROOT)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::xtask_at(Path::new(ROOT), args)
 }
 
 /// The official sources, fetched by a first audit of the real spec (which must pass).

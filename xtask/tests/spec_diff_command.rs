@@ -24,17 +24,7 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 fn xtask(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--root")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::xtask_at(dir, args)
 }
 
 /// A repository whose first commit holds the real spec and the generated client.
