@@ -16,9 +16,10 @@
 //! So that a call does not wait for Redis before it is sent, each action reserves the next
 //! slot ahead, in the background, while the call that took the previous one is in flight (one
 //! slot ahead per action and process, never more). A slot reserved ahead is used only until its
-//! time plus the schedule's burst tolerance (at least one interval) has passed, else dropped: a
-//! late slot can add no more than one burst to any one-second window, which the pace's headroom
-//! absorbs; a dropped one costs the fleet a single slot.
+//! time plus the schedule's burst tolerance has passed, else dropped: a late slot can add no
+//! more than one burst to any one-second window (at 98% of 1000/s with a burst of 9: at most
+//! 998), and a dropped one costs the fleet a single slot. A schedule without a burst tolerance
+//! (under 200 requests a second) reserves nothing ahead.
 
 use crate::client::Limiter;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -323,7 +324,7 @@ impl SharedPacer {
             .reserve(&self.key_for(account), self.interval_us, self.tolerance_us)
             .await?;
         let at = Instant::now() + Duration::from_micros(wait_us);
-        let grace = Duration::from_micros(self.tolerance_us.max(self.interval_us));
+        let grace = Duration::from_micros(self.tolerance_us);
         Ok(Reserved {
             account: account.to_string(),
             at,
@@ -341,8 +342,12 @@ impl SharedPacer {
         slot.usable(account, Instant::now()).then_some(slot.at)
     }
 
-    /// Reserves the next call's slot in the background, unless one is held or under way.
+    /// Reserves the next call's slot in the background, unless one is held or under way, or
+    /// the schedule has no burst tolerance (a slot could then only be used before its time).
     fn reserve_ahead(self: &Arc<Self>, account: &str) {
+        if self.tolerance_us == 0 {
+            return;
+        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };

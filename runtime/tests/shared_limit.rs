@@ -89,6 +89,50 @@ async fn clients_with_their_own_connections_share_one_quota() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slots_reserved_ahead_keep_a_fast_fleet_under_its_quota() {
+    // 9.8 times the spec's 50/s: 490/s with a burst of 4, so each action reserves its next
+    // slot ahead (a schedule with a burst tolerance does); the quota to stay under is 500.
+    let redis = Redis::start();
+    let stub = StubServer::start(ANSWER).await;
+    let limit = || RateLimit::Shared(SharedLimit::new(redis.url()).share(9.8));
+    let clients = [
+        client_with(&stub.url(), limit()),
+        client_with(&stub.url(), limit()),
+    ];
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, client) in clients.into_iter().enumerate() {
+        let client = std::sync::Arc::new(client);
+        for _ in 0..(if i == 0 { 12 } else { 4 }) {
+            let client = client.clone();
+            tasks.spawn(async move {
+                let mut sent = Vec::new();
+                for _ in 0..50 {
+                    call(&client).await.unwrap();
+                    sent.push(Instant::now());
+                }
+                sent
+            });
+        }
+    }
+    let mut sent = Vec::new();
+    while let Some(times) = tasks.join_next().await {
+        sent.extend(times.unwrap());
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(stub.requests().len(), 800);
+    let busiest = busiest_second(sent);
+    assert!(
+        busiest <= 500,
+        "{busiest} calls in one second, the quota is 500"
+    );
+    assert!(
+        elapsed >= Duration::from_millis(1500),
+        "800 calls at 490/s took {elapsed:?}: the schedule was not shared"
+    );
+}
+
 #[tokio::test]
 async fn an_outage_falls_back_to_a_local_share_once_and_the_shared_quota_resumes() {
     let mut redis = Redis::start();
