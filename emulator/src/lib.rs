@@ -26,6 +26,7 @@ mod server;
 pub mod sessions;
 pub mod spec_rules;
 pub mod stats;
+pub mod tls;
 pub mod validate;
 
 pub use api_error::ApiError;
@@ -35,6 +36,7 @@ pub use server::JOIN_ACTION;
 pub use sessions::{JoinPolicy, SessionSpec};
 pub use spec_rules::SpecRules;
 pub use stats::StatsSnapshot;
+pub use tls::TlsIdentity;
 
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
@@ -82,6 +84,8 @@ pub struct EmulatorConfig {
     pub faults: FaultConfig,
     /// The spec's YAML; `None`: the workspace spec embedded in the binary.
     pub spec_yaml: Option<String>,
+    /// Serve HTTPS with this certificate and key; `None`: plain HTTP.
+    pub tls: Option<TlsIdentity>,
 }
 
 impl Default for EmulatorConfig {
@@ -103,6 +107,7 @@ impl Default for EmulatorConfig {
             max_requests_per_connection: 1000,
             faults: FaultConfig::default(),
             spec_yaml: None,
+            tls: None,
         }
     }
 }
@@ -153,6 +158,8 @@ impl EmulatorConfig {
         let addr = listener
             .local_addr()
             .map_err(|e| format!("cannot read the bound address: {e}"))?;
+        let tls = self.tls.as_ref().map(TlsIdentity::acceptor).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(
             listener,
@@ -163,9 +170,11 @@ impl EmulatorConfig {
                 header_read_timeout: self.header_read_timeout,
                 max_requests_per_connection: self.max_requests_per_connection,
             },
+            tls,
         ));
         Ok(RunningEmulator {
             addr,
+            scheme,
             state,
             stop: Some(stop),
             task: Some(task),
@@ -230,7 +239,9 @@ async fn accept_loop(
     state: Arc<server::Emulator>,
     mut stopped: oneshot::Receiver<()>,
     limits: Limits,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) {
+    let handshake_timeout = limits.header_read_timeout;
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -287,11 +298,29 @@ async fn accept_loop(
                         Ok::<_, server::DropConnection>(answer)
                     }
                 });
-                let connection = http.serve_connection(TokioIo::new(stream), service);
-                let watched = graceful.watch(connection);
-                tokio::spawn(async move {
-                    let _ = watched.await;
-                });
+                match &tls {
+                    None => {
+                        let watched = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                        tokio::spawn(async move {
+                            let _ = watched.await;
+                        });
+                    }
+                    Some(acceptor) => {
+                        // The handshake runs in the connection's task, bounded like a request
+                        // head, so a client that never finishes it holds nothing else up.
+                        let accepting = acceptor.accept(stream);
+                        let watcher = graceful.watcher();
+                        let http = http.clone();
+                        tokio::spawn(async move {
+                            let Ok(Ok(stream)) = tokio::time::timeout(handshake_timeout, accepting).await else {
+                                return;
+                            };
+                            let _ = watcher
+                                .watch(http.serve_connection(TokioIo::new(stream), service))
+                                .await;
+                        });
+                    }
+                }
             }
         }
     }
@@ -302,6 +331,7 @@ async fn accept_loop(
 /// A running emulator. Stop it with [`RunningEmulator::shutdown`]; dropping it also stops it.
 pub struct RunningEmulator {
     addr: SocketAddr,
+    scheme: &'static str,
     state: Arc<server::Emulator>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -313,9 +343,9 @@ impl RunningEmulator {
         self.addr
     }
 
-    /// `http://HOST:PORT`, the endpoint to give a client.
+    /// `http://HOST:PORT` (`https://` when serving TLS), the endpoint to give a client.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The counters now.

@@ -2,7 +2,8 @@
 //!
 //! `cargo run -p gse-emulator -- [--listen 127.0.0.1:8080] [--account ID:KEY]...
 //! [--session ID:CAPACITY]... [--rate-limit N] [--max-skew-secs 300] [--max-body-bytes N]
-//! [--body-read-timeout-ms 10000] [--max-requests-per-connection 1000] [--fault KIND=SHARE]...`
+//! [--body-read-timeout-ms 10000] [--max-requests-per-connection 1000] [--fault KIND=SHARE]...
+//! [--tls-cert FILE --tls-key FILE | --tls-self-signed DIR]`
 
 use clap::Parser;
 use gse_emulator::{Account, EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
@@ -53,6 +54,21 @@ struct Args {
     /// Another spec to take limits and rates from (default: the embedded workspace spec).
     #[arg(long)]
     spec: Option<std::path::PathBuf>,
+    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
+    /// Serve HTTPS with a certificate for 127.0.0.1 and localhost signed by a CA made now;
+    /// writes DIR/ca.pem (for clients to trust), DIR/server.pem and DIR/server.key.
+    #[arg(long, value_name = "DIR")]
+    tls_self_signed: Option<std::path::PathBuf>,
 }
 
 fn config(args: Args) -> Result<EmulatorConfig, String> {
@@ -97,6 +113,18 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
             std::fs::read_to_string(&path)
                 .map_err(|e| format!("--spec {}: {e}", path.display()))?,
         );
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        config.tls = Some(gse_emulator::TlsIdentity::from_pem_files(cert, key)?);
+    }
+    if let Some(dir) = &args.tls_self_signed {
+        let (identity, ca) =
+            gse_emulator::TlsIdentity::self_signed(dir, gse_emulator::tls::SELF_SIGNED_HOSTS)?;
+        eprintln!(
+            "TLS: trust {} (the CA of this run's certificate)",
+            ca.display()
+        );
+        config.tls = Some(identity);
     }
     Ok(config)
 }

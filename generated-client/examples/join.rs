@@ -2,7 +2,7 @@
 //!
 //! `cargo run -p gse-client --example join -- [--endpoint URL] [--region R] [--session ID]
 //! [--player ID]... [--players N] [--player-data KEY=VALUE] [--concurrency N] [--json]
-//! [--prefix P] [--redis URL [--fleet-share S] [--outage-share S]]`
+//! [--prefix P] [--redis URL [--fleet-share S] [--outage-share S]] [--ca-cert FILE]`
 //!
 //! Without `--endpoint` it starts the emulator in-process with a demo session and joins 60 demo
 //! players; with `--endpoint` it uses the default credential chain (environment, then
@@ -65,6 +65,9 @@ struct Args {
     /// With --redis: the share of each action's spec rate the whole fleet uses.
     #[arg(long, value_name = "S", default_value_t = gse_client::runtime::DEFAULT_RATE_SHARE)]
     fleet_share: f64,
+    /// Also trust the PEM certificate(s) in FILE as roots (e.g. an HTTPS emulator's ca.pem).
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<std::path::PathBuf>,
     /// With --redis: the share of the rate this process takes while Redis is unreachable.
     #[arg(long, value_name = "S", default_value_t = gse_client::runtime::shared_limit::DEFAULT_OUTAGE_SHARE)]
     outage_share: f64,
@@ -153,6 +156,13 @@ async fn main() -> ExitCode {
                 .share(args.fleet_share)
                 .on_outage(OnOutage::LocalShare(args.outage_share)),
         )),
+        None => builder,
+    };
+    let builder = match &args.ca_cert {
+        Some(path) => match std::fs::read(path) {
+            Ok(pem) => builder.add_root_certificates_pem(pem),
+            Err(e) => return bad_input(format!("--ca-cert {}: {e}", path.display())),
+        },
         None => builder,
     };
     let client = match builder.build() {

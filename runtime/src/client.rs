@@ -333,6 +333,11 @@ pub enum BuildError {
         /// What is wrong with it.
         problem: String,
     },
+    /// A root certificate given to trust is unusable.
+    RootCertificate {
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The HTTP client could not be built.
     Http(reqwest::Error),
 }
@@ -357,6 +362,7 @@ impl fmt::Display for BuildError {
                     "shared rate limit: the Redis URL {value:?} is unusable: {problem}"
                 )
             }
+            Self::RootCertificate { problem } => write!(f, "root certificate: {problem}"),
             Self::Http(e) => write!(f, "HTTP client: {e}"),
         }
     }
@@ -373,6 +379,7 @@ pub struct ClientBuilder<C> {
     language: Option<Language>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     http_client: Option<reqwest::ClientBuilder>,
+    root_certificates_pem: Vec<Vec<u8>>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     overall_timeout: Option<Duration>,
@@ -391,6 +398,7 @@ impl<C> Default for ClientBuilder<C> {
             language: None,
             credentials: None,
             http_client: None,
+            root_certificates_pem: Vec::new(),
             timeout: None,
             connect_timeout: None,
             overall_timeout: None,
@@ -414,6 +422,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("overall_timeout", &self.overall_timeout)
             .field("max_answer_bytes", &self.max_answer_bytes)
+            .field("root_certificates", &self.root_certificates_pem.len())
             .field("clock", &self.clock)
             .field("rate_limit", &self.rate_limit)
             .field("retry", &self.retry)
@@ -458,6 +467,14 @@ impl<C: GeneratedClient> ClientBuilder<C> {
     /// the service never redirects, so a redirect is an answer (`HttpStatus`), never followed.
     pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
         self.http_client = Some(builder);
+        self
+    }
+
+    /// Trusts the PEM certificates in `pem` (one or more, e.g. a local endpoint's CA) as roots,
+    /// beside the system's. The system's roots also come from `SSL_CERT_FILE` or
+    /// `SSL_CERT_DIR` when set.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates_pem.push(pem.into());
         self
     }
 
@@ -530,9 +547,24 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         let attempt_timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         crate::tls::install_default_provider();
+        let mut roots = Vec::new();
+        for pem in &self.root_certificates_pem {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                BuildError::RootCertificate {
+                    problem: format!("not PEM certificates: {e}"),
+                }
+            })?;
+            if certificates.is_empty() {
+                return Err(BuildError::RootCertificate {
+                    problem: "no CERTIFICATE in the PEM given".to_string(),
+                });
+            }
+            roots.extend(certificates);
+        }
         let http = self
             .http_client
             .unwrap_or_else(reqwest::Client::builder)
+            .tls_certs_merge(roots)
             .timeout(attempt_timeout)
             .connect_timeout(connect_timeout)
             // The service never redirects: a redirect is an answer, not followed.

@@ -271,7 +271,7 @@ impl EmulatorBinary {
             .unwrap_or_else(|| panic!("the first line announces the address: {line:?}"))
             .to_string();
         assert!(
-            url.starts_with("http://127.0.0.1:"),
+            url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"),
             "it binds to loopback: {url}"
         );
         Self { child, stdout, url }
