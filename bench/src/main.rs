@@ -1,5 +1,5 @@
 //! `gse-bench [--quick] [--fleet-svg PATH]`: measures signing, round trips, saturation, the shared limiter's
-//! overhead (a real `redis-server` on loopback) and emulator throughput,
+//! overhead (a real `redis-server` on loopback) and emulator throughput (HTTP and HTTPS),
 //! and prints them as one JSON object (`cargo xtask bench` adds the Python SDK and the
 //! generator, and writes `target/bench/summary.json`).
 
@@ -27,6 +27,16 @@ async fn main() {
         println!("{}", fleet::run(if quick { 1 } else { 3 }, svg.as_deref()));
         return;
     }
+    if std::env::args().any(|a| a == "--emulator-only") {
+        // The emulator's throughput alone, over HTTP and HTTPS.
+        let plain = service::emulator_rps(30_000, 32, 3, false).await;
+        let tls = service::emulator_rps(30_000, 32, 3, true).await;
+        println!(
+            "{}",
+            json!({"emulator_rps": plain.json(), "emulator_tls_rps": tls.json()})
+        );
+        return;
+    }
     if std::env::args().any(|a| a == "--shared-limiter-only") {
         // To tune the shared limiter: its round trips alone.
         let (plain, shared) = service::shared_limiter(2_000).await;
@@ -47,6 +57,14 @@ async fn main() {
         if quick { 20_000 } else { 60_000 },
         32,
         if quick { 1 } else { 3 },
+        false,
+    )
+    .await;
+    let tls_rps = service::emulator_rps(
+        if quick { 10_000 } else { 30_000 },
+        32,
+        if quick { 1 } else { 3 },
+        true,
     )
     .await;
     let fleet = fleet::run(if quick { 1 } else { 3 }, svg.as_deref());
@@ -68,6 +86,7 @@ async fn main() {
         "shared_limiter_roundtrip_us": shared_rt.json(),
         "shared_limiter_overhead_us": shared_rt.median - plain_rt.median,
         "emulator_rps": rps.json(),
+        "emulator_tls_rps": tls_rps.json(),
     });
     println!("{report}");
 }

@@ -12,8 +12,16 @@ use tc3_runtime::signing::{sign_request, RequestContext, Signer};
 const SESSION: &str = "gssess-bench";
 
 async fn emulator(rate_limit: Option<u32>) -> RunningEmulator {
+    emulator_serving(rate_limit, None).await
+}
+
+async fn emulator_serving(
+    rate_limit: Option<u32>,
+    tls: Option<gse_emulator::TlsIdentity>,
+) -> RunningEmulator {
     EmulatorConfig {
         rate_limit,
+        tls,
         ..EmulatorConfig::default()
     }
     .session(SessionSpec::new(SESSION, usize::MAX))
@@ -177,17 +185,33 @@ pub(crate) async fn saturation(players: usize) -> Value {
 }
 
 /// Signed, verified requests per second the emulator serves to `connections` concurrent
-/// clients, over `rounds` runs of `requests` each.
-pub(crate) async fn emulator_rps(requests: usize, connections: usize, rounds: usize) -> Spread {
+/// clients (keep-alive), over `rounds` runs of `requests` each; over HTTPS with `tls`.
+pub(crate) async fn emulator_rps(
+    requests: usize,
+    connections: usize,
+    rounds: usize,
+    tls: bool,
+) -> Spread {
     let mut samples = Vec::new();
+    let dir = std::env::temp_dir().join(format!("gse-bench-tls-{}", std::process::id()));
     for round in 0..rounds {
-        let emulator = emulator(Some(u32::MAX)).await;
+        let (identity, ca) = if tls {
+            let (identity, ca) =
+                gse_emulator::TlsIdentity::self_signed(&dir, gse_emulator::tls::SELF_SIGNED_HOSTS)
+                    .expect("a self-signed certificate");
+            (Some(identity), Some(std::fs::read(ca).expect("the CA")))
+        } else {
+            (None, None)
+        };
+        let emulator = emulator_serving(Some(u32::MAX), identity).await;
         tc3_runtime::tls::install_default_provider();
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .no_proxy()
-            .pool_max_idle_per_host(connections)
-            .build()
-            .unwrap();
+            .pool_max_idle_per_host(connections);
+        if let Some(ca) = ca {
+            http = http.tls_certs_merge(reqwest::Certificate::from_pem_bundle(&ca).unwrap());
+        }
+        let http = http.build().unwrap();
         let mut batches: Vec<Vec<reqwest::Request>> =
             (0..connections).map(|_| Vec::new()).collect();
         for (i, request) in presigned(&emulator, &format!("rps{round}"), requests)
@@ -216,5 +240,6 @@ pub(crate) async fn emulator_rps(requests: usize, connections: usize, rounds: us
         samples.push(requests as f64 / elapsed);
         emulator.shutdown().await;
     }
+    let _ = std::fs::remove_dir_all(&dir);
     Spread::of(samples)
 }
