@@ -96,8 +96,14 @@ pub struct Verifier {
     accounts: HashMap<String, (Account, Credentials, Signer)>,
 }
 
-/// What a request presents for verification.
+/// What a TC3 request presents for verification.
 pub struct Presented<'a> {
+    /// The request method as received (`POST`, `GET`).
+    pub method: &'a str,
+    /// The request path as received (`/`).
+    pub path: &'a str,
+    /// The query string exactly as received (the bytes after `?`; empty when none).
+    pub query: &'a str,
     /// The `Authorization` header.
     pub authorization: Option<&'a str>,
     /// `X-TC-Timestamp`.
@@ -108,8 +114,34 @@ pub struct Presented<'a> {
     pub content_type: &'a str,
     /// `Host` as sent.
     pub host: &'a str,
+    /// `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` was sent: the payload hash signed is that of
+    /// the text `UNSIGNED-PAYLOAD`, not of the body.
+    pub unsigned_payload: bool,
     /// The exact body bytes.
     pub body: &'a [u8],
+}
+
+/// The `Host` header without its `:PORT`, if it has one (`127.0.0.1:8080` -> `127.0.0.1`,
+/// `[::1]:8080` -> `[::1]`).
+pub fn host_without_port(host: &str) -> Option<&str> {
+    let (name, port) = host.rsplit_once(':')?;
+    let is_port = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+    (is_port && (!name.contains(':') || name.ends_with(']'))).then_some(name)
+}
+
+/// The hosts a signature may cover: the `Host` header as received (what the Python and Go
+/// SDKs sign, and every SDK's HmacSHA1/HmacSHA256) and, when it has a port, the host without
+/// it (what the Node.js SDK signs in TC3: `new URL(url).hostname`).
+pub fn signed_host_candidates(host: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(host).chain(host_without_port(host))
+}
+
+/// The SignatureFailure error.
+pub(crate) fn signature_failure() -> ApiError {
+    ApiError::new(
+        "AuthFailure.SignatureFailure",
+        "the signature does not match the request; check the SecretKey and how the request was signed",
+    )
 }
 
 impl Verifier {
@@ -131,7 +163,78 @@ impl Verifier {
         })
     }
 
-    /// Verifies a request at server time `now`; returns its SecretId.
+    /// The account of `secret_id`, or `AuthFailure.SecretIdNotFound`.
+    pub(crate) fn account(
+        &self,
+        secret_id: &str,
+    ) -> Result<&(Account, Credentials, Signer), ApiError> {
+        self.accounts.get(secret_id).ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                format!("the SecretId {secret_id} does not exist"),
+            )
+        })
+    }
+
+    /// Parses a timestamp (`what` names where it came from) and checks it is within the
+    /// allowed skew of `now`.
+    pub(crate) fn timestamp(
+        &self,
+        text: Option<&str>,
+        what: &str,
+        now: i64,
+    ) -> Result<i64, ApiError> {
+        let timestamp: i64 = text.and_then(|t| t.parse().ok()).ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.InvalidAuthorization",
+                format!("{what} is missing or not a whole number of seconds"),
+            )
+        })?;
+        if timestamp.abs_diff(now) > self.max_skew_secs {
+            return Err(ApiError::new(
+                "AuthFailure.SignatureExpire",
+                format!(
+                    "the request timestamp {timestamp} is {} s from the server time {now}; at most {} s are allowed",
+                    timestamp.abs_diff(now),
+                    self.max_skew_secs
+                ),
+            ));
+        }
+        Ok(timestamp)
+    }
+
+    /// Checks the token of temporary credentials (`what` names where it is sent), compared
+    /// in constant time.
+    pub(crate) fn token(
+        account: &Account,
+        presented: Option<&str>,
+        what: &str,
+    ) -> Result<(), ApiError> {
+        if let Some(expected) = &account.token {
+            if presented
+                .map(str::as_bytes)
+                .unwrap_or_default()
+                .ct_eq(expected.as_bytes())
+                .unwrap_u8()
+                != 1
+            {
+                return Err(ApiError::new(
+                    "AuthFailure.TokenFailure",
+                    format!("{what} is missing or does not belong to this SecretId"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies a TC3 request at server time `now`; returns its SecretId.
+    ///
+    /// The credential scope must be `DATE/SERVICE/tc3_request` with the timestamp's UTC date
+    /// and, as service, the spec's (`gse`, what Python and Go send) or the first dot-label of
+    /// the `Host` header (what the Node.js SDK derives from its endpoint: `127` for
+    /// `127.0.0.1:PORT`). The canonical request is built from the method, path and query as
+    /// received, the signed host (with or without the port) and the body's hash (or that of
+    /// `UNSIGNED-PAYLOAD`).
     pub fn verify<'a>(&self, request: &Presented<'a>, now: i64) -> Result<&'a str, ApiError> {
         let header = request.authorization.ok_or_else(|| {
             ApiError::new(
@@ -150,70 +253,71 @@ impl Verifier {
                 ),
             ));
         }
-        let (account, credentials, signer) =
-            self.accounts.get(auth.secret_id).ok_or_else(|| {
-                ApiError::new(
-                    "AuthFailure.SecretIdNotFound",
-                    format!("the SecretId {} does not exist", auth.secret_id),
-                )
-            })?;
-        let timestamp: i64 = request
-            .timestamp
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| {
-                ApiError::new(
-                    "AuthFailure.InvalidAuthorization",
-                    "X-TC-Timestamp is missing or not a whole number of seconds",
-                )
-            })?;
-        if timestamp.abs_diff(now) > self.max_skew_secs {
-            return Err(ApiError::new(
-                "AuthFailure.SignatureExpire",
-                format!(
-                    "the request timestamp {timestamp} is {} s from the server time {now}; at most {} s are allowed",
-                    timestamp.abs_diff(now),
-                    self.max_skew_secs
-                ),
-            ));
+        let (account, credentials, signer) = self.account(auth.secret_id)?;
+        let timestamp = self.timestamp(request.timestamp, "X-TC-Timestamp", now)?;
+        Self::token(account, request.token, "X-TC-Token")?;
+        let date = signing::utc_date(timestamp).map_err(|_| signature_failure())?;
+        let mut scope = auth.scope.split('/');
+        let (scope_date, service, terminator) = (scope.next(), scope.next(), scope.next());
+        let host_label = request.host.split('.').next().unwrap_or_default();
+        let service = match service {
+            Some(s) if s == self.service || (!s.is_empty() && s == host_label) => s,
+            _ => return Err(signature_failure()),
+        };
+        if scope_date != Some(date.as_str()) || terminator != Some(signing::TERMINATOR) {
+            return Err(signature_failure());
         }
-        if let Some(expected) = &account.token {
-            if request
-                .token
-                .map(str::as_bytes)
-                .unwrap_or_default()
-                .ct_eq(expected.as_bytes())
+        // The common request (the gse-client's, the Python and Go SDKs' POST) takes the
+        // signer's cached path; any other is built step by step.
+        let cached = request.method == "POST"
+            && request.path == "/"
+            && request.query.is_empty()
+            && service == self.service
+            && !request.unsigned_payload;
+        let payload_hash = if request.unsigned_payload {
+            signing::hashed_payload(b"UNSIGNED-PAYLOAD")
+        } else {
+            signing::hashed_payload(request.body)
+        };
+        let mut key = None;
+        for host in signed_host_candidates(request.host) {
+            let expected = if cached && host == request.host {
+                let authorization = signer
+                    .authorization(
+                        credentials,
+                        timestamp,
+                        request.content_type,
+                        host,
+                        request.body,
+                    )
+                    .map_err(|_| signature_failure())?;
+                let at = authorization.len().saturating_sub(64);
+                authorization.get(at..).unwrap_or_default().to_string()
+            } else {
+                let canonical = format!(
+                    "{}\n{}\n{}\ncontent-type:{}\nhost:{host}\n\n{}\n{payload_hash}",
+                    request.method,
+                    request.path,
+                    request.query,
+                    request.content_type,
+                    signing::SIGNED_HEADERS,
+                );
+                let string_to_sign = signing::string_to_sign(timestamp, auth.scope, &canonical);
+                let key = key.get_or_insert_with(|| {
+                    signing::signing_key(&account.secret_key, &date, service)
+                });
+                signing::signature(key, &string_to_sign)
+            };
+            if expected
+                .as_bytes()
+                .ct_eq(auth.signature.as_bytes())
                 .unwrap_u8()
-                != 1
+                == 1
             {
-                return Err(ApiError::new(
-                    "AuthFailure.TokenFailure",
-                    "X-TC-Token is missing or does not belong to this SecretId",
-                ));
+                return Ok(auth.secret_id);
             }
         }
-        let failure = || {
-            ApiError::new(
-                "AuthFailure.SignatureFailure",
-                "the signature does not match the request; check the SecretKey and how the request was signed",
-            )
-        };
-        let date = signing::utc_date(timestamp).map_err(|_| failure())?;
-        if auth.scope != signing::credential_scope(&date, &self.service) {
-            return Err(failure());
-        }
-        let expected = signer
-            .authorization(
-                credentials,
-                timestamp,
-                request.content_type,
-                request.host,
-                request.body,
-            )
-            .map_err(|_| failure())?;
-        if expected.as_bytes().ct_eq(header.as_bytes()).unwrap_u8() != 1 {
-            return Err(failure());
-        }
-        Ok(auth.secret_id)
+        Err(signature_failure())
     }
 }
 

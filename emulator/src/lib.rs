@@ -21,6 +21,9 @@
 mod api_error;
 pub mod auth;
 pub mod faults;
+pub mod lang;
+pub mod legacy_sign;
+pub mod params;
 pub mod rate;
 mod server;
 pub mod sessions;

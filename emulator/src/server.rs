@@ -1,9 +1,12 @@
-//! The HTTP side: the API endpoint `POST /` (faults, signature, action, size, body, rate,
+//! The HTTP side: the API endpoint `POST /` and `GET /` (faults, signature, action, size, body, rate,
 //! then the action itself) and the unsigned admin endpoints under `/_emulator/`.
 
 use crate::api_error::ApiError;
 use crate::auth::{Presented, Verifier};
 use crate::faults::{FaultKind, Faults};
+use crate::lang::Language;
+use crate::legacy_sign::{self, LegacyPresented};
+use crate::params;
 use crate::rate::RateLimiter;
 use crate::sessions::{SessionSpec, Sessions};
 use crate::spec_rules::SpecRules;
@@ -156,7 +159,7 @@ where
 /// The headers the emulator reads, as they are named in messages, and the code a header
 /// that is present but not text gets (those read by the signature check are part of the
 /// authorization).
-const READ_HEADERS: [(&str, &str); 8] = [
+const READ_HEADERS: [(&str, &str); 10] = [
     ("Authorization", "AuthFailure.InvalidAuthorization"),
     ("X-TC-Timestamp", "AuthFailure.InvalidAuthorization"),
     ("X-TC-Token", "AuthFailure.InvalidAuthorization"),
@@ -165,6 +168,8 @@ const READ_HEADERS: [(&str, &str); 8] = [
     ("X-TC-Action", "InvalidParameter"),
     ("X-TC-Version", "InvalidParameter"),
     ("X-TC-Region", "InvalidParameter"),
+    ("X-TC-Language", "InvalidParameter"),
+    ("X-TC-Content-SHA256", "AuthFailure.InvalidAuthorization"),
 ];
 
 /// Refuses a header the emulator reads that is present but not visible ASCII text (which
@@ -258,6 +263,41 @@ fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// The action's parameters as sent: a JSON body, or flattened pairs (a query string or a
+/// form body).
+enum Params<'a> {
+    Json(&'a str),
+    Flat(Vec<(String, String)>),
+}
+
+/// A verified call: who, what, and the parameters.
+struct Call<'a> {
+    secret_id: String,
+    action: String,
+    version: String,
+    region: Option<String>,
+    params: Params<'a>,
+}
+
+/// The media type of a `Content-Type` value, without parameters, lower case.
+fn media_type(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn utf8_body(body: &[u8]) -> Result<&str, ApiError> {
+    std::str::from_utf8(body).map_err(|e| {
+        ApiError::new(
+            "InvalidParameter",
+            format!("the request body is not valid UTF-8: {e}"),
+        )
+    })
+}
+
 impl Emulator {
     /// Answers one HTTP request.
     pub(crate) async fn handle<B>(&self, request: Request<B>) -> Answer
@@ -268,7 +308,7 @@ impl Emulator {
         let path = request.uri().path().to_string();
         let now = date_now();
         match (request.method().clone(), path.as_str()) {
-            (Method::POST, "/") => self.api(request).await,
+            (Method::POST | Method::GET, "/") => self.api(request).await,
             (Method::GET, "/_emulator/stats") => {
                 Ok(json_response(&serde_json::to_value(self.stats.snapshot()).unwrap_or_default(), &now))
             }
@@ -288,7 +328,7 @@ impl Emulator {
             _ => Ok(respond(
                 StatusCode::NOT_FOUND,
                 "text/plain",
-                "the API is POST /; admin: GET /_emulator/stats, POST /_emulator/sessions, GET /_emulator/sessions/ID, POST /_emulator/reset\n",
+                "the API is POST / and GET /; admin: GET /_emulator/stats, POST /_emulator/sessions, GET /_emulator/sessions/ID, POST /_emulator/reset\n",
                 &now,
             )),
         }
@@ -455,43 +495,133 @@ impl Emulator {
                 return Ok(closing(self.error_answer(&error, &date)));
             }
         };
-        let answer = match self.serve(&parts.headers, &body) {
+        let mut language = Language::default();
+        let answer = match self.serve(&parts, &body, &mut language) {
             Ok(response) => json_response(&response, &date),
-            Err(error) => self.error_answer(&error, &date),
+            Err(error) => self.localized_error_answer(&error, &date, language),
         };
         Ok(answer)
     }
 
     fn error_answer(&self, error: &ApiError, date: &HeaderValue) -> Response<Full<Bytes>> {
+        self.localized_error_answer(error, date, Language::default())
+    }
+
+    fn localized_error_answer(
+        &self,
+        error: &ApiError,
+        date: &HeaderValue,
+        language: Language,
+    ) -> Response<Full<Bytes>> {
         self.stats.error(error.code);
         json_response(
-            &json!({"Response": {"Error": {"Code": error.code, "Message": error.message}, "RequestId": request_id()}}),
+            &json!({"Response": {"Error": {"Code": error.code, "Message": language.message(error)}, "RequestId": request_id()}}),
             date,
         )
     }
 
-    /// The checks in order, then the action. Returns the `Response` envelope.
-    fn serve(&self, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
-        check_header_text(headers)?;
+    /// The checks in order, then the action. Returns the `Response` envelope. `language` is
+    /// set to the language the request asks for as soon as it is known, so that errors found
+    /// after that are told in it.
+    fn serve(
+        &self,
+        parts: &hyper::http::request::Parts,
+        body: &[u8],
+        language: &mut Language,
+    ) -> Result<Value, ApiError> {
+        check_header_text(&parts.headers)?;
+        let headers = &parts.headers;
         let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let presented = Presented {
-            authorization: get("authorization"),
-            timestamp: get("x-tc-timestamp"),
-            token: get("x-tc-token"),
-            content_type: get("content-type").unwrap_or_default(),
-            host: get("host").unwrap_or_default(),
-            body,
+        let method = parts.method.as_str();
+        let path = parts.uri.path();
+        let query = parts.uri.query().unwrap_or_default();
+        let content_type = get("content-type").unwrap_or_default();
+        let host = get("host").unwrap_or_default();
+        let form = media_type(content_type) == "application/x-www-form-urlencoded";
+        let call = if let Some(authorization) = get("authorization") {
+            *language = Language::parse(get("x-tc-language")).unwrap_or_default();
+            let presented = Presented {
+                method,
+                path,
+                query,
+                authorization: Some(authorization),
+                timestamp: get("x-tc-timestamp"),
+                token: get("x-tc-token"),
+                content_type,
+                host,
+                unsigned_payload: get("x-tc-content-sha256") == Some("UNSIGNED-PAYLOAD"),
+                body,
+            };
+            let secret_id = self.verifier.verify(&presented, unix_now())?.to_string();
+            Language::parse(get("x-tc-language"))?;
+            let params = if parts.method == Method::GET {
+                Params::Flat(params::form_decode(query)?)
+            } else if form {
+                Params::Flat(params::form_decode(utf8_body(body)?)?)
+            } else {
+                Params::Json(utf8_body(body)?)
+            };
+            Call {
+                secret_id,
+                action: get("x-tc-action").unwrap_or_default().to_string(),
+                version: get("x-tc-version").unwrap_or_default().to_string(),
+                region: get("x-tc-region").map(str::to_string),
+                params,
+            }
+        } else {
+            // No Authorization: a HmacSHA1/HmacSHA256 request, all in its parameters.
+            let mut all = if parts.method == Method::GET {
+                params::form_decode(query)?
+            } else if form {
+                params::form_decode(utf8_body(body)?)?
+            } else {
+                Vec::new()
+            };
+            if legacy_sign::param(&all, "Signature").is_none() {
+                return Err(ApiError::new(
+                    "AuthFailure.InvalidAuthorization",
+                    "the Authorization header is missing (and there is no Signature parameter of a HmacSHA1/HmacSHA256 request)",
+                ));
+            }
+            *language = Language::parse(legacy_sign::param(&all, "Language")).unwrap_or_default();
+            let secret_id = self
+                .verifier
+                .verify_legacy(
+                    &LegacyPresented {
+                        method,
+                        host,
+                        path,
+                        params: &all,
+                    },
+                    unix_now(),
+                )?
+                .to_string();
+            Language::parse(legacy_sign::param(&all, "Language"))?;
+            let take = |all: &[(String, String)], name: &str| {
+                legacy_sign::param(all, name).map(str::to_string)
+            };
+            let call = Call {
+                secret_id,
+                action: take(&all, "Action").unwrap_or_default(),
+                version: take(&all, "Version").unwrap_or_default(),
+                region: take(&all, "Region"),
+                params: Params::Flat(Vec::new()),
+            };
+            all.retain(|(k, _)| !legacy_sign::COMMON_PARAMS.contains(&k.as_str()));
+            Call {
+                params: Params::Flat(all),
+                ..call
+            }
         };
-        let secret_id = self.verifier.verify(&presented, unix_now())?.to_string();
 
-        let action_name = get("x-tc-action").unwrap_or_default();
+        let action_name = call.action.as_str();
         let action = self.rules.actions.get(action_name).ok_or_else(|| {
             ApiError::new(
                 "InvalidAction",
                 format!("the action {action_name:?} does not exist"),
             )
         })?;
-        let version = get("x-tc-version").unwrap_or_default();
+        let version = call.version.as_str();
         if version != self.rules.version {
             return Err(ApiError::new(
                 "NoSuchVersion",
@@ -501,20 +631,18 @@ impl Emulator {
                 ),
             ));
         }
-        if get("x-tc-region").is_none_or(str::is_empty) {
+        if call.region.as_deref().is_none_or(str::is_empty) {
             return Err(ApiError::new(
                 "MissingParameter",
                 "the required parameter `Region` (X-TC-Region) is missing",
             ));
         }
-        let text = std::str::from_utf8(body).map_err(|e| {
-            ApiError::new(
-                "InvalidParameter",
-                format!("the request body is not valid UTF-8: {e}"),
-            )
-        })?;
-        let value = validate::parse_body(text)?;
+        let value = match &call.params {
+            Params::Json(text) => validate::parse_body(text)?,
+            Params::Flat(pairs) => params::unflatten(&self.rules, &action.request_schema, pairs)?,
+        };
         validate::check(&self.rules, &action.request_schema, &value)?;
+        let secret_id = call.secret_id;
         let Some(limiter) = self.limiters.get(&action.name) else {
             return Err(ApiError::new(
                 "InternalError",
