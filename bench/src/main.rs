@@ -4,6 +4,7 @@
 //! generator, and writes `target/bench/summary.json`).
 
 mod fleet;
+mod load;
 mod plot;
 mod service;
 mod signing;

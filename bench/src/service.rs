@@ -22,6 +22,8 @@ async fn emulator_serving(
     EmulatorConfig {
         rate_limit,
         tls,
+        // Keep-alive connections that last the whole measurement.
+        max_requests_per_connection: usize::MAX,
         ..EmulatorConfig::default()
     }
     .session(SessionSpec::new(SESSION, usize::MAX))
@@ -204,33 +206,16 @@ pub(crate) async fn emulator_rps(
             (None, None)
         };
         let emulator = emulator_serving(Some(u32::MAX), identity).await;
-        tc3_runtime::tls::install_default_provider();
-        let mut http = reqwest::Client::builder()
-            .no_proxy()
-            .pool_max_idle_per_host(connections);
-        if let Some(ca) = ca {
-            http = http.tls_certs_merge(reqwest::Certificate::from_pem_bundle(&ca).unwrap());
-        }
-        let http = http.build().unwrap();
-        let mut batches: Vec<Vec<reqwest::Request>> =
-            (0..connections).map(|_| Vec::new()).collect();
+        let mut batches: Vec<Vec<Vec<u8>>> = (0..connections).map(|_| Vec::new()).collect();
         for (i, request) in presigned(&emulator, &format!("rps{round}"), requests)
-            .into_iter()
+            .iter()
             .enumerate()
         {
-            batches[i % connections].push(request);
+            batches[i % connections].push(crate::load::raw(request));
         }
+        let tls = ca.as_deref().map(crate::load::tls_trusting);
         let start = Instant::now();
-        let mut tasks = tokio::task::JoinSet::new();
-        for batch in batches {
-            let http = http.clone();
-            tasks.spawn(async move {
-                for request in batch {
-                    http.execute(request).await.unwrap().bytes().await.unwrap();
-                }
-            });
-        }
-        while tasks.join_next().await.is_some() {}
+        crate::load::run(emulator.addr(), batches, tls).await;
         let elapsed = start.elapsed().as_secs_f64();
         let served = emulator.stats();
         assert_eq!(
