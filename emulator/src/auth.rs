@@ -347,4 +347,347 @@ mod tests {
             assert_eq!(e.code, "AuthFailure.InvalidAuthorization", "{bad}");
         }
     }
+
+    // Requests the official SDKs sent (docs/research/official-sdks.md), signed with the
+    // research's dummy account; each is verified at its own timestamp.
+    const ID: &str = "AKIDDUMMYRESEARCH0001";
+    const KEY: &str = "dummySecretKeyForResearch00";
+    const POST_BODY_COMPACT: &str = r#"{"GameServerSessionId":"qcs::gse:ap-guangzhou:uin/100000:gameserversession/fleet-1/gss-1","PlayerIds":["p1","p2"],"PlayerDataMap":{"Key":"k1","Value":"v1"}}"#;
+
+    fn verifier(token: Option<&str>) -> Verifier {
+        Verifier::new(
+            "gse",
+            300,
+            &[Account {
+                secret_id: ID.into(),
+                secret_key: KEY.into(),
+                token: token.map(String::from),
+            }],
+        )
+        .unwrap()
+    }
+
+    struct Capture {
+        name: &'static str,
+        method: &'static str,
+        query: &'static str,
+        content_type: &'static str,
+        host: &'static str,
+        timestamp: i64,
+        authorization: String,
+        body: &'static str,
+    }
+
+    fn auth(service: &str, signature: &str) -> String {
+        format!("TC3-HMAC-SHA256 Credential={ID}/2026-11-25/{service}/tc3_request, SignedHeaders=content-type;host, Signature={signature}")
+    }
+
+    fn captures() -> Vec<Capture> {
+        vec![
+            Capture {
+                name: "python POST (host with port, service gse, body with spaces)",
+                method: "POST",
+                query: "",
+                content_type: "application/json",
+                host: "127.0.0.1:41739",
+                timestamp: 1795629540,
+                authorization: auth("gse", "674cfd6d0819d5ee98a5757c2afa3e31e14bf00902c24ff3ff9f67696713dc04"),
+                body: r#"{"GameServerSessionId": "qcs::gse:ap-guangzhou:uin/100000:gameserversession/fleet-1/gss-1", "PlayerIds": ["p1", "p2"], "PlayerDataMap": {"Key": "k1", "Value": "v1"}}"#,
+            },
+            Capture {
+                name: "node POST (host without port, service 127)",
+                method: "POST",
+                query: "",
+                content_type: "application/json",
+                host: "127.0.0.1:41739",
+                timestamp: 1795629559,
+                authorization: auth("127", "002c832e1738ffaeaa6992e9e0a68d8d9a707a222ce7a2be53ba777f48228f52"),
+                body: POST_BODY_COMPACT,
+            },
+            Capture {
+                name: "go POST",
+                method: "POST",
+                query: "",
+                content_type: "application/json",
+                host: "127.0.0.1:44959",
+                timestamp: 1795629774,
+                authorization: auth("gse", "c31d980177e763e97be9389405856beb2dafb6adbf00799aac69000885fb1b83"),
+                body: POST_BODY_COMPACT,
+            },
+            Capture {
+                name: "python GET (query as sent, form content type, empty payload)",
+                method: "GET",
+                query: "GameServerSessionId=gss+1%2Fx~y%2Az%27%28a%29%21&PlayerIds.0=p+1&PlayerIds.1=p%2B2&PlayerIds.2=%C3%A9&PlayerIds.3=a%26b%3Dc&PlayerDataMap.Key=k&PlayerDataMap.Value=v+v",
+                content_type: "application/x-www-form-urlencoded",
+                host: "127.0.0.1:41739",
+                timestamp: 1795629542,
+                authorization: auth("gse", "41c5c130dd86939eb62e98d14bf63bbe994ddede6d0a9ff26ad72799ada92b4a"),
+                body: "",
+            },
+            Capture {
+                name: "node GET",
+                method: "GET",
+                query: "GameServerSessionId=gss%201%2Fx~y*z%27(a)!&PlayerIds.0=p%201&PlayerIds.1=p%2B2&PlayerIds.2=%C3%A9&PlayerIds.3=a%26b%3Dc&PlayerDataMap.Key=k&PlayerDataMap.Value=v%20v",
+                content_type: "application/x-www-form-urlencoded",
+                host: "127.0.0.1:41739",
+                timestamp: 1795629562,
+                authorization: auth("127", "1ef2dbd9008a13a9a03adfea0730991901c7fe98c05864de4afe7fd220910e16"),
+                body: "",
+            },
+        ]
+    }
+
+    fn presented<'a>(c: &'a Capture, authorization: &'a str) -> Presented<'a> {
+        Presented {
+            method: c.method,
+            path: "/",
+            query: c.query,
+            authorization: Some(authorization),
+            timestamp: None,
+            token: None,
+            content_type: c.content_type,
+            host: c.host,
+            unsigned_payload: false,
+            body: c.body.as_bytes(),
+        }
+    }
+
+    #[test]
+    fn what_each_official_sdk_signed_is_accepted() {
+        let verifier = verifier(None);
+        for c in captures() {
+            let ts = c.timestamp.to_string();
+            let request = Presented {
+                timestamp: Some(&ts),
+                ..presented(&c, &c.authorization)
+            };
+            assert_eq!(
+                verifier.verify(&request, c.timestamp + 299),
+                Ok(ID),
+                "{}",
+                c.name
+            );
+        }
+    }
+
+    #[test]
+    fn each_capture_changed_in_one_way_is_refused_with_its_code() {
+        let verifier = verifier(None);
+        for c in captures() {
+            let ts = c.timestamp.to_string();
+            let base = Presented {
+                timestamp: Some(&ts),
+                ..presented(&c, &c.authorization)
+            };
+            let code = |r: &Presented<'_>, now: i64| verifier.verify(r, now).unwrap_err().code;
+            // One hex digit of the signature changed.
+            let last = c.authorization.chars().last().unwrap();
+            let flipped = format!(
+                "{}{}",
+                &c.authorization[..c.authorization.len() - 1],
+                if last == '0' { '1' } else { '0' }
+            );
+            let r = Presented {
+                authorization: Some(&flipped),
+                ..presented(&c, "")
+            };
+            let r = Presented {
+                timestamp: Some(&ts),
+                ..r
+            };
+            assert_eq!(
+                code(&r, c.timestamp),
+                "AuthFailure.SignatureFailure",
+                "{}",
+                c.name
+            );
+            // Another host, another query, another body, another method.
+            let r = Presented {
+                host: "127.0.0.2:41739",
+                ..presented(&c, &c.authorization)
+            };
+            let r = Presented {
+                timestamp: Some(&ts),
+                ..r
+            };
+            assert_eq!(
+                code(&r, c.timestamp),
+                "AuthFailure.SignatureFailure",
+                "{} host",
+                c.name
+            );
+            let r = Presented {
+                query: "PlayerIds.0=x",
+                timestamp: Some(&ts),
+                ..presented(&c, &c.authorization)
+            };
+            assert_eq!(
+                code(&r, c.timestamp),
+                "AuthFailure.SignatureFailure",
+                "{} query",
+                c.name
+            );
+            let r = Presented {
+                body: b"{}",
+                timestamp: Some(&ts),
+                ..presented(&c, &c.authorization)
+            };
+            assert_eq!(
+                code(&r, c.timestamp),
+                "AuthFailure.SignatureFailure",
+                "{} body",
+                c.name
+            );
+            let r = Presented {
+                unsigned_payload: true,
+                timestamp: Some(&ts),
+                ..presented(&c, &c.authorization)
+            };
+            assert_eq!(
+                code(&r, c.timestamp),
+                "AuthFailure.SignatureFailure",
+                "{} unsigned",
+                c.name
+            );
+            // Timestamps: 301 s off either way, missing.
+            assert_eq!(
+                code(&base, c.timestamp + 301),
+                "AuthFailure.SignatureExpire",
+                "{}",
+                c.name
+            );
+            assert_eq!(
+                code(&base, c.timestamp - 301),
+                "AuthFailure.SignatureExpire",
+                "{}",
+                c.name
+            );
+            let r = Presented {
+                timestamp: None,
+                ..presented(&c, &c.authorization)
+            };
+            assert_eq!(
+                code(&r, c.timestamp),
+                "AuthFailure.InvalidAuthorization",
+                "{}",
+                c.name
+            );
+            // Unknown SecretId.
+            let other = c.authorization.replace(ID, "AKIDSOMEONEELSE");
+            let r = Presented {
+                timestamp: Some(&ts),
+                ..presented(&c, &other)
+            };
+            assert_eq!(
+                code(&r, c.timestamp),
+                "AuthFailure.SecretIdNotFound",
+                "{}",
+                c.name
+            );
+            // A temporary account without its token.
+            let with_token = super::tests::verifier(Some("tok"));
+            assert_eq!(
+                with_token.verify(&base, c.timestamp).unwrap_err().code,
+                "AuthFailure.TokenFailure"
+            );
+            let r = Presented {
+                token: Some("tok"),
+                timestamp: Some(&ts),
+                ..presented(&c, &c.authorization)
+            };
+            assert_eq!(
+                with_token.verify(&r, c.timestamp),
+                Ok(ID),
+                "{} token",
+                c.name
+            );
+        }
+    }
+
+    #[test]
+    fn the_scope_service_is_gse_or_the_hosts_first_label() {
+        let verifier = verifier(None);
+        let node = &captures()[1];
+        let ts = node.timestamp.to_string();
+        // Node's signature with service `127`, presented with a Host whose first label is
+        // not `127`: refused (the scope's service is not free).
+        let r = Presented {
+            host: "localhost:41739",
+            timestamp: Some(&ts),
+            ..presented(node, &node.authorization)
+        };
+        assert_eq!(
+            verifier.verify(&r, node.timestamp).unwrap_err().code,
+            "AuthFailure.SignatureFailure"
+        );
+        // Any other service, or a scope of another date, is refused before the signature.
+        for scope in [
+            "2026-11-25/cvm/tc3_request",
+            "2026-11-24/gse/tc3_request",
+            "2026-11-25/gse/tc2_request",
+            "2026-11-25//tc3_request",
+        ] {
+            let header = node
+                .authorization
+                .replace("2026-11-25/127/tc3_request", scope);
+            let r = Presented {
+                timestamp: Some(&ts),
+                ..presented(node, &header)
+            };
+            assert_eq!(
+                verifier.verify(&r, node.timestamp).unwrap_err().code,
+                "AuthFailure.SignatureFailure",
+                "{scope}"
+            );
+        }
+    }
+
+    #[test]
+    fn unsigned_payload_signs_the_literal_not_the_body() {
+        let verifier = verifier(None);
+        let ts = 1795629540;
+        let date = signing::utc_date(ts).unwrap();
+        let canonical = format!(
+            "POST\n/\n\ncontent-type:application/json\nhost:127.0.0.1:9\n\ncontent-type;host\n{}",
+            signing::hashed_payload(b"UNSIGNED-PAYLOAD")
+        );
+        let scope = signing::credential_scope(&date, "gse");
+        let signature = signing::signature(
+            &signing::signing_key(KEY, &date, "gse"),
+            &signing::string_to_sign(ts, &scope, &canonical),
+        );
+        let header = signing::authorization(ID, &scope, &signature);
+        let text = ts.to_string();
+        let request = Presented {
+            method: "POST",
+            path: "/",
+            query: "",
+            authorization: Some(&header),
+            timestamp: Some(&text),
+            token: None,
+            content_type: "application/json",
+            host: "127.0.0.1:9",
+            unsigned_payload: true,
+            body: b"{\"any\":\"body\"}",
+        };
+        assert_eq!(verifier.verify(&request, ts), Ok(ID));
+        let signed_body = Presented {
+            unsigned_payload: false,
+            ..request
+        };
+        assert_eq!(
+            verifier.verify(&signed_body, ts).unwrap_err().code,
+            "AuthFailure.SignatureFailure"
+        );
+    }
+
+    #[test]
+    fn hosts_without_their_port() {
+        assert_eq!(host_without_port("127.0.0.1:8080"), Some("127.0.0.1"));
+        assert_eq!(host_without_port("[::1]:8080"), Some("[::1]"));
+        assert_eq!(host_without_port("example.com"), None);
+        assert_eq!(host_without_port("[::1]"), None);
+        assert_eq!(host_without_port("::1"), None);
+        assert_eq!(host_without_port("h:"), None);
+    }
 }

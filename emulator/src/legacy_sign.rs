@@ -202,4 +202,267 @@ mod tests {
         let e = Method::parse(Some("TC3-HMAC-SHA256")).unwrap_err();
         assert_eq!(e.code, "AuthFailure.InvalidAuthorization");
     }
+
+    const ID: &str = "AKIDDUMMYRESEARCH0001";
+    const KEY: &str = "dummySecretKeyForResearch00";
+    const PYTHON_POST: &str = "GameServerSessionId=gss+1%2Fx~y%2Az%27%28a%29%21&PlayerIds.0=p+1&PlayerIds.1=p%2B2&PlayerIds.2=%C3%A9&PlayerIds.3=a%26b%3Dc&PlayerDataMap.Key=k&PlayerDataMap.Value=v+v&Action=JoinGameServerSessionBatch&RequestClient=SDK_PYTHON_3.0.1416&Nonce=6022761586155602413&Timestamp=1795629753&Version=2019-11-12&Region=ap-guangzhou&SecretId=AKIDDUMMYRESEARCH0001&SignatureMethod=HmacSHA1&Language=zh-CN&Signature=tfUIy5k1kbt3pTFwsxTiH%2FSmqo4%3D";
+    const NODE_GET: &str = "GameServerSessionId=gss%201%2Fx~y*z%27(a)!&PlayerIds.0=p%201&PlayerIds.1=p%2B2&PlayerIds.2=%C3%A9&PlayerIds.3=a%26b%3Dc&PlayerDataMap.Key=k&PlayerDataMap.Value=v%20v&Action=JoinGameServerSessionBatch&RequestClient=SDK_NODEJS_4.1.220&Nonce=42515&Timestamp=1795629767&Version=2019-11-12&SecretId=AKIDDUMMYRESEARCH0001&Region=ap-guangzhou&SignatureMethod=HmacSHA1&Signature=oTgYunlmOH51x7K6UTeyNQrOT0s%3D";
+    const GO_GET_TOKEN: &str = "Action=JoinGameServerSessionBatch&GameServerSessionId=qcs%3A%3Agse%3Aap-guangzhou%3Auin%2F100000%3Agameserversession%2Ffleet-1%2Fgss-1&Language=zh-CN&Nonce=5577006791947779410&PlayerDataMap.Key=k1&PlayerDataMap.Value=v1&PlayerIds.0=p1&PlayerIds.1=p2&Region=ap-guangzhou&RequestClient=SDK_GO_1.3.166&SecretId=AKIDDUMMYRESEARCH0001&Signature=8WnQeuLRyKsXhqZ9A7OPFhg%2Fr%2Bw%3D&SignatureMethod=HmacSHA1&Timestamp=1795629788&Token=tmpTokenABC&Version=2019-11-12";
+
+    fn verifier(token: Option<&str>) -> Verifier {
+        Verifier::new(
+            "gse",
+            300,
+            &[crate::Account {
+                secret_id: ID.into(),
+                secret_key: KEY.into(),
+                token: token.map(String::from),
+            }],
+        )
+        .unwrap()
+    }
+
+    /// (name, method, host, encoded params, timestamp, token of the account)
+    fn captures() -> [(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        i64,
+        Option<&'static str>,
+    ); 3] {
+        [
+            (
+                "python POST",
+                "POST",
+                "127.0.0.1:44959",
+                PYTHON_POST,
+                1795629753,
+                None,
+            ),
+            (
+                "node GET",
+                "GET",
+                "127.0.0.1:44959",
+                NODE_GET,
+                1795629767,
+                None,
+            ),
+            (
+                "go GET with a token",
+                "GET",
+                "127.0.0.1:41975",
+                GO_GET_TOKEN,
+                1795629788,
+                Some("tmpTokenABC"),
+            ),
+        ]
+    }
+
+    fn code(
+        verifier: &Verifier,
+        method: &str,
+        host: &str,
+        params: &[(String, String)],
+        now: i64,
+    ) -> &'static str {
+        let request = LegacyPresented {
+            method,
+            host,
+            path: "/",
+            params,
+        };
+        verifier.verify_legacy(&request, now).unwrap_err().code
+    }
+
+    fn changed(
+        params: &[(String, String)],
+        name: &str,
+        value: Option<&str>,
+    ) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> =
+            params.iter().filter(|(k, _)| k != name).cloned().collect();
+        if let Some(v) = value {
+            out.push((name.to_string(), v.to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn what_each_official_sdk_signed_is_accepted() {
+        for (name, method, host, text, ts, token) in captures() {
+            let params = form_decode(text).unwrap();
+            let request = LegacyPresented {
+                method,
+                host,
+                path: "/",
+                params: &params,
+            };
+            assert_eq!(
+                verifier(token).verify_legacy(&request, ts - 299),
+                Ok(ID),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_capture_changed_in_one_way_is_refused_with_its_code() {
+        for (name, method, host, text, ts, token) in captures() {
+            let v = verifier(token);
+            let params = form_decode(text).unwrap();
+            let signature = param(&params, "Signature").unwrap();
+            let other_sig = Method::HmacSha1.sign("another-key", "x");
+            for (what, p, h, m, now, want) in [
+                (
+                    "wrong signature",
+                    changed(&params, "Signature", Some(&other_sig)),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.SignatureFailure",
+                ),
+                (
+                    "a value changed",
+                    changed(&params, "PlayerIds.0", Some("zz")),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.SignatureFailure",
+                ),
+                (
+                    "another host",
+                    params.clone(),
+                    "127.0.0.1:1",
+                    method,
+                    ts,
+                    "AuthFailure.SignatureFailure",
+                ),
+                (
+                    "another method",
+                    params.clone(),
+                    host,
+                    if method == "GET" { "POST" } else { "GET" },
+                    ts,
+                    "AuthFailure.SignatureFailure",
+                ),
+                (
+                    "HmacSHA256 claimed",
+                    changed(&params, "SignatureMethod", Some("HmacSHA256")),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.SignatureFailure",
+                ),
+                (
+                    "unknown SecretId",
+                    changed(&params, "SecretId", Some("AKIDNOBODY")),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.SecretIdNotFound",
+                ),
+                (
+                    "expired",
+                    params.clone(),
+                    host,
+                    method,
+                    ts + 301,
+                    "AuthFailure.SignatureExpire",
+                ),
+                (
+                    "early",
+                    params.clone(),
+                    host,
+                    method,
+                    ts - 301,
+                    "AuthFailure.SignatureExpire",
+                ),
+                (
+                    "no Timestamp",
+                    changed(&params, "Timestamp", None),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.InvalidAuthorization",
+                ),
+                (
+                    "no Nonce",
+                    changed(&params, "Nonce", None),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.InvalidAuthorization",
+                ),
+                (
+                    "Nonce not a number",
+                    changed(&params, "Nonce", Some("-1")),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.InvalidAuthorization",
+                ),
+                (
+                    "no SecretId",
+                    changed(&params, "SecretId", None),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.InvalidAuthorization",
+                ),
+                (
+                    "unknown method",
+                    changed(&params, "SignatureMethod", Some("HmacMD5")),
+                    host,
+                    method,
+                    ts,
+                    "AuthFailure.InvalidAuthorization",
+                ),
+            ] {
+                assert_eq!(
+                    code(&v, m, h, &p, now),
+                    want,
+                    "{name}: {what} (signature {signature})"
+                );
+            }
+            // The token: required from a temporary account, and must be its own.
+            let temporary = verifier(Some("another-token"));
+            assert_eq!(
+                code(&temporary, method, host, &params, ts),
+                "AuthFailure.TokenFailure",
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn hmac_sha256_and_a_repeated_nonce() {
+        let mut params = form_decode(
+            "Action=JoinGameServerSessionBatch&Nonce=0&Region=&SecretId=AKIDDUMMYRESEARCH0001&SignatureMethod=HmacSHA256&Timestamp=1795629788&Version=2019-11-12",
+        )
+        .unwrap();
+        let text = string_to_sign("POST", "127.0.0.1:41975", "/", &params);
+        params.push(("Signature".into(), Method::HmacSha256.sign(KEY, &text)));
+        let v = verifier(None);
+        for _ in 0..2 {
+            let request = LegacyPresented {
+                method: "POST",
+                host: "127.0.0.1:41975",
+                path: "/",
+                params: &params,
+            };
+            assert_eq!(v.verify_legacy(&request, 1795629788), Ok(ID));
+        }
+        // Signed over the host without its port: also accepted (costs nothing).
+        let mut no_port = changed(&params, "Signature", None);
+        let text = string_to_sign("POST", "127.0.0.1", "/", &no_port);
+        no_port.push(("Signature".into(), Method::HmacSha256.sign(KEY, &text)));
+        let request = LegacyPresented {
+            method: "POST",
+            host: "127.0.0.1:41975",
+            path: "/",
+            params: &no_port,
+        };
+        assert_eq!(v.verify_legacy(&request, 1795629788), Ok(ID));
+    }
 }
