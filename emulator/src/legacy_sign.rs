@@ -223,14 +223,16 @@ mod tests {
     }
 
     /// (name, method, host, encoded params, timestamp, token of the account)
-    fn captures() -> [(
+    type Capture = (
         &'static str,
         &'static str,
         &'static str,
         &'static str,
         i64,
         Option<&'static str>,
-    ); 3] {
+    );
+
+    fn captures() -> [Capture; 3] {
         [
             (
                 "python POST",
