@@ -46,6 +46,8 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     }
     step("python tools (target/py: openapi-spec-validator, official SDK)");
     python::ensure_venv(root)?;
+    step("node SDK (target/node: tencentcloud-sdk-nodejs-common, for the interop tests)");
+    crate::node::ensure_node_env(root)?;
     step("spec validation (openapi-spec-validator)");
     python::validate_specs(root)?;
     step("cargo xtask spec-audit (the spec against Tencent's definition; contradictions fail)");

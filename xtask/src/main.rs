@@ -6,6 +6,7 @@ mod fuzz;
 mod generate;
 mod import_action;
 mod manifests;
+mod node;
 mod process;
 mod python;
 mod spec_audit;
@@ -49,6 +50,8 @@ enum Command {
     ValidateSpec,
     /// Create target/py with the pinned Python tools and the official SDK.
     PythonEnv,
+    /// Install the pinned official Node.js SDK into target/node (npm ci).
+    NodeEnv,
     /// Run everything CI runs: fmt, clippy, generate --check, spec validation, tests.
     Ci,
     /// Measure the performance figures (release build) and write target/bench/summary.json.
@@ -121,6 +124,9 @@ fn main() -> ExitCode {
         Command::ValidateSpec => exit_status(python::validate_specs(&root)),
         Command::PythonEnv => exit_status(python::ensure_venv(&root).map(|bin| {
             println!("python tools ready in {}", bin.display());
+        })),
+        Command::NodeEnv => exit_status(node::ensure_node_env(&root).map(|sdk| {
+            println!("Node.js SDK ready in {}", sdk.display());
         })),
         Command::Ci => exit_status(ci::run(&root)),
         Command::Bench {
