@@ -355,7 +355,10 @@ async fn tc3_form_post_unsigned_payload_token_and_headers_in_any_case() {
     post.content_type = "application/x-www-form-urlencoded";
     let answer = post.send(&emulator).await;
     assert_eq!(answer.players(), ["f 1", "f+2"], "{}", answer.response);
-    assert_eq!(answer.response["PlayerSessions"][0]["PlayerData"], "a&b=c ~*");
+    assert_eq!(
+        answer.response["PlayerSessions"][0]["PlayerData"],
+        "a&b=c ~*"
+    );
 
     let json = format!(r#"{{"GameServerSessionId": "{SESSION}", "PlayerIds": ["u1"]}}"#);
     let mut unsigned = Tc3::python_post(&emulator, &json);
