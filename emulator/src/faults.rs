@@ -27,11 +27,21 @@ pub enum FaultKind {
     TruncatedBody,
     /// The request is served normally with a `Date` header off by the set seconds.
     SkewedDate,
+    /// The request is served (its join applied), then the connection is closed without the
+    /// answer.
+    DropAfterApply,
+    /// The request is served (its join applied), then answered HTTP 500 instead.
+    Http500AfterApply,
+    /// The request is served (its join applied), then answered with its envelope cut short.
+    TruncatedAfterApply,
+    /// The request is served (its join applied), and its answer sent after the set delay
+    /// (`latency-after-apply=SHARE:MILLIS`, longer than the client's attempt timeout).
+    LatencyAfterApply,
 }
 
 impl FaultKind {
     /// Every kind, in the order shares are drawn.
-    pub const ALL: [FaultKind; 8] = [
+    pub const ALL: [FaultKind; 12] = [
         Self::InternalError,
         Self::Http500,
         Self::Http503,
@@ -40,6 +50,28 @@ impl FaultKind {
         Self::MalformedBody,
         Self::TruncatedBody,
         Self::SkewedDate,
+        Self::DropAfterApply,
+        Self::Http500AfterApply,
+        Self::TruncatedAfterApply,
+        Self::LatencyAfterApply,
+    ];
+
+    /// The kinds that change no state (the answer is lost before the request is served).
+    pub const BEFORE_APPLY: [FaultKind; 6] = [
+        Self::InternalError,
+        Self::Http500,
+        Self::Http503,
+        Self::DropConnection,
+        Self::MalformedBody,
+        Self::TruncatedBody,
+    ];
+
+    /// The kinds that serve the request (its join applied) and then lose its answer.
+    pub const AFTER_APPLY: [FaultKind; 4] = [
+        Self::DropAfterApply,
+        Self::Http500AfterApply,
+        Self::TruncatedAfterApply,
+        Self::LatencyAfterApply,
     ];
 
     /// The kind's name on the command line.
@@ -53,12 +85,21 @@ impl FaultKind {
             Self::MalformedBody => "malformed-body",
             Self::TruncatedBody => "truncated-body",
             Self::SkewedDate => "skewed-date",
+            Self::DropAfterApply => "drop-after-apply",
+            Self::Http500AfterApply => "http-500-after-apply",
+            Self::TruncatedAfterApply => "truncated-after-apply",
+            Self::LatencyAfterApply => "latency-after-apply",
         }
     }
 
     /// Whether the request is still served (and may change state) under this fault.
     pub fn serves_request(self) -> bool {
-        matches!(self, Self::Latency | Self::SkewedDate)
+        matches!(self, Self::Latency | Self::SkewedDate) || self.after_apply()
+    }
+
+    /// Whether the request is served and its answer then lost or late.
+    pub fn after_apply(self) -> bool {
+        Self::AFTER_APPLY.contains(&self)
     }
 }
 
@@ -78,6 +119,8 @@ pub struct FaultConfig {
     pub latency: Duration,
     /// Seconds added to `Date` (negative: behind), at most [`MAX_DATE_SKEW_SECS`] either way.
     pub date_skew_secs: i64,
+    /// The delay of `latency-after-apply` answers, at most [`MAX_LATENCY_MILLIS`].
+    pub latency_after_apply: Duration,
 }
 
 impl Default for FaultConfig {
@@ -87,6 +130,7 @@ impl Default for FaultConfig {
             shares: Vec::new(),
             latency: Duration::from_millis(200),
             date_skew_secs: 600,
+            latency_after_apply: Duration::from_millis(2000),
         }
     }
 }
@@ -131,6 +175,17 @@ impl FaultConfig {
                 }
                 self.latency = Duration::from_millis(ms);
             }
+            (FaultKind::LatencyAfterApply, Some(ms)) => {
+                let ms: u64 = ms.trim_end_matches("ms").parse().map_err(|_| {
+                    format!("--fault {text:?}: latency {ms:?} must be whole milliseconds")
+                })?;
+                if ms > MAX_LATENCY_MILLIS {
+                    return Err(format!(
+                        "--fault {text:?}: latency {ms} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)"
+                    ));
+                }
+                self.latency_after_apply = Duration::from_millis(ms);
+            }
             (FaultKind::SkewedDate, Some(secs)) => {
                 let skew: i64 = secs.parse().map_err(|_| {
                     format!("--fault {text:?}: skew {secs:?} must be whole seconds")
@@ -165,6 +220,12 @@ impl FaultConfig {
                 self.date_skew_secs
             ));
         }
+        if self.latency_after_apply > Duration::from_millis(MAX_LATENCY_MILLIS) {
+            return Err(format!(
+                "faults.latency_after_apply: {} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)",
+                self.latency_after_apply.as_millis()
+            ));
+        }
         if self.latency > Duration::from_millis(MAX_LATENCY_MILLIS) {
             return Err(format!(
                 "faults.latency: {} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)",
@@ -188,11 +249,28 @@ impl FaultConfig {
         Ok(())
     }
 
-    /// The same share of every kind.
+    /// The same share of every kind whose answer tells the truth about the state: all but
+    /// the after-apply kinds.
     pub fn all_kinds(seed: u64, share_each: f64) -> Self {
         Self {
             seed,
-            shares: FaultKind::ALL.iter().map(|k| (*k, share_each)).collect(),
+            shares: FaultKind::ALL
+                .iter()
+                .filter(|k| !k.after_apply())
+                .map(|k| (*k, share_each))
+                .collect(),
+            ..Self::default()
+        }
+    }
+
+    /// The same share of each after-apply kind (the join applied, its answer lost or late).
+    pub fn after_apply_kinds(seed: u64, share_each: f64) -> Self {
+        Self {
+            seed,
+            shares: FaultKind::AFTER_APPLY
+                .iter()
+                .map(|k| (*k, share_each))
+                .collect(),
             ..Self::default()
         }
     }
@@ -305,5 +383,30 @@ mod tests {
         };
         assert!(built.validate().unwrap_err().contains("http-500"));
         assert!(FaultConfig::all_kinds(1, 0.1).validate().is_ok());
+    }
+
+    #[test]
+    fn after_apply_kinds_parse_with_their_delay_and_stay_out_of_all_kinds() {
+        let mut c = FaultConfig::default();
+        c.add("drop-after-apply=0.1").unwrap();
+        c.add("latency-after-apply=0.05:3000").unwrap();
+        assert_eq!(c.latency_after_apply, Duration::from_millis(3000));
+        assert_eq!(
+            c.shares,
+            [
+                (FaultKind::DropAfterApply, 0.1),
+                (FaultKind::LatencyAfterApply, 0.05)
+            ]
+        );
+        let e = c.add("latency-after-apply=0.1:3600001").unwrap_err();
+        assert!(e.contains("3600001 ms"), "{e}");
+        assert!(FaultConfig::all_kinds(1, 0.1)
+            .shares
+            .iter()
+            .all(|(k, _)| !k.after_apply()));
+        assert!(FaultConfig::after_apply_kinds(1, 0.1)
+            .shares
+            .iter()
+            .all(|(k, _)| k.after_apply() && k.serves_request()));
     }
 }

@@ -45,7 +45,9 @@ struct Args {
     /// Inject a fault into a share of requests: KIND=SHARE, latency=SHARE:MILLIS (at most
     /// 3600000), skewed-date=SHARE:SECONDS (at most 315360000, 10 years, either way). Kinds:
     /// internal-error, http-500, http-503, latency, drop-connection, malformed-body,
-    /// truncated-body, skewed-date.
+    /// truncated-body, skewed-date (these change no state, or serve normally); and, served
+    /// first then the answer lost: drop-after-apply, http-500-after-apply,
+    /// truncated-after-apply, latency-after-apply=SHARE:MILLIS.
     #[arg(long = "fault", value_name = "KIND=SHARE")]
     faults: Vec<String>,
     /// Seed of the fault generator (the same seed gives the same faults).

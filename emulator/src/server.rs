@@ -471,6 +471,11 @@ impl Emulator {
                 }
                 FaultKind::Latency => tokio::time::sleep(self.faults.config().latency).await,
                 FaultKind::SkewedDate => date_skew = self.faults.config().date_skew_secs,
+                // Served first; the answer is lost below.
+                FaultKind::DropAfterApply
+                | FaultKind::Http500AfterApply
+                | FaultKind::TruncatedAfterApply
+                | FaultKind::LatencyAfterApply => {}
             }
         }
         // Everything the answer needs that can fail is made before the request can change
@@ -496,11 +501,37 @@ impl Emulator {
             }
         };
         let mut language = Language::default();
-        let answer = match self.serve(&parts, &body, &mut language) {
-            Ok(response) => json_response(&response, &date),
-            Err(error) => self.localized_error_answer(&error, &date, language),
-        };
-        Ok(answer)
+        let served = self.serve(&parts, &body, &mut language);
+        match (fault, served) {
+            (Some(FaultKind::DropAfterApply), _) => Err(DropConnection),
+            (Some(FaultKind::Http500AfterApply), _) => {
+                self.stats.error("HTTP 500");
+                Ok(respond(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/plain",
+                    "internal server error (injected after the request was served)\n",
+                    &date,
+                ))
+            }
+            (Some(FaultKind::TruncatedAfterApply), Ok(response)) => {
+                let full = response.to_string();
+                Ok(respond(
+                    StatusCode::OK,
+                    "application/json",
+                    full.get(..full.len() / 2).unwrap_or_default().to_string(),
+                    &date,
+                ))
+            }
+            (Some(FaultKind::LatencyAfterApply), served) => {
+                tokio::time::sleep(self.faults.config().latency_after_apply).await;
+                Ok(match served {
+                    Ok(response) => json_response(&response, &date),
+                    Err(error) => self.localized_error_answer(&error, &date, language),
+                })
+            }
+            (_, Ok(response)) => Ok(json_response(&response, &date)),
+            (_, Err(error)) => Ok(self.localized_error_answer(&error, &date, language)),
+        }
     }
 
     fn error_answer(&self, error: &ApiError, date: &HeaderValue) -> Response<Full<Bytes>> {
