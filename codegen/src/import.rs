@@ -9,13 +9,10 @@
 //!   such, the limits stay in the descriptions), plus the envelope's `Error` and a required
 //!   `RequestId`;
 //! - `x-tc-action`, `x-tc-status` from the definition; `x-tc-rate-limit` is not in the
-//!   definition: the draft says so and puts the platform's usual default for the author to check.
+//!   definition: the draft puts the rate it is given and says so, for the author to check.
 
 use crate::official::{stated_limits, Definition, Member};
 use serde_yaml::{Mapping, Value};
-
-/// The rate the draft puts where the definition has none (the API 3.0 default of most actions).
-pub const DRAFT_RATE_LIMIT: u64 = 20;
 
 /// The drafted spec: with `standalone`, a whole document (header, servers, extensions) that
 /// generates a client as it is; without, the `paths` and `components` to merge into a spec.
@@ -24,6 +21,7 @@ pub fn import_actions(
     service: &str,
     actions: &[String],
     standalone: bool,
+    rate_limit: u64,
 ) -> Result<String, String> {
     let mut paths = Mapping::new();
     let mut schemas = Mapping::new();
@@ -40,7 +38,7 @@ pub fn import_actions(
         if action.status != "online" {
             op.insert("x-tc-status".into(), action.status.as_str().into());
         }
-        op.insert("x-tc-rate-limit".into(), DRAFT_RATE_LIMIT.into());
+        op.insert("x-tc-rate-limit".into(), rate_limit.into());
         let request = format!("{name}Request");
         let envelope = format!("{name}Envelope");
         let inner = format!("{name}Response");
@@ -144,7 +142,7 @@ pub fn import_actions(
     }
     Ok(format!(
         "# Drafted by `cargo xtask import-action {}` from Tencent's definition of {service} {}.\n\
-         # Review before use: x-tc-rate-limit is not in the definition ({DRAFT_RATE_LIMIT} is the\n\
+         # Review before use: x-tc-rate-limit is not in the definition ({rate_limit} is the\n\
          # usual default: check the action's page), nor are the action's error codes.\n{body}",
         actions.join(" "),
         definition.version().unwrap_or_default()
@@ -323,7 +321,7 @@ fn definition_summary(document: &str, name: &str) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
-/// `DescribePlayerSessions` → `describe_player_sessions`.
+/// `DescribeWidgets` → `describe_widgets`.
 fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {

@@ -31,7 +31,7 @@ pub struct Change {
     pub class: Class,
     /// What changed, e.g. `SomeAction request field SomeList`.
     pub subject: String,
-    /// How it changed, e.g. `maxItems 40 → 20`.
+    /// How it changed, e.g. `maxItems 40 → 32`.
     pub what: String,
     /// Why that is breaking or compatible, in one line.
     pub why: String,

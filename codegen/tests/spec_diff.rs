@@ -159,16 +159,24 @@ fn required_and_nullable() {
         "now optional",
         "may leave it out",
     );
+    // PlayerSession is in the answers of two actions: each one's change is reported.
     let c = changes_after(|s| {
         s["components"]["schemas"]["PlayerSession"]["properties"]["Port"]["nullable"] = json!(false)
     });
-    only(
-        &c,
-        Class::Breaking,
-        "JoinGameServerSessionBatch response field PlayerSessions[] field Port",
-        "nullable true → false",
-        "Option<T>",
+    let subjects: Vec<&str> = c.iter().map(|c| c.subject.as_str()).collect();
+    assert_eq!(
+        subjects,
+        [
+            "JoinGameServerSessionBatch response field PlayerSessions[] field Port",
+            "DescribePlayerSessions response field PlayerSessions[] field Port",
+        ],
+        "{c:#?}"
     );
+    for change in &c {
+        assert_eq!(change.class, Class::Breaking);
+        assert_eq!(change.what, "nullable true → false");
+        assert!(change.why.contains("Option<T>"), "{}", change.why);
+    }
 }
 
 #[test]
@@ -345,30 +353,36 @@ fn servers_and_versions() {
 
 #[test]
 fn response_fields() {
+    // PlayerSession is in the answers of two actions: each one's change is reported.
+    let both = |c: &[tc3_codegen::spec_diff::Change], class: Class, field: &str, what: &str| {
+        let subjects: Vec<&str> = c.iter().map(|c| c.subject.as_str()).collect();
+        assert_eq!(
+            subjects,
+            [
+                format!("JoinGameServerSessionBatch response field PlayerSessions[] field {field}"),
+                format!("DescribePlayerSessions response field PlayerSessions[] field {field}"),
+            ],
+            "{c:#?}"
+        );
+        assert!(
+            c.iter().all(|c| c.class == class && c.what == what),
+            "{c:#?}"
+        );
+    };
     let c = changes_after(|s| {
         s["components"]["schemas"]["PlayerSession"]["properties"]["Region"] =
             json!({"type": "string", "nullable": true})
     });
-    only(
-        &c,
-        Class::Compatible,
-        "JoinGameServerSessionBatch response field PlayerSessions[] field Region",
-        "added",
-        "a new field to read",
-    );
+    both(&c, Class::Compatible, "Region", "added");
+    assert!(c[0].why.contains("a new field to read"), "{}", c[0].why);
     let c = changes_after(|s| {
         s["components"]["schemas"]["PlayerSession"]["properties"]
             .as_object_mut()
             .unwrap()
             .remove("DnsName");
     });
-    only(
-        &c,
-        Class::Breaking,
-        "JoinGameServerSessionBatch response field PlayerSessions[] field DnsName",
-        "removed",
-        "callers that read it",
-    );
+    both(&c, Class::Breaking, "DnsName", "removed");
+    assert!(c[0].why.contains("callers that read it"), "{}", c[0].why);
 }
 
 #[test]

@@ -35,7 +35,7 @@ pub mod validate;
 pub use api_error::ApiError;
 pub use auth::Account;
 pub use faults::{FaultConfig, FaultKind};
-pub use server::JOIN_ACTION;
+pub use server::{DESCRIBE_PLAYER_SESSIONS, JOIN_ACTION};
 pub use sessions::{JoinPolicy, SessionSpec};
 pub use spec_rules::SpecRules;
 pub use stats::StatsSnapshot;

@@ -24,6 +24,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The action whose semantics the emulator implements.
 pub const JOIN_ACTION: &str = "JoinGameServerSessionBatch";
+/// The action that lists player sessions.
+pub const DESCRIBE_PLAYER_SESSIONS: &str = "DescribePlayerSessions";
+/// How the emulator's page tokens start (an offset follows).
+const NEXT_TOKEN_PREFIX: &str = "page-";
 
 /// Everything a request handler needs.
 pub(crate) struct Emulator {
@@ -692,11 +696,51 @@ impl Emulator {
         }
         match action.name.as_str() {
             JOIN_ACTION => self.join(&value),
+            DESCRIBE_PLAYER_SESSIONS => self.describe_player_sessions(&value),
             other => Err(ApiError::new(
                 "UnsupportedOperation",
                 format!("the emulator does not implement {other}"),
             )),
         }
+    }
+
+    /// Player sessions, filtered and a page at a time: `Limit` per page (all when absent),
+    /// `NextToken` from the previous page's answer.
+    fn describe_player_sessions(&self, body: &Value) -> Result<Value, ApiError> {
+        let text = |key: &str| body[key].as_str();
+        let filter = crate::sessions::PlayerSessionFilter {
+            game_server_session_id: text("GameServerSessionId"),
+            player_id: text("PlayerId"),
+            player_session_id: text("PlayerSessionId"),
+            status: text("PlayerSessionStatusFilter"),
+        };
+        let limit = match body.get("Limit").and_then(Value::as_u64) {
+            None => None,
+            Some(0) => {
+                return Err(ApiError::new(
+                    "InvalidParameterValue",
+                    "`Limit`: 0 given, at least 1 required",
+                ))
+            }
+            Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+        };
+        let offset = match text("NextToken") {
+            None => 0,
+            Some(token) => token
+                .strip_prefix(NEXT_TOKEN_PREFIX)
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "InvalidParameterValue",
+                        format!("`NextToken`: {token:?} is not a token this service gave"),
+                    )
+                })?,
+        };
+        let (page, more) = self.sessions.player_sessions(&filter, offset, limit)?;
+        let next = more.then(|| format!("{NEXT_TOKEN_PREFIX}{}", offset + page.len()));
+        Ok(
+            json!({"Response": {"PlayerSessions": page, "NextToken": next, "RequestId": request_id()}}),
+        )
     }
 
     fn join(&self, body: &Value) -> Result<Value, ApiError> {

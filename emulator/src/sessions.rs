@@ -96,6 +96,19 @@ struct Session {
     players: BTreeMap<String, Value>,
 }
 
+/// Which player sessions a listing returns (every given filter must hold).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlayerSessionFilter<'a> {
+    /// Only this game server session's.
+    pub game_server_session_id: Option<&'a str>,
+    /// Only this player's.
+    pub player_id: Option<&'a str>,
+    /// Only this player session.
+    pub player_session_id: Option<&'a str>,
+    /// Only player sessions in this status (RESERVED, ACTIVE, COMPLETED, TIMEDOUT).
+    pub status: Option<&'a str>,
+}
+
 /// Every session, behind one lock so that a join is atomic.
 #[derive(Default)]
 pub struct Sessions {
@@ -144,6 +157,63 @@ impl Sessions {
             .collect();
         all.sort();
         all
+    }
+
+    /// The player sessions that pass `filter`, ordered by game server session and player id,
+    /// from `offset`, at most `limit` of them; and whether more follow.
+    pub fn player_sessions(
+        &self,
+        filter: &PlayerSessionFilter<'_>,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<(Vec<Value>, bool), ApiError> {
+        let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = filter.game_server_session_id {
+            if !sessions.contains_key(id) {
+                return Err(ApiError::new(
+                    "ResourceNotFound",
+                    format!("the game server session {id:?} does not exist"),
+                ));
+            }
+        }
+        let mut ids: Vec<&String> = sessions
+            .keys()
+            .filter(|id| {
+                filter
+                    .game_server_session_id
+                    .is_none_or(|want| want == id.as_str())
+            })
+            .collect();
+        ids.sort();
+        let text = |v: &Value, key: &str| v[key].as_str().map(str::to_string);
+        let matching = ids
+            .into_iter()
+            .flat_map(|id| sessions[id].players.values())
+            .filter(|p| {
+                filter
+                    .player_id
+                    .is_none_or(|want| text(p, "PlayerId").as_deref() == Some(want))
+            })
+            .filter(|p| {
+                filter
+                    .player_session_id
+                    .is_none_or(|want| text(p, "PlayerSessionId").as_deref() == Some(want))
+            })
+            .filter(|p| {
+                filter
+                    .status
+                    .is_none_or(|want| text(p, "Status").as_deref() == Some(want))
+            });
+        let mut page: Vec<Value> = matching
+            .skip(offset)
+            .take(limit.map_or(usize::MAX, |l| l.saturating_add(1)))
+            .cloned()
+            .collect();
+        let more = limit.is_some_and(|l| page.len() > l);
+        if more {
+            page.pop();
+        }
+        Ok((page, more))
     }
 
     /// Joins `players` to session `id`, all or none; returns their player sessions.

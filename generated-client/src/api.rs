@@ -116,8 +116,31 @@ pub const JOIN_GAME_SERVER_SESSION_BATCH: Action = Action {
         max_items: 25,
     }),
 };
+///The `DescribePlayerSessions` action.
+pub const DESCRIBE_PLAYER_SESSIONS: Action = Action {
+    name: "DescribePlayerSessions",
+    operation_id: "describe_player_sessions",
+    rate_limit_per_second: 20,
+    error_codes: &[
+        ("FailedOperation", "The operation failed."),
+        ("InvalidParameterValue", "A parameter's value is out of range or invalid."),
+        ("MissingParameter", "A required parameter is missing."),
+        ("ResourceNotFound", "The resource does not exist."),
+        ("ResourceUnavailable", "The resource is unavailable."),
+        ("UnauthorizedOperation", "The operation is not authorized."),
+        (
+            "UnauthorizedOperation.ServiceNotOpened",
+            "The GSE service has not been activated for this account.",
+        ),
+    ],
+    error_hints: &[],
+    batch: None,
+};
 /// Every action of the API, in the spec's order.
-pub const ACTIONS: &[Action] = &[JOIN_GAME_SERVER_SESSION_BATCH];
+pub const ACTIONS: &[Action] = &[
+    JOIN_GAME_SERVER_SESSION_BATCH,
+    DESCRIBE_PLAYER_SESSIONS,
+];
 /// The action whose client method is `operation_id`.
 pub fn action_by_operation_id(operation_id: &str) -> Option<&'static Action> {
     SERVICE.action_by_operation_id(operation_id)

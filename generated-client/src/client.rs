@@ -28,6 +28,363 @@ pub mod types {
     }
     ///The body of every answer: one `Response` object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DescribePlayerSessionsEnvelope {
+        #[serde(rename = "Response")]
+        pub response: DescribePlayerSessionsResponse,
+    }
+    impl DescribePlayerSessionsEnvelope {
+        pub fn builder() -> builder::DescribePlayerSessionsEnvelope {
+            Default::default()
+        }
+    }
+    ///Which player sessions to list (every filter given must hold), and which page.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct DescribePlayerSessionsRequest {
+        ///Only this game server session's, 1 to 48 ASCII characters (Tencent's definition of this action says 48, against 256 when joining).
+        #[serde(
+            rename = "GameServerSessionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub game_server_session_id: ::std::option::Option<
+            DescribePlayerSessionsRequestGameServerSessionId,
+        >,
+        ///The most player sessions in one page.
+        #[serde(
+            rename = "Limit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub limit: ::std::option::Option<i64>,
+        ///The previous page's `NextToken`, 1 to 1024 ASCII characters.
+        #[serde(
+            rename = "NextToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_token: ::std::option::Option<DescribePlayerSessionsRequestNextToken>,
+        ///Only this player's, 1 to 1024 ASCII characters.
+        #[serde(
+            rename = "PlayerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub player_id: ::std::option::Option<DescribePlayerSessionsRequestPlayerId>,
+        ///Only this player session, 1 to 1024 ASCII characters.
+        #[serde(
+            rename = "PlayerSessionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub player_session_id: ::std::option::Option<
+            DescribePlayerSessionsRequestPlayerSessionId,
+        >,
+        ///Only player sessions in this status: RESERVED, ACTIVE, COMPLETED or TIMEDOUT.
+        #[serde(
+            rename = "PlayerSessionStatusFilter",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub player_session_status_filter: ::std::option::Option<::std::string::String>,
+    }
+    impl DescribePlayerSessionsRequest {
+        pub fn builder() -> builder::DescribePlayerSessionsRequest {
+            Default::default()
+        }
+    }
+    ///Only this game server session's, 1 to 48 ASCII characters (Tencent's definition of this action says 48, against 256 when joining).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DescribePlayerSessionsRequestGameServerSessionId(::std::string::String);
+    impl ::std::ops::Deref for DescribePlayerSessionsRequestGameServerSessionId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DescribePlayerSessionsRequestGameServerSessionId>
+    for ::std::string::String {
+        fn from(value: DescribePlayerSessionsRequestGameServerSessionId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DescribePlayerSessionsRequestGameServerSessionId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 48usize {
+                return Err(::tc3_runtime::limits::too_long(value, 48usize).into());
+            }
+            if value.chars().count() < 1usize {
+                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for DescribePlayerSessionsRequestGameServerSessionId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DescribePlayerSessionsRequestGameServerSessionId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for DescribePlayerSessionsRequestGameServerSessionId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The previous page's `NextToken`, 1 to 1024 ASCII characters.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DescribePlayerSessionsRequestNextToken(::std::string::String);
+    impl ::std::ops::Deref for DescribePlayerSessionsRequestNextToken {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DescribePlayerSessionsRequestNextToken>
+    for ::std::string::String {
+        fn from(value: DescribePlayerSessionsRequestNextToken) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DescribePlayerSessionsRequestNextToken {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1024usize {
+                return Err(::tc3_runtime::limits::too_long(value, 1024usize).into());
+            }
+            if value.chars().count() < 1usize {
+                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DescribePlayerSessionsRequestNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DescribePlayerSessionsRequestNextToken {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DescribePlayerSessionsRequestNextToken {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Only this player's, 1 to 1024 ASCII characters.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DescribePlayerSessionsRequestPlayerId(::std::string::String);
+    impl ::std::ops::Deref for DescribePlayerSessionsRequestPlayerId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DescribePlayerSessionsRequestPlayerId>
+    for ::std::string::String {
+        fn from(value: DescribePlayerSessionsRequestPlayerId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DescribePlayerSessionsRequestPlayerId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1024usize {
+                return Err(::tc3_runtime::limits::too_long(value, 1024usize).into());
+            }
+            if value.chars().count() < 1usize {
+                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DescribePlayerSessionsRequestPlayerId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DescribePlayerSessionsRequestPlayerId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DescribePlayerSessionsRequestPlayerId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Only this player session, 1 to 1024 ASCII characters.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DescribePlayerSessionsRequestPlayerSessionId(::std::string::String);
+    impl ::std::ops::Deref for DescribePlayerSessionsRequestPlayerSessionId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DescribePlayerSessionsRequestPlayerSessionId>
+    for ::std::string::String {
+        fn from(value: DescribePlayerSessionsRequestPlayerSessionId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DescribePlayerSessionsRequestPlayerSessionId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 1024usize {
+                return Err(::tc3_runtime::limits::too_long(value, 1024usize).into());
+            }
+            if value.chars().count() < 1usize {
+                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DescribePlayerSessionsRequestPlayerSessionId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DescribePlayerSessionsRequestPlayerSessionId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for DescribePlayerSessionsRequestPlayerSessionId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The answer to DescribePlayerSessions: a page of player sessions and the token of the next page, or an `Error`; `RequestId` is always present.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DescribePlayerSessionsResponse {
+        #[serde(
+            rename = "Error",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error: ::std::option::Option<ApiError>,
+        ///The token of the next page; absent or null on the last page.
+        #[serde(
+            rename = "NextToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_token: ::std::option::Option<::std::string::String>,
+        ///The page's player sessions.
+        #[serde(
+            rename = "PlayerSessions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub player_sessions: ::std::option::Option<::std::vec::Vec<PlayerSession>>,
+        ///The request's unique id; quote it when reporting a problem.
+        #[serde(rename = "RequestId")]
+        pub request_id: ::std::string::String,
+    }
+    impl DescribePlayerSessionsResponse {
+        pub fn builder() -> builder::DescribePlayerSessionsResponse {
+            Default::default()
+        }
+    }
+    ///The body of every answer: one `Response` object.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JoinGameServerSessionBatchEnvelope {
         #[serde(rename = "Response")]
         pub response: JoinGameServerSessionBatchResponse,
@@ -422,6 +779,287 @@ pub mod types {
                 Self {
                     code: Ok(value.code),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DescribePlayerSessionsEnvelope {
+            response: ::std::result::Result<
+                super::DescribePlayerSessionsResponse,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DescribePlayerSessionsEnvelope {
+            fn default() -> Self {
+                Self {
+                    response: Err("Response: missing; a value is required".to_string()),
+                }
+            }
+        }
+        impl DescribePlayerSessionsEnvelope {
+            pub fn response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DescribePlayerSessionsResponse>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response = value.try_into().map_err(|e| format!("Response.{e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DescribePlayerSessionsEnvelope>
+        for super::DescribePlayerSessionsEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DescribePlayerSessionsEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { response: value.response? })
+            }
+        }
+        impl ::std::convert::From<super::DescribePlayerSessionsEnvelope>
+        for DescribePlayerSessionsEnvelope {
+            fn from(value: super::DescribePlayerSessionsEnvelope) -> Self {
+                Self {
+                    response: Ok(value.response),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DescribePlayerSessionsRequest {
+            game_server_session_id: ::std::result::Result<
+                ::std::option::Option<
+                    super::DescribePlayerSessionsRequestGameServerSessionId,
+                >,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<super::DescribePlayerSessionsRequestNextToken>,
+                ::std::string::String,
+            >,
+            player_id: ::std::result::Result<
+                ::std::option::Option<super::DescribePlayerSessionsRequestPlayerId>,
+                ::std::string::String,
+            >,
+            player_session_id: ::std::result::Result<
+                ::std::option::Option<
+                    super::DescribePlayerSessionsRequestPlayerSessionId,
+                >,
+                ::std::string::String,
+            >,
+            player_session_status_filter: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DescribePlayerSessionsRequest {
+            fn default() -> Self {
+                Self {
+                    game_server_session_id: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    next_token: Ok(Default::default()),
+                    player_id: Ok(Default::default()),
+                    player_session_id: Ok(Default::default()),
+                    player_session_status_filter: Ok(Default::default()),
+                }
+            }
+        }
+        impl DescribePlayerSessionsRequest {
+            pub fn game_server_session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::DescribePlayerSessionsRequestGameServerSessionId,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.game_server_session_id = value
+                    .try_into()
+                    .map_err(|e| format!("GameServerSessionId: {e}"));
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value.try_into().map_err(|e| format!("Limit: {e}"));
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DescribePlayerSessionsRequestNextToken>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| format!("NextToken: {e}"));
+                self
+            }
+            pub fn player_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DescribePlayerSessionsRequestPlayerId>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.player_id = value.try_into().map_err(|e| format!("PlayerId: {e}"));
+                self
+            }
+            pub fn player_session_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::DescribePlayerSessionsRequestPlayerSessionId,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.player_session_id = value
+                    .try_into()
+                    .map_err(|e| format!("PlayerSessionId: {e}"));
+                self
+            }
+            pub fn player_session_status_filter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.player_session_status_filter = value
+                    .try_into()
+                    .map_err(|e| format!("PlayerSessionStatusFilter: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DescribePlayerSessionsRequest>
+        for super::DescribePlayerSessionsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DescribePlayerSessionsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    game_server_session_id: value.game_server_session_id?,
+                    limit: value.limit?,
+                    next_token: value.next_token?,
+                    player_id: value.player_id?,
+                    player_session_id: value.player_session_id?,
+                    player_session_status_filter: value.player_session_status_filter?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DescribePlayerSessionsRequest>
+        for DescribePlayerSessionsRequest {
+            fn from(value: super::DescribePlayerSessionsRequest) -> Self {
+                Self {
+                    game_server_session_id: Ok(value.game_server_session_id),
+                    limit: Ok(value.limit),
+                    next_token: Ok(value.next_token),
+                    player_id: Ok(value.player_id),
+                    player_session_id: Ok(value.player_session_id),
+                    player_session_status_filter: Ok(value.player_session_status_filter),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DescribePlayerSessionsResponse {
+            error: ::std::result::Result<
+                ::std::option::Option<super::ApiError>,
+                ::std::string::String,
+            >,
+            next_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            player_sessions: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::PlayerSession>>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DescribePlayerSessionsResponse {
+            fn default() -> Self {
+                Self {
+                    error: Ok(Default::default()),
+                    next_token: Ok(Default::default()),
+                    player_sessions: Ok(Default::default()),
+                    request_id: Err(
+                        "RequestId: missing; a value is required".to_string(),
+                    ),
+                }
+            }
+        }
+        impl DescribePlayerSessionsResponse {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApiError>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value.try_into().map_err(|e| format!("Error.{e}"));
+                self
+            }
+            pub fn next_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_token = value
+                    .try_into()
+                    .map_err(|e| format!("NextToken: {e}"));
+                self
+            }
+            pub fn player_sessions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::PlayerSession>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.player_sessions = value
+                    .try_into()
+                    .map_err(|e| format!("PlayerSessions: {e}"));
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| format!("RequestId: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DescribePlayerSessionsResponse>
+        for super::DescribePlayerSessionsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DescribePlayerSessionsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    next_token: value.next_token?,
+                    player_sessions: value.player_sessions?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DescribePlayerSessionsResponse>
+        for DescribePlayerSessionsResponse {
+            fn from(value: super::DescribePlayerSessionsResponse) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    next_token: Ok(value.next_token),
+                    player_sessions: Ok(value.player_sessions),
+                    request_id: Ok(value.request_id),
                 }
             }
         }
@@ -1000,6 +1638,21 @@ let response = client.join_game_server_session_batch()
     ) -> requests::JoinGameServerSessionBatch<'_> {
         requests::JoinGameServerSessionBatch::new(self)
     }
+    /**List player sessions, a page at a time
+
+Lists the player sessions that match every filter given (a game server session, a player, a player session, a status), `Limit` per page; a page with more after it carries `NextToken` for the next request. Retired: Tencent Cloud took GSE offline on 2025-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
+
+Sends a `POST` request to `/DescribePlayerSessions`
+
+```ignore
+let response = client.describe_player_sessions()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn describe_player_sessions(&self) -> requests::DescribePlayerSessions<'_> {
+        requests::DescribePlayerSessions::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -1053,6 +1706,49 @@ pub mod requests {
             self
         }
     }
+    /**Builder for [`Client::describe_player_sessions`]
+
+[`Client::describe_player_sessions`]: super::Client::describe_player_sessions*/
+    #[derive(Debug, Clone)]
+    pub struct DescribePlayerSessions<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::DescribePlayerSessionsRequest, String>,
+    }
+    impl<'a> DescribePlayerSessions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DescribePlayerSessionsRequest>,
+            <V as std::convert::TryInto<
+                types::DescribePlayerSessionsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DescribePlayerSessionsRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DescribePlayerSessionsRequest,
+            ) -> types::builder::DescribePlayerSessionsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+    }
     impl<'a> JoinGameServerSessionBatch<'a> {
         ///Sets `game_server_session_id` of the request body ([`types::JoinGameServerSessionBatchRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
         pub fn game_server_session_id<T>(self, value: T) -> Self
@@ -1085,6 +1781,100 @@ pub mod requests {
             T::Error: ::std::fmt::Display,
         {
             self.body_map(|body| body.player_ids(value))
+        }
+    }
+    impl<'a> DescribePlayerSessions<'a> {
+        ///Sets `game_server_session_id` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        pub fn game_server_session_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                types::DescribePlayerSessionsRequestGameServerSessionId,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.body_map(|body| body.game_server_session_id(Some(value)))
+                }
+                Err(e) => {
+                    self.body = Err(format!("GameServerSessionId: {e}"));
+                    self
+                }
+            }
+        }
+        ///Sets `limit` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        pub fn limit<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.body_map(|body| body.limit(Some(value))),
+                Err(e) => {
+                    self.body = Err(format!("Limit: {e}"));
+                    self
+                }
+            }
+        }
+        ///Sets `next_token` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        pub fn next_token<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<types::DescribePlayerSessionsRequestNextToken>,
+            T::Error: ::std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.body_map(|body| body.next_token(Some(value))),
+                Err(e) => {
+                    self.body = Err(format!("NextToken: {e}"));
+                    self
+                }
+            }
+        }
+        ///Sets `player_id` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        pub fn player_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<types::DescribePlayerSessionsRequestPlayerId>,
+            T::Error: ::std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.body_map(|body| body.player_id(Some(value))),
+                Err(e) => {
+                    self.body = Err(format!("PlayerId: {e}"));
+                    self
+                }
+            }
+        }
+        ///Sets `player_session_id` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        pub fn player_session_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                types::DescribePlayerSessionsRequestPlayerSessionId,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => self.body_map(|body| body.player_session_id(Some(value))),
+                Err(e) => {
+                    self.body = Err(format!("PlayerSessionId: {e}"));
+                    self
+                }
+            }
+        }
+        ///Sets `player_session_status_filter` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        pub fn player_session_status_filter<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            match value.try_into() {
+                Ok(value) => {
+                    self.body_map(|body| body.player_session_status_filter(Some(value)))
+                }
+                Err(e) => {
+                    self.body = Err(format!("PlayerSessionStatusFilter: {e}"));
+                    self
+                }
+            }
         }
     }
     impl<'a> JoinGameServerSessionBatch<'a> {
@@ -1174,6 +1964,36 @@ pub mod requests {
                     &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
                     &body,
                 )
+                .await
+        }
+    }
+    impl<'a> DescribePlayerSessions<'a> {
+        /// Checks the request against every limit of the spec without sending it, and
+        /// returns the body as it would be sent.
+        pub fn validate(
+            &self,
+        ) -> Result<types::DescribePlayerSessionsRequest, crate::Error> {
+            let body = self
+                .body
+                .clone()
+                .and_then(|v| {
+                    types::DescribePlayerSessionsRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(crate::Error::invalid_request)?;
+            Ok(body)
+        }
+        ///Sends `DescribePlayerSessions`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
+        pub async fn send(
+            self,
+        ) -> Result<types::DescribePlayerSessionsResponse, crate::Error> {
+            let body = self.validate()?;
+            self.client
+                .inner
+                .call::<
+                    _,
+                    crate::ErrorCode,
+                >(&self.client.client, &crate::api::DESCRIBE_PLAYER_SESSIONS, &body)
                 .await
         }
     }

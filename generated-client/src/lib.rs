@@ -5,6 +5,7 @@
 //!
 //! Actions (service `gse`, version `2019-11-12`):
 //! - `JoinGameServerSessionBatch` (`Client::join_game_server_session_batch`)
+//! - `DescribePlayerSessions` (`Client::describe_player_sessions`)
 //!
 //! Every request is `POST /` with the action in `X-TC-Action`, signed with TC3-HMAC-SHA256 by
 //! the [`runtime`] (`tc3-runtime`); see [`api`] for the limits and error codes the spec

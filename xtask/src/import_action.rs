@@ -6,6 +6,10 @@ use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use tc3_codegen::official::Definition;
 
+/// The rate a draft puts where the definition has none: the API pages' usual default (kept
+/// here, not in the generator, which knows no number of any spec).
+const DRAFT_RATE_LIMIT: u64 = 20;
+
 /// What to import and where to write it.
 pub(crate) struct Import {
     /// The actions, e.g. `DescribePlayerSessions`.
@@ -40,6 +44,7 @@ pub(crate) fn run(root: &Path, import: &Import) -> Result<()> {
         &service,
         &import.actions,
         import.standalone,
+        DRAFT_RATE_LIMIT,
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     match &import.out {

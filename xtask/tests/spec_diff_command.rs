@@ -195,7 +195,30 @@ fn a_stale_check_shows_the_code_diff_and_the_spec_changes_behind_it() {
 fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
     let repo = repository();
     let path = repo.path().join("spec/gse.yaml");
-    let spec = std::fs::read_to_string(&path).unwrap();
+    // A base at a version of the test's own, whatever the real spec's is now.
+    let real = std::fs::read_to_string(&path).unwrap();
+    let line = real
+        .lines()
+        .find(|l| l.starts_with("x-tc-crate-version:"))
+        .expect("the spec sets its crate version");
+    let spec = real.replacen(line, "x-tc-crate-version: \"0.4.2\"", 1);
+    std::fs::write(&path, &spec).unwrap();
+    let (code, _, err) = xtask(repo.path(), &["generate"]);
+    assert_eq!(code, Some(0), "{err}");
+    git(repo.path(), &["add", "."]);
+    git(
+        repo.path(),
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "0.4.2",
+        ],
+    );
 
     // Breaking (a tighter limit), regenerated, version unchanged: the minor of 0.x is due.
     std::fs::write(&path, spec.replacen("maxItems: 25", "maxItems: 20", 1)).unwrap();
@@ -205,15 +228,15 @@ fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(
         out.contains("spec/gse.yaml: 1 change(s) since")
-            && out.contains("(1 breaking) need the crate's version bumped from 0.2.0 to at least 0.3.0 (a breaking change of a 0.x crate: the minor)")
-            && out.contains("set `x-tc-crate-version: \"0.3.0\"`"),
+            && out.contains("(1 breaking) need the crate's version bumped from 0.4.2 to at least 0.5.0 (a breaking change of a 0.x crate: the minor)")
+            && out.contains("set `x-tc-crate-version: \"0.5.0\"`"),
         "{out}"
     );
 
     // With the bump (and the manifest regenerated with it) the check passes.
     let bumped = std::fs::read_to_string(&path).unwrap().replacen(
-        "x-tc-crate-version: \"0.2.0\"",
-        "x-tc-crate-version: \"0.3.0\"",
+        "x-tc-crate-version: \"0.4.2\"",
+        "x-tc-crate-version: \"0.5.0\"",
         1,
     );
     std::fs::write(&path, bumped).unwrap();
@@ -221,7 +244,7 @@ fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
     assert_eq!(code, Some(0), "{err}");
     let manifest =
         std::fs::read_to_string(repo.path().join("generated-client/Cargo.toml")).unwrap();
-    assert!(manifest.contains("version = \"0.3.0\""), "{manifest}");
+    assert!(manifest.contains("version = \"0.5.0\""), "{manifest}");
     let (code, out, err) = xtask(repo.path(), &["generate", "--check"]);
     assert_eq!(code, Some(0), "{out}{err}");
 
@@ -238,7 +261,7 @@ fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains(
-            "from 0.2.0 to at least 0.2.1 (a compatible change of a 0.x crate: the patch)"
+            "from 0.4.2 to at least 0.4.3 (a compatible change of a 0.x crate: the patch)"
         ),
         "{out}"
     );
