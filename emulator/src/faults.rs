@@ -108,6 +108,21 @@ pub const MAX_DATE_SKEW_SECS: i64 = 10 * 365 * 86_400;
 /// The largest `latency` accepted: one hour, in milliseconds.
 pub const MAX_LATENCY_MILLIS: u64 = 3_600_000;
 
+/// The delay of `latency=SHARE:MILLIS` or `latency-after-apply=SHARE:MILLIS` (`text`, the
+/// whole flag, names it in the error).
+fn latency_param(text: &str, ms: &str) -> Result<Duration, String> {
+    let ms: u64 = ms
+        .trim_end_matches("ms")
+        .parse()
+        .map_err(|_| format!("--fault {text:?}: latency {ms:?} must be whole milliseconds"))?;
+    if ms > MAX_LATENCY_MILLIS {
+        return Err(format!(
+            "--fault {text:?}: latency {ms} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)"
+        ));
+    }
+    Ok(Duration::from_millis(ms))
+}
+
 /// Shares of requests per fault kind, and the parameters of latency and date skew.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaultConfig {
@@ -164,27 +179,9 @@ impl FaultConfig {
                 format!("--fault {text:?}: the share {share:?} must be a number from 0 to 1")
             })?;
         match (kind, param) {
-            (FaultKind::Latency, Some(ms)) => {
-                let ms: u64 = ms.trim_end_matches("ms").parse().map_err(|_| {
-                    format!("--fault {text:?}: latency {ms:?} must be whole milliseconds")
-                })?;
-                if ms > MAX_LATENCY_MILLIS {
-                    return Err(format!(
-                        "--fault {text:?}: latency {ms} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)"
-                    ));
-                }
-                self.latency = Duration::from_millis(ms);
-            }
+            (FaultKind::Latency, Some(ms)) => self.latency = latency_param(text, ms)?,
             (FaultKind::LatencyAfterApply, Some(ms)) => {
-                let ms: u64 = ms.trim_end_matches("ms").parse().map_err(|_| {
-                    format!("--fault {text:?}: latency {ms:?} must be whole milliseconds")
-                })?;
-                if ms > MAX_LATENCY_MILLIS {
-                    return Err(format!(
-                        "--fault {text:?}: latency {ms} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)"
-                    ));
-                }
-                self.latency_after_apply = Duration::from_millis(ms);
+                self.latency_after_apply = latency_param(text, ms)?
             }
             (FaultKind::SkewedDate, Some(secs)) => {
                 let skew: i64 = secs.parse().map_err(|_| {
@@ -220,17 +217,16 @@ impl FaultConfig {
                 self.date_skew_secs
             ));
         }
-        if self.latency_after_apply > Duration::from_millis(MAX_LATENCY_MILLIS) {
-            return Err(format!(
-                "faults.latency_after_apply: {} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)",
-                self.latency_after_apply.as_millis()
-            ));
-        }
-        if self.latency > Duration::from_millis(MAX_LATENCY_MILLIS) {
-            return Err(format!(
-                "faults.latency: {} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)",
-                self.latency.as_millis()
-            ));
+        for (field, latency) in [
+            ("faults.latency", self.latency),
+            ("faults.latency_after_apply", self.latency_after_apply),
+        ] {
+            if latency > Duration::from_millis(MAX_LATENCY_MILLIS) {
+                return Err(format!(
+                    "{field}: {} ms is over the limit of {MAX_LATENCY_MILLIS} ms (one hour)",
+                    latency.as_millis()
+                ));
+            }
         }
         for (kind, share) in &self.shares {
             if !(0.0..=1.0).contains(share) {

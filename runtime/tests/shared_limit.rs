@@ -24,6 +24,31 @@ async fn call(client: &WidgetClient) -> Result<Value, Error> {
         .await
 }
 
+/// Runs `tasks[i]` concurrent tasks on client `i`, each making `calls` calls in a row; the
+/// instant each call ended.
+async fn calls_from(clients: [WidgetClient; 2], tasks: [usize; 2], calls: usize) -> Vec<Instant> {
+    let mut running = tokio::task::JoinSet::new();
+    for (client, count) in clients.into_iter().zip(tasks) {
+        let client = std::sync::Arc::new(client);
+        for _ in 0..count {
+            let client = client.clone();
+            running.spawn(async move {
+                let mut ended = Vec::with_capacity(calls);
+                for _ in 0..calls {
+                    call(&client).await.unwrap();
+                    ended.push(Instant::now());
+                }
+                ended
+            });
+        }
+    }
+    let mut ended = Vec::new();
+    while let Some(times) = running.join_next().await {
+        ended.extend(times.unwrap());
+    }
+    ended
+}
+
 /// The most instants in any one-second window.
 fn busiest_second(mut at: Vec<Instant>) -> usize {
     at.sort();
@@ -54,26 +79,8 @@ async fn clients_with_their_own_connections_share_one_quota() {
         ),
     ];
     let start = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, client) in clients.into_iter().enumerate() {
-        let client = std::sync::Arc::new(client);
-        // Uneven load: one client sends twice as much as the other.
-        for _ in 0..(if i == 0 { 6 } else { 3 }) {
-            let client = client.clone();
-            tasks.spawn(async move {
-                let mut sent = Vec::new();
-                for _ in 0..10 {
-                    call(&client).await.unwrap();
-                    sent.push(Instant::now());
-                }
-                sent
-            });
-        }
-    }
-    let mut sent = Vec::new();
-    while let Some(times) = tasks.join_next().await {
-        sent.extend(times.unwrap());
-    }
+    // Uneven load: one client sends twice as much as the other.
+    let sent = calls_from(clients, [6, 3], 10).await;
     let elapsed = start.elapsed();
     assert_eq!(sent.len(), 90);
     assert_eq!(stub.requests().len(), 90);
@@ -101,25 +108,7 @@ async fn slots_reserved_ahead_keep_a_fast_fleet_under_its_quota() {
         client_with(&stub.url(), limit()),
     ];
     let start = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, client) in clients.into_iter().enumerate() {
-        let client = std::sync::Arc::new(client);
-        for _ in 0..(if i == 0 { 12 } else { 4 }) {
-            let client = client.clone();
-            tasks.spawn(async move {
-                let mut sent = Vec::new();
-                for _ in 0..50 {
-                    call(&client).await.unwrap();
-                    sent.push(Instant::now());
-                }
-                sent
-            });
-        }
-    }
-    let mut sent = Vec::new();
-    while let Some(times) = tasks.join_next().await {
-        sent.extend(times.unwrap());
-    }
+    let sent = calls_from(clients, [12, 4], 50).await;
     let elapsed = start.elapsed();
     assert_eq!(stub.requests().len(), 800);
     let busiest = busiest_second(sent);
