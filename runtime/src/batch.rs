@@ -17,6 +17,7 @@
 //! Without a key, every item of a successful request succeeded and every result is kept.
 
 use crate::error::Error;
+use crate::reconcile::{ReadBack, ReadPage, ReadQuery, Reconciliation};
 use crate::service::ServiceCode;
 use futures_util::StreamExt;
 use std::collections::HashMap;
@@ -32,14 +33,39 @@ pub struct BatchOptions {
     pub concurrency: usize,
     /// Called after each request with its item count and whether it succeeded.
     pub on_request_done: Option<Arc<dyn Fn(usize, bool) + Send + Sync>>,
+    /// Whether items left unknown are read back and settled (see [`crate::reconcile`]), when
+    /// the spec names a read-back action for the batch. Default on.
+    pub reconcile: bool,
+    /// The most reconciliation rounds (read back, send the absent again). Default
+    /// [`DEFAULT_RECONCILE_ROUNDS`].
+    pub reconcile_rounds: u32,
 }
+
+/// Reconciliation rounds by default: enough for a re-sent request to be lost twice more.
+pub const DEFAULT_RECONCILE_ROUNDS: u32 = 4;
 
 impl Default for BatchOptions {
     fn default() -> Self {
         Self {
             concurrency: 8,
             on_request_done: None,
+            reconcile: true,
+            reconcile_rounds: DEFAULT_RECONCILE_ROUNDS,
         }
+    }
+}
+
+impl BatchOptions {
+    /// These options with `concurrency` requests in flight at once.
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency;
+        self
+    }
+
+    /// These options with reconciliation on or off.
+    pub fn reconcile(mut self, on: bool) -> Self {
+        self.reconcile = on;
+        self
     }
 }
 
@@ -48,6 +74,8 @@ impl std::fmt::Debug for BatchOptions {
         f.debug_struct("BatchOptions")
             .field("concurrency", &self.concurrency)
             .field("on_request_done", &self.on_request_done.is_some())
+            .field("reconcile", &self.reconcile)
+            .field("reconcile_rounds", &self.reconcile_rounds)
             .finish()
     }
 }
@@ -86,6 +114,8 @@ pub struct BatchOutcome<I, R, C = String> {
     /// Results of successful answers that belong to no requested item (an item not asked
     /// for, or a second result for the same item): left out of `results`.
     pub unmatched_results: usize,
+    /// What reconciliation did (all zero when it did not run).
+    pub reconciliation: Reconciliation,
 }
 
 impl<I, R, C: ServiceCode> BatchOutcome<I, R, C> {
@@ -223,6 +253,48 @@ where
     F: Fn(Vec<I>) -> Fut,
     Fut: Future<Output = Result<Vec<R>, Error<C>>>,
 {
+    send_chunks(chunks, options, &send, key).await
+}
+
+/// [`run`], then, when `options.reconcile` is on, every item left unknown settled by
+/// reading it back with `read_back` (see [`crate::reconcile`]). Called by generated code
+/// when the spec names a read-back action for the batch.
+#[doc(hidden)]
+pub async fn run_reconciled<I, R, C, F, Fut, G, GFut>(
+    chunks: Vec<Vec<I>>,
+    options: &BatchOptions,
+    send: F,
+    key: fn(&R) -> Option<String>,
+    read_back: ReadBack<G>,
+) -> BatchOutcome<I, R, C>
+where
+    I: Clone + Display,
+    C: ServiceCode,
+    F: Fn(Vec<I>) -> Fut,
+    Fut: Future<Output = Result<Vec<R>, Error<C>>>,
+    G: Fn(ReadQuery<I>, Option<String>) -> GFut,
+    GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
+{
+    let mut outcome = send_chunks(chunks, options, &send, Some(key)).await;
+    if options.reconcile {
+        crate::reconcile::reconcile(&mut outcome, options, &send, key, &read_back).await;
+    }
+    outcome
+}
+
+/// Sends every chunk (see [`run`]).
+pub(crate) async fn send_chunks<I, R, C, F, Fut>(
+    chunks: Vec<Vec<I>>,
+    options: &BatchOptions,
+    send: &F,
+    key: Option<fn(&R) -> Option<String>>,
+) -> BatchOutcome<I, R, C>
+where
+    I: Clone + Display,
+    C: ServiceCode,
+    F: Fn(Vec<I>) -> Fut,
+    Fut: Future<Output = Result<Vec<R>, Error<C>>>,
+{
     let requests = chunks.len();
     let answers = futures_util::stream::iter(chunks.into_iter().map(|chunk| {
         let sent = send(chunk.clone());
@@ -236,6 +308,7 @@ where
         failures: Vec::new(),
         requests,
         unmatched_results: 0,
+        reconciliation: Reconciliation::default(),
     };
     while let Some((items, answer)) = answers.next().await {
         let ok = answer.is_ok();

@@ -14,6 +14,7 @@ pub mod credentials;
 mod error;
 #[doc(hidden)]
 pub mod limits;
+pub mod reconcile;
 pub mod retry;
 pub mod service;
 #[cfg(feature = "redis")]

@@ -1,0 +1,326 @@
+//! Settling a batch's unknown items by reading them back, so that every item ends joined or
+//! failed, never "maybe".
+//!
+//! An item is unknown when its request may have taken effect though no success was seen (the
+//! answer was lost, cut, late, or an HTTP 5xx). A spec that names a read-back action for its
+//! batch (`x-tc-reconcile`) lets this module settle such items, round by round:
+//! 1. read the unknown items back: one listing of the request's scope, page by page, when the
+//!    read action accepts the scope as a filter and more than one item is unknown, else one
+//!    read per item (with the scope as a filter when it fits);
+//! 2. an item found is joined (its result is the one read back); an item not found in a
+//!    complete read is absent and is sent again, in requests of at most the batch's size;
+//!    an item whose read failed stays unknown for the next round;
+//! 3. a request refused with a code that may mean "an item is already there" is settled the
+//!    same way: its items found are joined, the others sent again; when none of them is
+//!    found, the refusal stands and its items failed for its reason;
+//! 4. repeat while items are unknown, at most [`BatchOptions::reconcile_rounds`] rounds.
+//!
+//! An item is never sent again unless a complete read showed it absent. Reads are sent again
+//! on any failure (reading twice changes nothing); a listing whose `NextToken` repeats is
+//! refused rather than followed forever.
+
+use crate::batch::{self, BatchFailure, BatchOptions, BatchOutcome};
+use crate::error::Error;
+use crate::service::ServiceCode;
+use futures_util::StreamExt;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Display;
+use std::future::Future;
+use std::time::Duration;
+
+/// Attempts of one page of a read-back before its items stay unknown for the round.
+pub const READ_ATTEMPTS: u32 = 3;
+/// Pages one read-back follows at most (a peer whose pages never end is not followed forever).
+pub const MAX_READ_PAGES: usize = 100_000;
+
+/// What one read-back request asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadQuery<I> {
+    /// Every result in the batch request's scope (e.g. one session), page by page.
+    Scope,
+    /// The results for one item, page by page.
+    Item(I),
+}
+
+/// One page of a read-back's answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadPage<R> {
+    /// The page's results that lie in the batch request's scope.
+    pub results: Vec<R>,
+    /// The token of the next page, if there is one.
+    pub next_token: Option<String>,
+}
+
+/// How a generated client reads its batch's items back. Written by generated code from the
+/// spec's `x-tc-reconcile`.
+#[doc(hidden)]
+pub struct ReadBack<G> {
+    /// Sends one read-back request: the query and the previous page's token.
+    pub read: G,
+    /// Whether the read action accepts the batch request's scope as a filter (a listing).
+    pub scope_readable: bool,
+    /// Error codes of the batch action that may mean "an item is already there".
+    pub present_codes: &'static [&'static str],
+    /// The most items one batch request may carry.
+    pub max_items: usize,
+}
+
+/// What reconciliation did for one batch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reconciliation {
+    /// Rounds run (0: nothing was unknown, or reconciliation is off).
+    pub rounds: u32,
+    /// Items read back (an item read in two rounds counts twice).
+    pub looked_up: usize,
+    /// Items found already joined: their request had taken effect.
+    pub found_present: usize,
+    /// Items sent again because a complete read showed them absent.
+    pub resent: usize,
+    /// Read-back requests sent (pages and attempts).
+    pub read_requests: usize,
+    /// Read-back requests that failed (each is sent again, up to [`READ_ATTEMPTS`]).
+    pub read_failures: usize,
+}
+
+/// What one round's reads found: results by item, and the items no read could settle.
+struct ReadResult<R> {
+    found: HashMap<String, R>,
+    unread: HashSet<String>,
+}
+
+/// Settles the unknown items of `outcome` (see the module's rules).
+pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
+    outcome: &mut BatchOutcome<I, R, C>,
+    options: &BatchOptions,
+    send: &F,
+    key: fn(&R) -> Option<String>,
+    read_back: &ReadBack<G>,
+) where
+    I: Clone + Display,
+    C: ServiceCode,
+    F: Fn(Vec<I>) -> Fut,
+    Fut: Future<Output = Result<Vec<R>, Error<C>>>,
+    G: Fn(ReadQuery<I>, Option<String>) -> GFut,
+    GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
+{
+    let settles =
+        |e: &Error<C>| e.may_have_taken_effect() || is_present_code(e, read_back.present_codes);
+    let (mut pending, settled): (Vec<_>, Vec<_>) = std::mem::take(&mut outcome.failures)
+        .into_iter()
+        .partition(|f| settles(&f.error));
+    outcome.failures = settled;
+    let mut round = 0;
+    while !pending.is_empty() && round < options.reconcile_rounds {
+        round += 1;
+        outcome.reconciliation.rounds = round;
+        let items: Vec<I> = pending
+            .iter()
+            .flat_map(|f| f.items.iter().cloned())
+            .collect();
+        outcome.reconciliation.looked_up += items.len();
+        let mut read =
+            read_items(&items, options, key, read_back, &mut outcome.reconciliation).await;
+        let mut to_send = Vec::new();
+        let mut unknown = Vec::new();
+        for failure in std::mem::take(&mut pending) {
+            let refused = !failure.error.may_have_taken_effect();
+            let mut present = 0;
+            let mut absent = Vec::new();
+            let mut unread = Vec::new();
+            for item in failure.items {
+                let name = item.to_string();
+                if let Some(result) = read.found.remove(&name) {
+                    present += 1;
+                    outcome.succeeded.push(item);
+                    outcome.results.push(result);
+                } else if read.unread.contains(&name) {
+                    unread.push(item);
+                } else {
+                    absent.push(item);
+                }
+            }
+            outcome.reconciliation.found_present += present;
+            if !unread.is_empty() {
+                // Absent items are safe to send again whatever the unread ones turn out to be.
+                to_send.extend(absent);
+                unknown.push(BatchFailure {
+                    items: unread,
+                    error: failure.error,
+                });
+            } else if refused && present == 0 {
+                // None of the refused request's items is there: the refusal stands.
+                if !absent.is_empty() {
+                    outcome.failures.push(BatchFailure {
+                        items: absent,
+                        error: failure.error,
+                    });
+                }
+            } else {
+                to_send.extend(absent);
+            }
+        }
+        if !to_send.is_empty() {
+            outcome.reconciliation.resent += to_send.len();
+            let chunks = batch::chunks(&to_send, read_back.max_items);
+            outcome.requests += chunks.len();
+            let again = batch::send_chunks(chunks, options, send, Some(key)).await;
+            outcome.unmatched_results += again.unmatched_results;
+            outcome.succeeded.extend(again.succeeded);
+            outcome.results.extend(again.results);
+            for failure in again.failures {
+                if settles(&failure.error) {
+                    unknown.push(failure);
+                } else {
+                    outcome.failures.push(failure);
+                }
+            }
+        }
+        pending = unknown;
+    }
+    if !pending.is_empty() {
+        tracing::warn!(
+            items = pending.iter().map(|f| f.items.len()).sum::<usize>(),
+            rounds = round,
+            "items remain unknown after reconciliation; check the service before sending them again"
+        );
+    }
+    outcome.failures.extend(pending);
+}
+
+fn is_present_code<C: ServiceCode>(error: &Error<C>, codes: &[&str]) -> bool {
+    error.code().is_some_and(|c| codes.contains(&c.as_str()))
+}
+
+/// Reads `items` back: a listing of the scope, or one read per item.
+async fn read_items<I, R, C, G, GFut>(
+    items: &[I],
+    options: &BatchOptions,
+    key: fn(&R) -> Option<String>,
+    read_back: &ReadBack<G>,
+    report: &mut Reconciliation,
+) -> ReadResult<R>
+where
+    I: Clone + Display,
+    C: ServiceCode,
+    G: Fn(ReadQuery<I>, Option<String>) -> GFut,
+    GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
+{
+    let wanted: HashSet<String> = items.iter().map(ToString::to_string).collect();
+    let mut result = ReadResult {
+        found: HashMap::new(),
+        unread: HashSet::new(),
+    };
+    if read_back.scope_readable && items.len() > 1 {
+        let pages = read_all_pages(&read_back.read, ReadQuery::Scope, report).await;
+        match pages {
+            Ok(results) => keep_wanted(&mut result.found, results, &wanted, key),
+            Err(error) => {
+                tracing::warn!(%error, "reading the batch's scope back failed");
+                result.unread = wanted;
+            }
+        }
+        return result;
+    }
+    let reads = futures_util::stream::iter(items.iter().cloned().map(|item| {
+        let mut local = Reconciliation::default();
+        let read = &read_back.read;
+        async move {
+            let name = item.to_string();
+            let pages = read_all_pages(read, ReadQuery::Item(item), &mut local).await;
+            (name, pages, local)
+        }
+    }))
+    .buffer_unordered(options.concurrency.max(1));
+    futures_util::pin_mut!(reads);
+    while let Some((name, pages, local)) = reads.next().await {
+        report.read_requests += local.read_requests;
+        report.read_failures += local.read_failures;
+        match pages {
+            Ok(results) => {
+                let one: HashSet<String> = HashSet::from([name]);
+                keep_wanted(&mut result.found, results, &one, key);
+            }
+            Err(error) => {
+                tracing::warn!(%error, item = %crate::error::shown(&name), "reading an item back failed");
+                result.unread.insert(name);
+            }
+        }
+    }
+    result
+}
+
+/// Keeps the first result for each wanted item.
+fn keep_wanted<R>(
+    found: &mut HashMap<String, R>,
+    results: Vec<R>,
+    wanted: &HashSet<String>,
+    key: fn(&R) -> Option<String>,
+) {
+    for result in results {
+        if let Some(k) = key(&result).filter(|k| wanted.contains(k)) {
+            found.entry(k).or_insert(result);
+        }
+    }
+}
+
+/// Follows every page of one read-back, each page attempted up to [`READ_ATTEMPTS`] times.
+async fn read_all_pages<I, R, C, G, GFut>(
+    read: &G,
+    query: ReadQuery<I>,
+    report: &mut Reconciliation,
+) -> Result<Vec<R>, Error<C>>
+where
+    I: Clone,
+    C: ServiceCode,
+    G: Fn(ReadQuery<I>, Option<String>) -> GFut,
+    GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
+{
+    let mut results = Vec::new();
+    let mut token: Option<String> = None;
+    let mut seen_tokens = HashSet::new();
+    for _ in 0..MAX_READ_PAGES {
+        let mut attempt = 0;
+        let page = loop {
+            attempt += 1;
+            report.read_requests += 1;
+            match read(query.clone(), token.clone()).await {
+                Ok(page) => break page,
+                Err(error) if attempt < READ_ATTEMPTS && !error.is_client_error() => {
+                    report.read_failures += 1;
+                    tokio::time::sleep(read_backoff(attempt)).await;
+                }
+                Err(error) => {
+                    report.read_failures += 1;
+                    return Err(error);
+                }
+            }
+        };
+        results.extend(page.results);
+        match page.next_token.filter(|t| !t.trim().is_empty()) {
+            None => return Ok(results),
+            Some(next) => {
+                if !seen_tokens.insert(next.clone()) {
+                    return Err(Error::MalformedResponse {
+                        request_id: None,
+                        detail: format!(
+                            "the read-back's NextToken {} came twice; its pages would never end",
+                            crate::error::shown(&next)
+                        ),
+                    });
+                }
+                token = Some(next);
+            }
+        }
+    }
+    Err(Error::MalformedResponse {
+        request_id: None,
+        detail: format!(
+            "the read-back had more than {MAX_READ_PAGES} pages; stopped following them"
+        ),
+    })
+}
+
+/// The pause before a read's next attempt: 20 ms, then 40 ms, ... at most 1 s.
+fn read_backoff(attempt: u32) -> Duration {
+    Duration::from_millis(20u64.saturating_mul(1 << attempt.min(6))).min(Duration::from_secs(1))
+}
