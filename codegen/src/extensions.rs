@@ -3,8 +3,15 @@
 /// Extensions allowed at the document root.
 pub(crate) const ROOT_EXTENSIONS: &[&str] = &[SERVICE, VERSION, CRATE_VERSION, COMMON_ERROR_CODES];
 /// Extensions allowed on an operation.
-pub(crate) const OPERATION_EXTENSIONS: &[&str] =
-    &[ACTION, STATUS, RATE_LIMIT, ERROR_CODES, ERROR_HINTS, BATCH];
+pub(crate) const OPERATION_EXTENSIONS: &[&str] = &[
+    ACTION,
+    STATUS,
+    RATE_LIMIT,
+    ERROR_CODES,
+    ERROR_HINTS,
+    BATCH,
+    RECONCILE,
+];
 
 /// Root: the service name signed into the credential scope.
 pub(crate) const SERVICE: &str = "x-tc-service";
@@ -29,3 +36,7 @@ pub(crate) const ERROR_CODES: &str = "x-tc-error-codes";
 pub(crate) const ERROR_HINTS: &str = "x-tc-error-hints";
 /// Operation: `{field: <array property>}`, a list that may be split across requests.
 pub(crate) const BATCH: &str = "x-tc-batch";
+/// Operation: how the batch's items are read back when their outcome is unknown: the
+/// reading action, its item filter, the scope, its results, paging and the codes that may
+/// mean "already there" (spec/README.md).
+pub(crate) const RECONCILE: &str = "x-tc-reconcile";

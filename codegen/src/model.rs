@@ -3,6 +3,7 @@
 
 use crate::error::{CodegenError, Result};
 use crate::extensions as ext;
+pub(crate) use crate::reconcile_model::Reconcile;
 use crate::spec_path::SpecPath;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -54,6 +55,8 @@ pub struct Action {
     pub request_schema: String,
     /// The list field that may be split across requests, if any.
     pub batch: Option<BatchField>,
+    /// How the batch's items are read back when their outcome is unknown (`x-tc-reconcile`).
+    pub reconcile: Option<Reconcile>,
     /// The item limits of the request's list fields (typify does not enforce them).
     pub list_limits: Vec<ListLimit>,
 }
@@ -142,6 +145,7 @@ impl ApiModel {
                 )
             })?;
         let mut actions = Vec::new();
+        let mut operations = Vec::new();
         let mut seen_actions: BTreeMap<String, SpecPath> = BTreeMap::new();
         let mut seen_ids: BTreeMap<String, SpecPath> = BTreeMap::new();
         for (path_key, item) in paths {
@@ -187,7 +191,20 @@ impl ApiModel {
                     ));
                 }
                 actions.push(action);
+                operations.push((op, op_path));
             }
+        }
+        for (i, (op, op_path)) in operations.iter().enumerate() {
+            let reconcile = crate::reconcile_model::read(
+                label,
+                tree,
+                op,
+                op_path,
+                &actions[i],
+                &actions,
+                &common_error_codes,
+            )?;
+            actions[i].reconcile = reconcile;
         }
         if actions.is_empty() {
             return Err(err(
@@ -400,6 +417,7 @@ fn read_action(
         error_hints,
         request_schema,
         batch,
+        reconcile: None,
         list_limits,
     })
 }
@@ -574,7 +592,7 @@ fn collect_nested_item_limits(
 }
 
 /// Follows one local `$ref`, if `schema` is one.
-fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
+pub(crate) fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
     schema
         .get("$ref")
         .and_then(Value::as_str)
@@ -584,7 +602,10 @@ fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 /// The schema inside the 200 response's envelope: its only property's schema.
-fn response_inner_schema<'a>(tree: &'a Value, op: &'a Map<String, Value>) -> Option<&'a Value> {
+pub(crate) fn response_inner_schema<'a>(
+    tree: &'a Value,
+    op: &'a Map<String, Value>,
+) -> Option<&'a Value> {
     let envelope = resolve(
         tree,
         op.get("responses")?

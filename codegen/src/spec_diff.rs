@@ -193,6 +193,27 @@ fn compare_action(d: &mut Diff, old: &Side<'_>, new: &Side<'_>, o: &Action, n: &
         }
         _ => {}
     }
+    match (&o.reconcile, &n.reconcile) {
+        (Some(_), None) => d.push(
+            Class::Breaking,
+            format!("action {name} reconciliation"),
+            "removed",
+            "send_in_batches leaves items unknown again where it settled them",
+        ),
+        (None, Some(r)) => d.push(
+            Class::Compatible,
+            format!("action {name} reconciliation"),
+            format!("added, reading back with {}", r.action),
+            "send_in_batches settles unknown items by reading them back (on by default)",
+        ),
+        (Some(a), Some(b)) if a != b => d.push(
+            Class::Compatible,
+            format!("action {name} reconciliation"),
+            format!("reads back with {} → {}", a.action, b.action),
+            "unknown items are read back another way",
+        ),
+        _ => {}
+    }
     let old_request = schema_of(old.tree, &o.request_schema);
     let new_request = schema_of(new.tree, &n.request_schema);
     compare_schema(

@@ -68,7 +68,9 @@ fn actions_added_and_removed() {
         "a new method",
     );
     let c = changes_after(|s| {
-        let post = s["paths"][OP]["post"].clone();
+        let mut post = s["paths"][OP]["post"].clone();
+        // Its reading action is gone with the rest of the paths.
+        post.as_object_mut().unwrap().remove("x-tc-reconcile");
         s["paths"] = json!({"/Other": {"post": post}});
         s["paths"]["/Other"]["post"]["x-tc-action"] = json!("OtherAction");
         s["paths"]["/Other"]["post"]["operationId"] = json!("other_action");
@@ -151,13 +153,31 @@ fn required_and_nullable() {
         "now required",
         "requests without it now fail",
     );
-    let c = changes_after(|s| request(s)["required"] = json!(["PlayerIds"]));
-    only(
-        &c,
-        Class::Compatible,
-        &format!("{REQ} GameServerSessionId"),
-        "now optional",
-        "may leave it out",
+    // The session is the scope of the batch's reconciliation, which needs it required: the
+    // reconciliation goes too, and both changes are reported.
+    let c = changes_after(|s| {
+        request(s)["required"] = json!(["PlayerIds"]);
+        op(s).as_object_mut().unwrap().remove("x-tc-reconcile");
+    });
+    let found: Vec<(Class, &str, &str)> = c
+        .iter()
+        .map(|c| (c.class, c.subject.as_str(), c.what.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                Class::Breaking,
+                "action JoinGameServerSessionBatch reconciliation",
+                "removed"
+            ),
+            (
+                Class::Compatible,
+                "JoinGameServerSessionBatch request field GameServerSessionId",
+                "now optional"
+            ),
+        ],
+        "{c:#?}"
     );
     // PlayerSession is in the answers of two actions: each one's change is reported.
     let c = changes_after(|s| {

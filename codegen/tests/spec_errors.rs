@@ -344,3 +344,104 @@ fn a_hint_for_a_code_the_spec_does_not_list_is_rejected() {
     });
     assert_says(&e, &["ResourceNotFound", "the hint must be a string"]);
 }
+
+/// A change to the spec and what the error must say.
+type Case = (Box<dyn Fn(&mut Value)>, Vec<String>);
+
+#[test]
+fn reconciliation_names_what_it_reads_with_and_each_part_must_exist() {
+    let at = "paths./JoinGameServerSessionBatch.post.x-tc-reconcile";
+    let cases: Vec<Case> = vec![
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["verify"] = json!("x")),
+            vec![format!("{at}.verify"), "unknown key `verify`".into()],
+        ),
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["action"] = json!("JoinGameServerSessionBatch")),
+            vec![
+                format!("{at}.action"),
+                "`JoinGameServerSessionBatch` is not another action of this spec".into(),
+            ],
+        ),
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["item-filter"] = json!("Player")),
+            vec![
+                format!("{at}.item-filter"),
+                "`Player` is not a property of DescribePlayerSessionsRequest".into(),
+            ],
+        ),
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["scope"] = json!(["PlayerDataMap"])),
+            vec![
+                format!("{at}.scope[0]"),
+                "`PlayerDataMap` is not a required property of JoinGameServerSessionBatchRequest"
+                    .into(),
+            ],
+        ),
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["results"] = json!("NextToken")),
+            vec![
+                format!("{at}.results"),
+                "`NextToken` is not an array property".into(),
+            ],
+        ),
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["next-token"] = json!("Limit")),
+            vec![
+                format!("{at}.next-token"),
+                "`Limit` must be a property of both".into(),
+            ],
+        ),
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["page-size"] = json!(0)),
+            vec![
+                format!("{at}.page-size"),
+                "must be a positive whole number, found 0".into(),
+            ],
+        ),
+        (
+            Box::new(|s| {
+                s["components"]["schemas"]["DescribePlayerSessionsRequest"]["properties"]["Limit"]
+                    ["maximum"] = json!(100)
+            }),
+            vec![
+                format!("{at}.page-size"),
+                "400 is outside `Limit`'s range (..=100)".into(),
+            ],
+        ),
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["present-codes"] = json!(["Player.Exists"])),
+            vec![
+                format!("{at}.present-codes[0]"),
+                "`Player.Exists` is neither in the action's `x-tc-error-codes`".into(),
+            ],
+        ),
+        (
+            Box::new(|s| {
+                op(s)["x-tc-batch"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("result-key");
+            }),
+            vec![
+                at.to_string(),
+                "needs `x-tc-batch` with `results` and `result-key`".into(),
+            ],
+        ),
+        (
+            Box::new(|s| {
+                s["components"]["schemas"]["DescribePlayerSessionsResponse"]["properties"]
+                    ["PlayerSessions"]["items"] = json!({"type": "object"})
+            }),
+            vec![
+                format!("{at}.results"),
+                "must be the same component ($ref) as the batch's results".into(),
+            ],
+        ),
+    ];
+    for (mutate, expected) in cases {
+        let e = error_after(mutate);
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        assert_says(&e, &expected);
+    }
+}

@@ -1,10 +1,10 @@
 //! Faults after the join is applied: the emulator changes its state, then the answer is lost
 //! (dropped connection, HTTP 500, a truncated envelope) or comes after the client's attempt
-//! timeout. The client never reports such players as joined or as failed: they are unknown
-//! (check before sending again), and the emulator's state holds exactly the players reported
-//! joined or unknown.
+//! timeout. Without reconciliation (tests/reconciliation.rs has it on), the client never
+//! reports such players as joined or as failed: they are unknown (check before sending
+//! again), and the emulator's state holds exactly the players reported joined or unknown.
 
-use gse_client::{Client, Credentials, Error};
+use gse_client::{BatchOptions, Client, Credentials, Error};
 use gse_emulator::{
     EmulatorConfig, FaultConfig, FaultKind, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
 };
@@ -96,7 +96,7 @@ async fn a_batch_under_after_apply_faults_reports_every_player_exactly() {
     let outcome = client(&emulator.url())
         .join_game_server_session_batch()
         .game_server_session_id(SESSION)
-        .send_in_batches(all.clone(), 8)
+        .send_in_batches(all.clone(), BatchOptions::from(8).reconcile(false))
         .await
         .unwrap();
     let succeeded: BTreeSet<&String> = outcome.succeeded.iter().collect();

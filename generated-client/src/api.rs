@@ -120,7 +120,7 @@ pub const JOIN_GAME_SERVER_SESSION_BATCH: Action = Action {
 pub const DESCRIBE_PLAYER_SESSIONS: Action = Action {
     name: "DescribePlayerSessions",
     operation_id: "describe_player_sessions",
-    rate_limit_per_second: 20,
+    rate_limit_per_second: 1000,
     error_codes: &[
         ("FailedOperation", "The operation failed."),
         ("InvalidParameterValue", "A parameter's value is out of range or invalid."),

@@ -1910,14 +1910,69 @@ pub mod requests {
                     Ok(response.player_sessions.unwrap_or_default())
                 }
             };
+            let scope_request = self.clone().player_ids(chunks[0].clone()).validate()?;
+            let scope_0: ::std::string::String = scope_request
+                .game_server_session_id
+                .to_string();
+            let client = self.client;
+            let scope_readable = client
+                .describe_player_sessions()
+                .game_server_session_id(scope_0.clone())
+                .limit(400)
+                .validate()
+                .is_ok();
+            let read = |
+                query: ::tc3_runtime::reconcile::ReadQuery<::std::string::String>,
+                token: ::std::option::Option<::std::string::String>|
+            {
+                let mut request = client.describe_player_sessions().limit(400);
+                let listing = matches!(
+                    query, ::tc3_runtime::reconcile::ReadQuery::Scope
+                );
+                if let ::tc3_runtime::reconcile::ReadQuery::Item(item) = query {
+                    request = request.player_id(item);
+                }
+                if listing || scope_readable {
+                    request = request.game_server_session_id(scope_0.clone());
+                }
+                if let ::std::option::Option::Some(token) = token {
+                    request = request.next_token(token);
+                }
+                let scope_0 = scope_0.clone();
+                async move {
+                    let response = request.send().await?;
+                    let results = response
+                        .player_sessions
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|result| {
+                            result
+                                .game_server_session_id
+                                .as_ref()
+                                .map(|v| v.to_string())
+                                .as_deref() == Some(scope_0.as_str())
+                        })
+                        .collect();
+                    Ok(::tc3_runtime::reconcile::ReadPage {
+                        results,
+                        next_token: response.next_token.map(|t| t.to_string()),
+                    })
+                }
+            };
             Ok(
-                ::tc3_runtime::batch::run(
+                ::tc3_runtime::batch::run_reconciled(
                         chunks,
                         &options,
                         send,
-                        Some(|result: &types::PlayerSession| {
+                        |result: &types::PlayerSession| {
                             result.player_id.as_ref().map(|v| v.to_string())
-                        }),
+                        },
+                        ::tc3_runtime::reconcile::ReadBack {
+                            read,
+                            scope_readable,
+                            present_codes: &["InvalidParameterValue"],
+                            max_items: 25,
+                        },
                     )
                     .await,
             )

@@ -41,8 +41,9 @@ pub struct BatchOptions {
     pub reconcile_rounds: u32,
 }
 
-/// Reconciliation rounds by default: enough for a re-sent request to be lost twice more.
-pub const DEFAULT_RECONCILE_ROUNDS: u32 = 4;
+/// Reconciliation rounds by default: a round that settles nothing costs one read-back, and
+/// rounds stop as soon as nothing is unknown.
+pub const DEFAULT_RECONCILE_ROUNDS: u32 = 10;
 
 impl Default for BatchOptions {
     fn default() -> Self {

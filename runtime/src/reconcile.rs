@@ -16,8 +16,8 @@
 //! 4. repeat while items are unknown, at most [`BatchOptions::reconcile_rounds`] rounds.
 //!
 //! An item is never sent again unless a complete read showed it absent. Reads are sent again
-//! on any failure (reading twice changes nothing); a listing whose `NextToken` repeats is
-//! refused rather than followed forever.
+//! on any failure (reading twice changes nothing); a listing whose next-page token repeats is
+//! refused rather than followed forever..
 
 use crate::batch::{self, BatchFailure, BatchOptions, BatchOutcome};
 use crate::error::Error;
@@ -303,7 +303,7 @@ where
                     return Err(Error::MalformedResponse {
                         request_id: None,
                         detail: format!(
-                            "the read-back's NextToken {} came twice; its pages would never end",
+                            "the read-back's next-page token {} came twice; its pages would never end",
                             crate::error::shown(&next)
                         ),
                     });

@@ -12,10 +12,11 @@ const PASS: &str = "batch_methods";
 pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
     for action in &model.actions {
         let Some(batch) = &action.batch else { continue };
-        let (builder_ident, fields) = super::action_request(file, action, PASS)?;
-        let field = fields
-            .into_iter()
+        let (builder_ident, fields_of_batch) = super::action_request(file, action, PASS)?;
+        let field = fields_of_batch
+            .iter()
             .find(|f| f.wire == batch.field)
+            .cloned()
             .ok_or_else(|| CodegenError::pass(PASS, format!("no field `{}`", batch.field)))?;
         let list = super::unwrap_type(&field.ty, "Option").unwrap_or(&field.ty);
         let item = super::unwrap_type(list, "Vec")
@@ -24,8 +25,31 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         let setter = &field.ident;
         let response = super::send_calls::inner_response_type(file, &action.operation_id)?;
         let (result_ty, to_results, key) = match &batch.results {
-            None => (response.clone(), quote!(vec![response]), quote!(None)),
+            None => (response.clone(), quote!(vec![response]), None),
             Some(results) => results_parts(file, &response, results, batch.result_key.as_deref())?,
+        };
+        let run = match (&action.reconcile, key) {
+            (Some(reconcile), Some(key)) => {
+                let reader = model
+                    .actions
+                    .iter()
+                    .find(|a| a.name == reconcile.action)
+                    .ok_or_else(|| {
+                        CodegenError::pass(PASS, format!("no action `{}`", reconcile.action))
+                    })?;
+                let parts = super::reconcile_read::Parts {
+                    batch_fields: &fields_of_batch,
+                    item: &item,
+                    setter,
+                    max_items: batch.max_items,
+                    key,
+                };
+                super::reconcile_read::run_reconciled(file, reconcile, reader, parts)?
+            }
+            (_, key) => {
+                let key = key.map_or(quote!(None), |k| quote!(Some(#k)));
+                quote!(Ok(::tc3_runtime::batch::run(chunks, &options, send, #key).await))
+            }
         };
         let wire = &batch.field;
         let max = proc_macro2::Literal::u64_unsuffixed(batch.max_items);
@@ -58,7 +82,7 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                             Ok(#to_results)
                         }
                     };
-                    Ok(::tc3_runtime::batch::run(chunks, &options, send, #key).await)
+                    #run
                 }
             }
         };
@@ -69,7 +93,8 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
     Ok(())
 }
 
-/// The result type, the expression turning `response` into its results, and the key function.
+/// The result type, the expression turning `response` into its results, and the key function
+/// (a closure from a result to its key), when the spec names a result key.
 fn results_parts(
     file: &syn::File,
     response: &syn::Type,
@@ -78,7 +103,7 @@ fn results_parts(
 ) -> Result<(
     syn::Type,
     proc_macro2::TokenStream,
-    proc_macro2::TokenStream,
+    Option<proc_macro2::TokenStream>,
 )> {
     let response_name = match response {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
@@ -107,7 +132,7 @@ fn results_parts(
     };
     let result_ty = super::from_builder_module(element, file);
     let key = match result_key {
-        None => quote!(None),
+        None => None,
         Some(key) => {
             let element_struct = element_name
                 .as_deref()
@@ -130,7 +155,7 @@ fn results_parts(
             } else {
                 quote!(Some(result.#ident.to_string()))
             };
-            quote!(Some(|result: &#result_ty| #read))
+            Some(quote!(|result: &#result_ty| #read))
         }
     };
     Ok((result_ty, to_results, key))

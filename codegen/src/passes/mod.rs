@@ -4,6 +4,7 @@ mod batch_methods;
 mod body_setters;
 mod limit_messages;
 mod private_reexports;
+mod reconcile_read;
 mod request_builders_module;
 mod send_calls;
 mod tree;

@@ -86,6 +86,7 @@ fn operation_id_of(block: &syn::Block) -> Option<String> {
 }
 
 /// A field of a generated type: its Rust name, its name in JSON, and its type.
+#[derive(Clone)]
 pub(crate) struct WireField {
     /// The Rust field name.
     pub ident: syn::Ident,

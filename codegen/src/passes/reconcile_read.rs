@@ -1,0 +1,189 @@
+//! For a batch action whose spec names a read-back action (`x-tc-reconcile`), the end of its
+//! `send_in_batches`: the batch's scope taken from the first request, a closure that reads
+//! items back through the read action's own builder (so its limits, signing and rate apply),
+//! and `tc3_runtime::batch::run_reconciled` in place of `run`.
+
+use crate::error::{CodegenError, Result};
+use crate::model::{Action, Reconcile};
+use crate::passes::WireField;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+const PASS: &str = "batch_methods";
+
+/// What the batch method already knows.
+pub(super) struct Parts<'a> {
+    /// The batch request's fields.
+    pub batch_fields: &'a [WireField],
+    /// The batch item's type.
+    pub item: &'a syn::Type,
+    /// The batch field's setter.
+    pub setter: &'a syn::Ident,
+    /// The most items one request may carry.
+    pub max_items: u64,
+    /// The closure from a result to its key.
+    pub key: TokenStream,
+}
+
+/// The statements that end `send_in_batches` with reconciliation.
+pub(super) fn run_reconciled(
+    file: &mut syn::File,
+    reconcile: &Reconcile,
+    reader: &Action,
+    parts: Parts<'_>,
+) -> Result<TokenStream> {
+    let (_, read_fields) = super::action_request(file, reader, PASS)?;
+    let read_setter = |wire: &str| -> Result<syn::Ident> {
+        read_fields
+            .iter()
+            .find(|f| f.wire == wire)
+            .map(|f| f.ident.clone())
+            .ok_or_else(|| {
+                CodegenError::pass(
+                    PASS,
+                    format!("`{}` has no field `{wire}`", reader.request_schema),
+                )
+            })
+    };
+    let read_method = format_ident!("{}", reader.operation_id);
+    let item_setter = read_setter(&reconcile.item_filter)?;
+    let token_setter = read_setter(&reconcile.next_token)?;
+    let page = match &reconcile.page {
+        Some((field, size)) => {
+            let setter = read_setter(field)?;
+            let size = proc_macro2::Literal::u64_unsuffixed(*size);
+            quote!(.#setter(#size))
+        }
+        None => quote!(),
+    };
+
+    let answer = super::send_calls::inner_response_type(file, &reader.operation_id)?;
+    let answer_name = type_name(&answer)?;
+    let answer_struct = super::types_struct(file, &answer_name)
+        .ok_or_else(|| CodegenError::pass(PASS, format!("no type `{answer_name}`")))?;
+    let answer_fields = super::wire_fields(answer_struct);
+    let answer_field = |wire: &str| {
+        answer_fields
+            .iter()
+            .find(|f| f.wire == wire)
+            .ok_or_else(|| CodegenError::pass(PASS, format!("`{answer_name}` has no `{wire}`")))
+    };
+    let results = answer_field(&reconcile.results)?;
+    let results_ident = &results.ident;
+    let (to_results, element) = match super::unwrap_type(&results.ty, "Option") {
+        Some(list) => (quote!(response.#results_ident.unwrap_or_default()), list),
+        None => (quote!(response.#results_ident), &results.ty),
+    };
+    let element = super::unwrap_type(element, "Vec").ok_or_else(|| {
+        CodegenError::pass(PASS, format!("`{}` is not a list", reconcile.results))
+    })?;
+    let element_name = type_name(element)?;
+    let element_struct = super::types_struct(file, &element_name)
+        .ok_or_else(|| CodegenError::pass(PASS, format!("no type `{element_name}`")))?;
+    let element_fields = super::wire_fields(element_struct);
+    let token = answer_field(&reconcile.next_token)?;
+    let token_ident = &token.ident;
+    let next_token = if super::unwrap_type(&token.ty, "Option").is_some() {
+        quote!(response.#token_ident.map(|t| t.to_string()))
+    } else {
+        quote!(Some(response.#token_ident.to_string()))
+    };
+
+    let mut scope_values = Vec::new();
+    let mut scope_setters = Vec::new();
+    let mut scope_matches = Vec::new();
+    let mut scope_vars = Vec::new();
+    for (i, wire) in reconcile.scope.iter().enumerate() {
+        let var = format_ident!("scope_{i}");
+        let batch_field = parts
+            .batch_fields
+            .iter()
+            .find(|f| f.wire == *wire)
+            .ok_or_else(|| {
+                CodegenError::pass(PASS, format!("the batch request has no `{wire}`"))
+            })?;
+        let batch_ident = &batch_field.ident;
+        scope_values.push(
+            quote!(let #var: ::std::string::String = scope_request.#batch_ident.to_string();),
+        );
+        let setter = read_setter(wire)?;
+        scope_setters.push(quote!(.#setter(#var.clone())));
+        let result_field = element_fields
+            .iter()
+            .find(|f| f.wire == *wire)
+            .ok_or_else(|| CodegenError::pass(PASS, format!("`{element_name}` has no `{wire}`")))?;
+        let ident = &result_field.ident;
+        scope_matches.push(if super::unwrap_type(&result_field.ty, "Option").is_some() {
+            quote!(result.#ident.as_ref().map(|v| v.to_string()).as_deref() == Some(#var.as_str()))
+        } else {
+            quote!(result.#ident.to_string() == #var)
+        });
+        scope_vars.push(var);
+    }
+
+    let Parts {
+        item,
+        setter,
+        max_items,
+        key,
+        ..
+    } = parts;
+    let max = proc_macro2::Literal::u64_unsuffixed(max_items);
+    let in_scope = if scope_matches.is_empty() {
+        quote!(true)
+    } else {
+        quote!(#(#scope_matches)&&*)
+    };
+    let codes = &reconcile.present_codes;
+    Ok(quote! {
+        let scope_request = self.clone().#setter(chunks[0].clone()).validate()?;
+        #(#scope_values)*
+        let client = self.client;
+        let scope_readable = client.#read_method() #(#scope_setters)* #page .validate().is_ok();
+        let read = |query: ::tc3_runtime::reconcile::ReadQuery<#item>,
+                    token: ::std::option::Option<::std::string::String>| {
+            let mut request = client.#read_method() #page;
+            let listing = matches!(query, ::tc3_runtime::reconcile::ReadQuery::Scope);
+            if let ::tc3_runtime::reconcile::ReadQuery::Item(item) = query {
+                request = request.#item_setter(item);
+            }
+            if listing || scope_readable {
+                request = request #(#scope_setters)*;
+            }
+            if let ::std::option::Option::Some(token) = token {
+                request = request.#token_setter(token);
+            }
+            #(let #scope_vars = #scope_vars.clone();)*
+            async move {
+                let response = request.send().await?;
+                let results = #to_results
+                    .into_iter()
+                    .filter(|result| #in_scope)
+                    .collect();
+                Ok(::tc3_runtime::reconcile::ReadPage { results, next_token: #next_token })
+            }
+        };
+        Ok(::tc3_runtime::batch::run_reconciled(
+            chunks,
+            &options,
+            send,
+            #key,
+            ::tc3_runtime::reconcile::ReadBack {
+                read,
+                scope_readable,
+                present_codes: &[#(#codes),*],
+                max_items: #max,
+            },
+        )
+        .await)
+    })
+}
+
+/// The last segment of a named type.
+fn type_name(ty: &syn::Type) -> Result<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+    .ok_or_else(|| CodegenError::pass(PASS, "a reconciliation type is not a named type"))
+}

@@ -1,0 +1,307 @@
+//! `x-tc-reconcile`: how a batch action's items are read back when their outcome is unknown,
+//! read from the spec and checked against both actions' schemas.
+
+use crate::error::{CodegenError, Result};
+use crate::extensions as ext;
+use crate::model::{resolve, response_inner_schema, Action, ErrorCode};
+use crate::spec_path::SpecPath;
+use serde_json::{Map, Value};
+
+/// The keys `x-tc-reconcile` takes.
+const KEYS: &[&str] = &[
+    "action",
+    "item-filter",
+    "scope",
+    "results",
+    "next-token",
+    "page-limit",
+    "page-size",
+    "present-codes",
+];
+
+/// How a batch action's items are read back (see spec/README.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reconcile {
+    /// The `x-tc-action` of the action that reads items back.
+    pub action: String,
+    /// Its request property that takes one item.
+    pub item_filter: String,
+    /// Properties of the batch request that every result read back must match: the same
+    /// name in the batch request (required there), in the read request (a filter) and in the
+    /// read results.
+    pub scope: Vec<String>,
+    /// The read answer's list of results (the same schema as the batch's results).
+    pub results: String,
+    /// The property carrying the next page's token, in the read request and its answer.
+    pub next_token: String,
+    /// The read request's page-size property and the page size to ask for.
+    pub page: Option<(String, u64)>,
+    /// Batch error codes that may mean "an item is already there".
+    pub present_codes: Vec<String>,
+}
+
+/// The operation's `x-tc-reconcile`, checked against `actions` (every action of the spec;
+/// `batch_action` is the one carrying it).
+pub(crate) fn read(
+    label: &str,
+    tree: &Value,
+    op: &Map<String, Value>,
+    op_path: &SpecPath,
+    batch_action: &Action,
+    actions: &[Action],
+    common_codes: &[ErrorCode],
+) -> Result<Option<Reconcile>> {
+    let Some(node) = op.get(ext::RECONCILE) else {
+        return Ok(None);
+    };
+    let path = op_path.key(ext::RECONCILE);
+    let err = |path: &SpecPath, problem: String| CodegenError::spec(label, path.as_str(), problem);
+    let map = node
+        .as_object()
+        .ok_or_else(|| err(&path, "must be a mapping".into()))?;
+    if let Some(extra) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(err(
+            &path.key(extra),
+            format!("unknown key `{extra}`; known: {}", KEYS.join(", ")),
+        ));
+    }
+    let text = |key: &str| -> Result<String> {
+        match map.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+            Some(other) => Err(err(
+                &path.key(key),
+                format!("must be a name, found {other}"),
+            )),
+            None => Err(err(&path.key(key), "missing".into())),
+        }
+    };
+    let names = |key: &str| -> Result<Vec<String>> {
+        match map.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(list)) => list
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.as_str().map(str::to_string).ok_or_else(|| {
+                        err(
+                            &path.key(key).index(i),
+                            format!("must be a name, found {v}"),
+                        )
+                    })
+                })
+                .collect(),
+            Some(other) => Err(err(
+                &path.key(key),
+                format!("must be a list, found {other}"),
+            )),
+        }
+    };
+    let batch = batch_action
+        .batch
+        .as_ref()
+        .filter(|b| b.results.is_some() && b.result_key.is_some())
+        .ok_or_else(|| {
+            err(
+                &path,
+                format!(
+                    "needs `{}` with `results` and `result-key`: read-back results are matched to items by that key",
+                    ext::BATCH
+                ),
+            )
+        })?;
+    let action = text("action")?;
+    let reader = actions
+        .iter()
+        .find(|a| a.name == action && a.name != batch_action.name)
+        .ok_or_else(|| {
+            err(
+                &path.key("action"),
+                format!("`{action}` is not another action of this spec"),
+            )
+        })?;
+    let schema = |name: &str| tree.pointer(&format!("/components/schemas/{name}"));
+    let property = |schema: Option<&Value>, name: &str| -> Option<Value> {
+        schema
+            .and_then(|s| s.get("properties"))
+            .and_then(|p| p.get(name))
+            .map(|p| resolve(tree, p).clone())
+    };
+    let read_request = schema(&reader.request_schema);
+    let batch_request = schema(&batch_action.request_schema);
+    let read_answer =
+        response_inner_schema(tree, operation_at(tree, &reader.path)?).ok_or_else(|| {
+            err(
+                &path.key("action"),
+                format!("`{action}`'s 200 response is not an envelope with one object property"),
+            )
+        })?;
+    let item_filter = text("item-filter")?;
+    if property(read_request, &item_filter).is_none() {
+        return Err(err(
+            &path.key("item-filter"),
+            format!(
+                "`{item_filter}` is not a property of {}",
+                reader.request_schema
+            ),
+        ));
+    }
+    let results = text("results")?;
+    let read_items = read_answer
+        .get("properties")
+        .and_then(|p| p.get(&results))
+        .map(|s| resolve(tree, s))
+        .filter(|s| s.get("type").and_then(Value::as_str) == Some("array"))
+        .and_then(|s| s.get("items"))
+        .ok_or_else(|| {
+            err(
+                &path.key("results"),
+                format!("`{results}` is not an array property of `{action}`'s answer"),
+            )
+        })?;
+    let batch_items = response_inner_schema(tree, operation_at(tree, &batch_action.path)?)
+        .and_then(|inner| inner.get("properties"))
+        .and_then(|p| p.get(batch.results.as_deref().unwrap_or_default()))
+        .map(|s| resolve(tree, s))
+        .and_then(|s| s.get("items"));
+    let same_items = match (
+        read_items.get("$ref"),
+        batch_items.and_then(|i| i.get("$ref")),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    };
+    if !same_items {
+        return Err(err(
+            &path.key("results"),
+            format!(
+                "the items of `{results}` must be the same component ($ref) as the batch's results, so a result read back is a result"
+            ),
+        ));
+    }
+    let result_schema = Some(resolve(tree, read_items));
+    let required: Vec<&str> = batch_request
+        .and_then(|s| s.get("required"))
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let scope = names("scope")?;
+    for (i, name) in scope.iter().enumerate() {
+        let at = path.key("scope").index(i);
+        if !required.contains(&name.as_str()) {
+            return Err(err(
+                &at,
+                format!(
+                    "`{name}` is not a required property of {}",
+                    batch_action.request_schema
+                ),
+            ));
+        }
+        if property(read_request, name).is_none() {
+            return Err(err(
+                &at,
+                format!("`{name}` is not a property of {}", reader.request_schema),
+            ));
+        }
+        if property(result_schema, name).is_none() {
+            return Err(err(
+                &at,
+                format!("`{name}` is not a property of the items of `{results}`"),
+            ));
+        }
+    }
+    let next_token = text("next-token")?;
+    let token_in_answer = read_answer
+        .get("properties")
+        .and_then(|p| p.get(&next_token))
+        .is_some();
+    if property(read_request, &next_token).is_none() || !token_in_answer {
+        return Err(err(
+            &path.key("next-token"),
+            format!(
+                "`{next_token}` must be a property of both `{action}`'s request and its answer"
+            ),
+        ));
+    }
+    let page = match (map.get("page-limit"), map.get("page-size")) {
+        (None, None) => None,
+        (Some(_), Some(size)) => {
+            let field = text("page-limit")?;
+            let limit = property(read_request, &field).ok_or_else(|| {
+                err(
+                    &path.key("page-limit"),
+                    format!("`{field}` is not a property of {}", reader.request_schema),
+                )
+            })?;
+            if limit.get("type").and_then(Value::as_str) != Some("integer") {
+                return Err(err(
+                    &path.key("page-limit"),
+                    format!("`{field}` is not an integer property"),
+                ));
+            }
+            let size = size.as_u64().filter(|n| *n >= 1).ok_or_else(|| {
+                err(
+                    &path.key("page-size"),
+                    format!("must be a positive whole number, found {size}"),
+                )
+            })?;
+            let max = limit.get("maximum").and_then(Value::as_u64);
+            let min = limit.get("minimum").and_then(Value::as_u64);
+            if max.is_some_and(|m| size > m) || min.is_some_and(|m| size < m) {
+                return Err(err(
+                    &path.key("page-size"),
+                    format!(
+                        "{size} is outside `{field}`'s range ({}..={})",
+                        min.map_or("".into(), |m| m.to_string()),
+                        max.map_or("".into(), |m| m.to_string())
+                    ),
+                ));
+            }
+            Some((field, size))
+        }
+        (Some(_), None) => {
+            return Err(err(
+                &path.key("page-size"),
+                "missing: needed with `page-limit`".into(),
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(err(
+                &path.key("page-limit"),
+                "missing: needed with `page-size`".into(),
+            ))
+        }
+    };
+    let present_codes = names("present-codes")?;
+    for (i, code) in present_codes.iter().enumerate() {
+        let known = batch_action.error_codes.iter().any(|c| &c.code == code)
+            || common_codes.iter().any(|c| &c.code == code);
+        if !known {
+            return Err(err(
+                &path.key("present-codes").index(i),
+                format!(
+                    "`{code}` is neither in the action's `{}` nor in `{}`",
+                    ext::ERROR_CODES,
+                    ext::COMMON_ERROR_CODES
+                ),
+            ));
+        }
+    }
+    Ok(Some(Reconcile {
+        action,
+        item_filter,
+        scope,
+        results,
+        next_token,
+        page,
+        present_codes,
+    }))
+}
+
+/// The POST operation at a spec path key.
+fn operation_at<'a>(tree: &'a Value, path_key: &str) -> Result<&'a Map<String, Value>> {
+    tree.get("paths")
+        .and_then(|p| p.get(path_key))
+        .and_then(|p| p.get("post"))
+        .and_then(Value::as_object)
+        .ok_or_else(|| CodegenError::pass("model", format!("no POST operation at `{path_key}`")))
+}
