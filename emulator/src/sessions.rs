@@ -186,13 +186,15 @@ impl Sessions {
             .collect();
         ids.sort();
         let text = |v: &Value, key: &str| v[key].as_str().map(str::to_string);
+        // Players are keyed by id: a player filter is one lookup per session, not a scan.
         let matching = ids
             .into_iter()
-            .flat_map(|id| sessions[id].players.values())
-            .filter(|p| {
-                filter
-                    .player_id
-                    .is_none_or(|want| text(p, "PlayerId").as_deref() == Some(want))
+            .flat_map(|id| -> Box<dyn Iterator<Item = &Value>> {
+                let players = &sessions[id].players;
+                match filter.player_id {
+                    Some(want) => Box::new(players.get(want).into_iter()),
+                    None => Box::new(players.values()),
+                }
             })
             .filter(|p| {
                 filter

@@ -2,11 +2,14 @@
 //!
 //! `cargo run -p gse-client --example join -- [--endpoint URL] [--region R] [--session ID]
 //! [--player ID]... [--players N] [--player-data KEY=VALUE] [--concurrency N] [--json]
-//! [--prefix P] [--redis URL [--fleet-share S] [--outage-share S]] [--ca-cert FILE]`
+//! [--prefix P] [--redis URL [--fleet-share S] [--outage-share S]] [--ca-cert FILE]
+//! [--no-reconcile] [--fault KIND=SHARE]...`
 //!
 //! Without `--endpoint` it starts the emulator in-process with a demo session and joins 60 demo
-//! players; with `--endpoint` it uses the default credential chain (environment, then
-//! `~/.tencentcloud/credentials`). Exit status: 0 when every player joined, 1 when some
+//! players (`--fault` injects the emulator's faults there); with `--endpoint` it uses the
+//! default credential chain (environment, then `~/.tencentcloud/credentials`). Players whose
+//! answer was lost are read back and only the absent ones sent again (`--no-reconcile` turns
+//! that off and lists them as unknown). Exit status: 0 when every player joined, 1 when some
 //! failed or are unknown (each listed: failed ones are safe to send again, unknown ones may
 //! have joined), 2 on bad input (nothing sent). `RUST_LOG` sets what is logged (default
 //! warnings; secrets are never logged at any level). With `--redis`, every process
@@ -18,7 +21,7 @@ use gse_client::runtime::shared_limit::{OnOutage, SharedLimit};
 use gse_client::types::PlayerDataMap;
 use gse_client::BatchOptions;
 use gse_client::{Client, Credentials, Error, RateLimit};
-use gse_emulator::{EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use gse_emulator::{EmulatorConfig, FaultConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -71,6 +74,13 @@ struct Args {
     /// With --redis: the share of the rate this process takes while Redis is unreachable.
     #[arg(long, value_name = "S", default_value_t = gse_client::runtime::shared_limit::DEFAULT_OUTAGE_SHARE)]
     outage_share: f64,
+    /// Leave players whose answer was lost unknown instead of reading them back.
+    #[arg(long)]
+    no_reconcile: bool,
+    /// Without --endpoint: the in-process emulator injects this fault (repeatable), as
+    /// `gse-emulator --fault`, e.g. drop-after-apply=0.1.
+    #[arg(long = "fault", value_name = "KIND=SHARE")]
+    faults: Vec<String>,
 }
 
 /// A message for bad input; exit status 2, nothing sent.
@@ -103,6 +113,16 @@ async fn main() -> ExitCode {
         return bad_input("--concurrency: 0 given, at least 1 required");
     }
 
+    let mut faults = FaultConfig::default();
+    for fault in &args.faults {
+        if let Err(e) = faults.add(fault) {
+            return bad_input(e);
+        }
+    }
+    if args.endpoint.is_some() && !args.faults.is_empty() {
+        return bad_input("--fault: only the in-process emulator injects faults (leave out --endpoint, or give them to gse-emulator)");
+    }
+
     let mut emulator = None;
     let builder = match &args.endpoint {
         Some(endpoint) => {
@@ -113,10 +133,13 @@ async fn main() -> ExitCode {
             builder
         }
         None => {
-            let started = EmulatorConfig::default()
-                .session(SessionSpec::new(DEMO_SESSION, 10_000))
-                .start()
-                .await;
+            let started = EmulatorConfig {
+                faults,
+                ..EmulatorConfig::default()
+            }
+            .session(SessionSpec::new(DEMO_SESSION, 10_000))
+            .start()
+            .await;
             let started = match started {
                 Ok(e) => e,
                 Err(e) => return bad_input(format!("cannot start the emulator: {e}")),
@@ -174,7 +197,7 @@ async fn main() -> ExitCode {
     let progress = std::io::stderr()
         .is_terminal()
         .then(|| ProgressBar::new(total as u64));
-    let mut options = BatchOptions::from(args.concurrency);
+    let mut options = BatchOptions::from(args.concurrency).reconcile(!args.no_reconcile);
     if let Some(bar) = &progress {
         bar.set_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} players {elapsed}")
@@ -235,10 +258,27 @@ async fn main() -> ExitCode {
         outcome.requests,
         started.elapsed().as_secs_f64()
     );
-    if args.json {
-        eprintln!("{summary}");
-    } else {
-        println!("{summary}");
+    let report = &outcome.reconciliation;
+    let reconciled = (report.rounds > 0).then(|| {
+        format!(
+            "reconciled: {} player(s) read back in {} round(s), {} found joined, {} sent again ({} read request(s))",
+            report.looked_up, report.rounds, report.found_present, report.resent, report.read_requests
+        )
+    });
+    let held = emulator.as_ref().map(|emulator| {
+        let held = emulator
+            .players()
+            .into_iter()
+            .filter(|(s, _)| *s == session)
+            .count();
+        format!("the emulator holds {held} player(s) in the session")
+    });
+    for line in std::iter::once(summary).chain(reconciled).chain(held) {
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
     }
     if let Some(emulator) = emulator {
         emulator.shutdown().await;

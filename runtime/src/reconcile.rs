@@ -215,7 +215,7 @@ where
         match pages {
             Ok(results) => keep_wanted(&mut result.found, results, &wanted, key),
             Err(error) => {
-                tracing::warn!(%error, "reading the batch's scope back failed");
+                tracing::debug!(%error, "reading the batch scope back failed; its items stay unknown this round");
                 result.unread = wanted;
             }
         }
@@ -241,7 +241,7 @@ where
                 keep_wanted(&mut result.found, results, &one, key);
             }
             Err(error) => {
-                tracing::warn!(%error, item = %crate::error::shown(&name), "reading an item back failed");
+                tracing::debug!(%error, item = %crate::error::shown(&name), "reading an item back failed; it stays unknown this round");
                 result.unread.insert(name);
             }
         }

@@ -406,13 +406,18 @@ impl Drop for RedisServer {
 /// The emulator's counters (`GET /_emulator/stats`, plain HTTP/1.1 over loopback); `Null`
 /// when it does not answer.
 pub fn emulator_stats(url: &str) -> serde_json::Value {
+    emulator_admin_get(url, "/_emulator/stats")
+}
+
+/// The JSON an admin endpoint of the emulator answers to `GET path` (plain HTTP/1.1 over
+/// loopback); `Null` when it does not answer.
+pub fn emulator_admin_get(url: &str, path: &str) -> serde_json::Value {
     use std::io::{Read, Write};
     let address = url.trim_start_matches("http://");
     let Ok(mut socket) = std::net::TcpStream::connect(address) else {
         return serde_json::Value::Null;
     };
-    let request =
-        format!("GET /_emulator/stats HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
     let mut answer = Vec::new();
     if socket.write_all(request.as_bytes()).is_err() || socket.read_to_end(&mut answer).is_err() {
         return serde_json::Value::Null;
