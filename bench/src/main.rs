@@ -1,11 +1,13 @@
 //! `gse-bench [--quick] [--fleet-svg PATH]`: measures signing, round trips, saturation, the shared limiter's
-//! overhead (a real `redis-server` on loopback) and emulator throughput (HTTP and HTTPS),
+//! overhead (a real `redis-server` on loopback), emulator throughput (HTTP and HTTPS) and
+//! what reconciling lost answers costs,
 //! and prints them as one JSON object (`cargo xtask bench` adds the Python SDK and the
 //! generator, and writes `target/bench/summary.json`).
 
 mod fleet;
 mod load;
 mod plot;
+mod reconcile;
 mod service;
 mod signing;
 mod stats;
@@ -36,6 +38,11 @@ async fn main() {
             "{}",
             json!({"emulator_rps": plain.json(), "emulator_tls_rps": tls.json()})
         );
+        return;
+    }
+    if std::env::args().any(|a| a == "--reconcile-only") {
+        // What exactly-once costs when answers are lost.
+        println!("{}", reconcile::run(if quick { 1 } else { 3 }).await);
         return;
     }
     if std::env::args().any(|a| a == "--shared-limiter-only") {
@@ -69,6 +76,7 @@ async fn main() {
     )
     .await;
     let fleet = fleet::run(if quick { 1 } else { 3 }, svg.as_deref());
+    let reconcile = reconcile::run(if quick { 1 } else { 3 }).await;
     let body = signing::full_batch_body();
     let report = json!({
         "quick": quick,
@@ -88,6 +96,10 @@ async fn main() {
         "shared_limiter_overhead_us": shared_rt.median - plain_rt.median,
         "emulator_rps": rps.json(),
         "emulator_tls_rps": tls_rps.json(),
+        "reconcile_overhead": reconcile["reconcile_overhead"],
+        "reconcile": reconcile["reconcile"],
+        "reconcile_overhead_per_player": reconcile["reconcile_overhead_per_player"],
+        "reconcile_per_player": reconcile["reconcile_per_player"],
     });
     println!("{report}");
 }

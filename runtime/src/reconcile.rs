@@ -29,7 +29,7 @@ use std::future::Future;
 use std::time::Duration;
 
 /// Attempts of one page of a read-back before its items stay unknown for the round.
-pub const READ_ATTEMPTS: u32 = 3;
+pub const READ_ATTEMPTS: u32 = 4;
 /// Pages one read-back follows at most (a peer whose pages never end is not followed forever).
 pub const MAX_READ_PAGES: usize = 100_000;
 
@@ -320,7 +320,8 @@ where
     })
 }
 
-/// The pause before a read's next attempt: 20 ms, then 40 ms, ... at most 1 s.
+/// The pause before a read's next attempt: 5 ms, then 10 ms, 20 ms, ... at most 1 s. Short:
+/// reading again changes nothing, and the read action's rate limiter paces it anyway.
 fn read_backoff(attempt: u32) -> Duration {
-    Duration::from_millis(20u64.saturating_mul(1 << attempt.min(6))).min(Duration::from_secs(1))
+    Duration::from_millis(5u64 << attempt.saturating_sub(1).min(8)).min(Duration::from_secs(1))
 }

@@ -92,6 +92,11 @@ const GOALS: &[Goal] = &[
         bound: 15_000.0,
     },
     Goal {
+        key: "reconcile_overhead",
+        at_most: true,
+        bound: 1.25,
+    },
+    Goal {
         key: "generate_ms",
         at_most: true,
         bound: 1000.0,
