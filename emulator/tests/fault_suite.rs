@@ -1,10 +1,11 @@
 //! The client against the emulator's fault injection: for each fault kind at 10%, and all
-//! kinds mixed, 5,000 players through the splitter. Every call ends in `Ok` or a typed error
+//! kinds mixed, 5,000 players through the splitter with reconciliation off (the request
+//! pipeline alone; tests/reconciliation.rs has it on). Every call ends in `Ok` or a typed error
 //! within the overall timeout; the players the emulator holds are exactly the players the
 //! client reports as joined; no player is joined twice; every player is accounted for. And a
 //! clock ten minutes off either way is corrected.
 
-use gse_client::{Client, Credentials, FixedClock};
+use gse_client::{BatchOptions, Client, Credentials, FixedClock};
 use gse_emulator::{
     EmulatorConfig, FaultConfig, FaultKind, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
 };
@@ -38,7 +39,7 @@ async fn run(faults: FaultConfig, label: &str) -> (usize, usize) {
     let outcome = client
         .join_game_server_session_batch()
         .game_server_session_id(SESSION)
-        .send_in_batches(all.clone(), 16)
+        .send_in_batches(all.clone(), BatchOptions::from(16).reconcile(false))
         .await
         .expect("valid input");
     assert!(

@@ -2,7 +2,7 @@
 //! stays under the rate with nothing throttled, forced throttling stays within the retry
 //! budget, and under faults no player is joined twice and every player is accounted for.
 
-use gse_client::{Client, Credentials, Error, RateLimit, RetryPolicy};
+use gse_client::{BatchOptions, Client, Credentials, Error, RateLimit, RetryPolicy};
 use gse_emulator::{
     EmulatorConfig, FaultConfig, RunningEmulator, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
 };
@@ -184,6 +184,7 @@ async fn forced_throttling_retries_within_the_budget() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// The request pipeline alone (reconciliation off): every player joined or failed, exactly.
 async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
     let faults = FaultConfig {
         latency: std::time::Duration::from_millis(20),
@@ -202,7 +203,7 @@ async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
     let outcome = client
         .join_game_server_session_batch()
         .game_server_session_id(SESSION)
-        .send_in_batches(all.clone(), 8)
+        .send_in_batches(all.clone(), BatchOptions::from(8).reconcile(false))
         .await
         .unwrap();
     let joined: Vec<String> = outcome.succeeded.clone();
