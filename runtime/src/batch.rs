@@ -39,7 +39,13 @@ pub struct BatchOptions {
     /// The most reconciliation rounds (read back, send the absent again). Default
     /// [`DEFAULT_RECONCILE_ROUNDS`].
     pub reconcile_rounds: u32,
+    /// How long reconciliation may read back, all rounds together; items it could not read
+    /// by then stay unknown. Default [`DEFAULT_RECONCILE_TIMEOUT`].
+    pub reconcile_timeout: std::time::Duration,
 }
+
+/// Reconciliation's time by default: a lying peer's endless pages cannot hold a batch longer.
+pub const DEFAULT_RECONCILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Reconciliation rounds by default: a round that settles nothing costs one read-back, and
 /// rounds stop as soon as nothing is unknown.
@@ -52,6 +58,7 @@ impl Default for BatchOptions {
             on_request_done: None,
             reconcile: true,
             reconcile_rounds: DEFAULT_RECONCILE_ROUNDS,
+            reconcile_timeout: DEFAULT_RECONCILE_TIMEOUT,
         }
     }
 }
@@ -77,6 +84,7 @@ impl std::fmt::Debug for BatchOptions {
             .field("on_request_done", &self.on_request_done.is_some())
             .field("reconcile", &self.reconcile)
             .field("reconcile_rounds", &self.reconcile_rounds)
+            .field("reconcile_timeout", &self.reconcile_timeout)
             .finish()
     }
 }

@@ -13,7 +13,8 @@
 //! 3. a request refused with a code that may mean "an item is already there" is settled the
 //!    same way: its items found are joined, the others sent again; when none of them is
 //!    found, the refusal stands and its items failed for its reason;
-//! 4. repeat while items are unknown, at most [`BatchOptions::reconcile_rounds`] rounds.
+//! 4. repeat while items are unknown, at most [`BatchOptions::reconcile_rounds`] rounds and
+//!    within [`BatchOptions::reconcile_timeout`].
 //!
 //! An item is never sent again unless a complete read showed it absent. Reads are sent again
 //! on any failure (reading twice changes nothing); a listing whose next-page token repeats is
@@ -26,12 +27,13 @@ use futures_util::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Attempts of one page of a read-back before its items stay unknown for the round.
 pub const READ_ATTEMPTS: u32 = 4;
-/// Pages one read-back follows at most (a peer whose pages never end is not followed forever).
-pub const MAX_READ_PAGES: usize = 100_000;
+/// Pages one read-back follows at most (a peer whose pages never end is not followed forever;
+/// [`BatchOptions::reconcile_timeout`] bounds the time as well).
+pub const MAX_READ_PAGES: usize = 10_000;
 
 /// What one read-back request asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +84,19 @@ pub struct Reconciliation {
     pub read_failures: usize,
 }
 
+/// When reconciliation stops reading.
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    length: Duration,
+}
+
+impl Deadline {
+    fn passed(&self) -> bool {
+        Instant::now() >= self.at
+    }
+}
+
 /// What one round's reads found: results by item, and the items no read could settle.
 struct ReadResult<R> {
     found: HashMap<String, R>,
@@ -109,8 +124,12 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
         .into_iter()
         .partition(|f| settles(&f.error));
     outcome.failures = settled;
+    let deadline = Deadline {
+        at: Instant::now() + options.reconcile_timeout,
+        length: options.reconcile_timeout,
+    };
     let mut round = 0;
-    while !pending.is_empty() && round < options.reconcile_rounds {
+    while !pending.is_empty() && round < options.reconcile_rounds && !deadline.passed() {
         round += 1;
         outcome.reconciliation.rounds = round;
         let items: Vec<I> = pending
@@ -118,8 +137,15 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
             .flat_map(|f| f.items.iter().cloned())
             .collect();
         outcome.reconciliation.looked_up += items.len();
-        let mut read =
-            read_items(&items, options, key, read_back, &mut outcome.reconciliation).await;
+        let mut read = read_items(
+            &items,
+            options,
+            key,
+            read_back,
+            deadline,
+            &mut outcome.reconciliation,
+        )
+        .await;
         let mut to_send = Vec::new();
         let mut unknown = Vec::new();
         for failure in std::mem::take(&mut pending) {
@@ -197,6 +223,7 @@ async fn read_items<I, R, C, G, GFut>(
     options: &BatchOptions,
     key: fn(&R) -> Option<String>,
     read_back: &ReadBack<G>,
+    deadline: Deadline,
     report: &mut Reconciliation,
 ) -> ReadResult<R>
 where
@@ -211,7 +238,7 @@ where
         unread: HashSet::new(),
     };
     if read_back.scope_readable && items.len() > 1 {
-        let pages = read_all_pages(&read_back.read, ReadQuery::Scope, report).await;
+        let pages = read_all_pages(&read_back.read, ReadQuery::Scope, deadline, report).await;
         match pages {
             Ok(results) => keep_wanted(&mut result.found, results, &wanted, key),
             Err(error) => {
@@ -226,7 +253,7 @@ where
         let read = &read_back.read;
         async move {
             let name = item.to_string();
-            let pages = read_all_pages(read, ReadQuery::Item(item), &mut local).await;
+            let pages = read_all_pages(read, ReadQuery::Item(item), deadline, &mut local).await;
             (name, pages, local)
         }
     }))
@@ -267,6 +294,7 @@ fn keep_wanted<R>(
 async fn read_all_pages<I, R, C, G, GFut>(
     read: &G,
     query: ReadQuery<I>,
+    deadline: Deadline,
     report: &mut Reconciliation,
 ) -> Result<Vec<R>, Error<C>>
 where
@@ -281,6 +309,13 @@ where
     for _ in 0..MAX_READ_PAGES {
         let mut attempt = 0;
         let page = loop {
+            if deadline.passed() {
+                return Err(Error::Timeout {
+                    scope: crate::error::TimeoutScope::Overall,
+                    after: deadline.length,
+                    source: None,
+                });
+            }
             attempt += 1;
             report.read_requests += 1;
             match read(query.clone(), token.clone()).await {

@@ -1,0 +1,171 @@
+//! Reconciliation against peers that lie when read back (loopback stubs): a player placed in
+//! another session, or a player nobody asked for, does not count as joined; pages that never
+//! end are not followed forever; and a player is never sent again unless a complete read
+//! showed it absent.
+
+use gse_client::{BatchOptions, Client, Credentials};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use test_support::{Recorded, Reply, StubServer};
+
+const SESSION: &str = "gssess-1";
+
+fn client(url: &str) -> Client {
+    Client::builder()
+        .endpoint(url)
+        .region("ap-shanghai")
+        .credentials(Credentials::new("AKIDTEST", "k").unwrap())
+        .build()
+        .unwrap()
+}
+
+fn action(request: &Recorded) -> &str {
+    request.header("x-tc-action").unwrap_or_default()
+}
+
+fn sessions(players: &[&str], session: &str, tag: &str) -> String {
+    let list: Vec<String> = players
+        .iter()
+        .map(|p| {
+            format!(r#"{{"PlayerId":"{p}","GameServerSessionId":"{session}","PlayerSessionId":"psess-{tag}-{p}"}}"#)
+        })
+        .collect();
+    list.join(",")
+}
+
+/// Joins fail with HTTP 500 the first time (the answer lost), then succeed; reads answer
+/// `read`.
+async fn stub(read: impl Fn(usize) -> String + Send + Sync + 'static) -> StubServer {
+    let joins = Arc::new(AtomicUsize::new(0));
+    let reads = Arc::new(AtomicUsize::new(0));
+    StubServer::start_with(move |request| {
+        if action(request) == "DescribePlayerSessions" {
+            let n = reads.fetch_add(1, Ordering::SeqCst);
+            return Reply::json(read(n));
+        }
+        if joins.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Reply::json("lost").status(500);
+        }
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+        let players: Vec<&str> = body["PlayerIds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        Reply::json(format!(
+            r#"{{"Response":{{"PlayerSessions":[{}],"RequestId":"join"}}}}"#,
+            sessions(&players, SESSION, "join")
+        ))
+    })
+    .await
+}
+
+fn actions(stub: &StubServer) -> Vec<String> {
+    stub.requests()
+        .iter()
+        .map(|r| action(r).to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn players_read_back_in_another_session_or_not_asked_for_do_not_count() {
+    let stub = stub(|_| {
+        format!(
+            r#"{{"Response":{{"PlayerSessions":[{},{}],"RequestId":"read"}}}}"#,
+            sessions(&["p", "q"], "gssess-other", "other"),
+            sessions(&["zz"], SESSION, "other")
+        )
+    })
+    .await;
+    let outcome = client(&stub.url())
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(["p", "q"], BatchOptions::default())
+        .await
+        .unwrap();
+    assert!(outcome.is_complete(), "{:?}", outcome.failures);
+    assert_eq!(outcome.succeeded, ["p", "q"]);
+    // The results are the second join's, not the lying read's.
+    for result in &outcome.results {
+        assert!(
+            result
+                .player_session_id
+                .as_deref()
+                .unwrap()
+                .starts_with("psess-join-"),
+            "{result:?}"
+        );
+    }
+    assert_eq!(outcome.reconciliation.found_present, 0);
+    assert_eq!(outcome.reconciliation.resent, 2);
+    let seen = actions(&stub);
+    assert_eq!(
+        seen,
+        [
+            "JoinGameServerSessionBatch",
+            "DescribePlayerSessions",
+            "JoinGameServerSessionBatch"
+        ]
+    );
+    // The listing asked for the session, 400 a page.
+    let read: serde_json::Value = serde_json::from_slice(&stub.requests()[1].body).unwrap();
+    assert_eq!(read["GameServerSessionId"], SESSION);
+    assert_eq!(read["Limit"], 400);
+    stub.stop().await;
+}
+
+#[tokio::test]
+async fn pages_that_never_end_leave_the_players_unknown_and_never_sent_again() {
+    let stub = stub(|n| {
+        format!(r#"{{"Response":{{"PlayerSessions":[],"NextToken":"t{n}","RequestId":"read"}}}}"#)
+    })
+    .await;
+    let options = BatchOptions {
+        reconcile_timeout: Duration::from_millis(300),
+        ..BatchOptions::default()
+    };
+    let outcome = client(&stub.url())
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(["p", "q"], options)
+        .await
+        .unwrap();
+    assert_eq!(outcome.unknown_items().collect::<Vec<_>>(), ["p", "q"]);
+    assert_eq!(outcome.reconciliation.resent, 0);
+    let joins = actions(&stub)
+        .iter()
+        .filter(|a| *a == "JoinGameServerSessionBatch")
+        .count();
+    assert_eq!(joins, 1, "never sent again without a complete read");
+    stub.stop().await;
+}
+
+#[tokio::test]
+async fn a_player_found_in_the_session_is_joined_with_the_session_read_back() {
+    let stub = stub(|_| {
+        format!(
+            r#"{{"Response":{{"PlayerSessions":[{}],"RequestId":"read"}}}}"#,
+            sessions(&["p"], SESSION, "read")
+        )
+    })
+    .await;
+    let outcome = client(&stub.url())
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(["p"], BatchOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(outcome.succeeded, ["p"]);
+    assert_eq!(
+        outcome.results[0].player_session_id.as_deref(),
+        Some("psess-read-p")
+    );
+    // One unknown player: read alone, filtered by player and session.
+    let read: serde_json::Value = serde_json::from_slice(&stub.requests()[1].body).unwrap();
+    assert_eq!(read["PlayerId"], "p");
+    assert_eq!(read["GameServerSessionId"], SESSION);
+    assert_eq!(actions(&stub).len(), 2, "found: not sent again");
+    stub.stop().await;
+}
