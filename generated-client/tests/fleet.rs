@@ -3,10 +3,9 @@
 //! early), against the emulator binary; and `join --redis` with Redis down still completes on
 //! its local share and says so once.
 
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use test_support::{EmulatorBinary, RedisServer};
+use test_support::{emulator_binary, join_example, EmulatorBinary, RedisServer};
 
 const SECRET_ID: &str = "AKIDfleetcheck";
 const SECRET_KEY: &str = "fleet-check-key";
@@ -15,17 +14,6 @@ const SESSION: &str = "gssess-fleet";
 /// (a share of 0.196 of the spec's 1000/s), low enough for a busy 2-core machine in debug.
 const QUOTA: u64 = 200;
 const FLEET_SHARE: &str = "0.196";
-
-fn join_example() -> PathBuf {
-    test_support::cargo_artifact("examples/join", &["-p", "gse-client", "--example", "join"])
-}
-
-fn emulator_binary() -> PathBuf {
-    test_support::cargo_artifact(
-        "gse-emulator",
-        &["-p", "gse-emulator", "--bin", "gse-emulator"],
-    )
-}
 
 /// The emulator binary with the test account, a large session, and the test's quota.
 fn start_emulator() -> EmulatorBinary {

@@ -125,10 +125,7 @@ fn an_unusable_root_certificate_is_refused_at_build() {
 fn the_join_example_trusts_a_ca_given_by_flag_or_by_ssl_cert_file() {
     let dir = tempfile::tempdir().unwrap();
     let emulator = test_support::EmulatorBinary::start(
-        &test_support::cargo_artifact(
-            "gse-emulator",
-            &["-p", "gse-emulator", "--bin", "gse-emulator"],
-        ),
+        &test_support::emulator_binary(),
         &[
             "--account",
             "AKIDHTTPS:https-secret-key",
@@ -140,8 +137,7 @@ fn the_join_example_trusts_a_ca_given_by_flag_or_by_ssl_cert_file() {
     );
     assert!(emulator.url.starts_with("https://"), "{}", emulator.url);
     let ca = dir.path().join("ca.pem");
-    let join =
-        test_support::cargo_artifact("examples/join", &["-p", "gse-client", "--example", "join"]);
+    let join = test_support::join_example();
     let run = |prefix: &str, ca_flag: bool, ssl_cert_file: bool| {
         let mut command = std::process::Command::new(&join);
         command

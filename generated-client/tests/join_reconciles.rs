@@ -4,9 +4,8 @@
 //! `--no-reconcile` it lists the unknown players and exits 1.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::process::{Command, Output};
-use test_support::EmulatorBinary;
+use test_support::{emulator_binary, join_example, EmulatorBinary};
 
 const SECRET_ID: &str = "AKIDreconcilecheck";
 const SECRET_KEY: &str = "reconcile-check-key";
@@ -15,17 +14,6 @@ const SECRET_KEY: &str = "reconcile-check-key";
 const SESSION: &str =
     "qcs::gse:ap-shanghai:uin/100000000001:gameserversession/fleet-join/gssess-reconcile";
 const PLAYERS: usize = 5_000;
-
-fn join_example() -> PathBuf {
-    test_support::cargo_artifact("examples/join", &["-p", "gse-client", "--example", "join"])
-}
-
-fn emulator_binary() -> PathBuf {
-    test_support::cargo_artifact(
-        "gse-emulator",
-        &["-p", "gse-emulator", "--bin", "gse-emulator"],
-    )
-}
 
 fn start_emulator(seed: &str) -> EmulatorBinary {
     EmulatorBinary::start(

@@ -116,10 +116,7 @@ fn credential_errors_never_echo_secret_values() {
 #[test]
 fn the_join_example_at_trace_level_prints_spans_but_no_secret() {
     let emulator = test_support::EmulatorBinary::start(
-        &test_support::cargo_artifact(
-            "gse-emulator",
-            &["-p", "gse-emulator", "--bin", "gse-emulator"],
-        ),
+        &test_support::emulator_binary(),
         &[
             "--account",
             &format!("AKIDTRACE:{KEY}"),
@@ -127,8 +124,7 @@ fn the_join_example_at_trace_level_prints_spans_but_no_secret() {
             "gssess-trace:100",
         ],
     );
-    let join =
-        test_support::cargo_artifact("examples/join", &["-p", "gse-client", "--example", "join"]);
+    let join = test_support::join_example();
     let out = std::process::Command::new(join)
         .env("RUST_LOG", "trace")
         .env("TENCENTCLOUD_SECRET_ID", "AKIDTRACE")

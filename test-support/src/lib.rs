@@ -551,6 +551,19 @@ pub fn batch_matching_holds(
     Ok(())
 }
 
+/// The `join` example of the generated client, built when missing.
+pub fn join_example() -> std::path::PathBuf {
+    cargo_artifact("examples/join", &["-p", "gse-client", "--example", "join"])
+}
+
+/// The emulator's binary, built when missing.
+pub fn emulator_binary() -> std::path::PathBuf {
+    cargo_artifact(
+        "gse-emulator",
+        &["-p", "gse-emulator", "--bin", "gse-emulator"],
+    )
+}
+
 /// A binary or example of the workspace, beside the running test in `target/<profile>`
 /// (`rel` e.g. `examples/join` or `gse-emulator`), built with `cargo build <build>` when missing.
 pub fn cargo_artifact(rel: &str, build: &[&str]) -> std::path::PathBuf {
