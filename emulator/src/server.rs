@@ -253,7 +253,12 @@ fn respond(
 }
 
 fn json_response(value: &Value, date: &HeaderValue) -> Response<Full<Bytes>> {
-    respond(StatusCode::OK, "application/json", value.to_string(), date)
+    json_text_response(value.to_string(), date)
+}
+
+/// An answer whose body is JSON text already serialized.
+fn json_text_response(text: String, date: &HeaderValue) -> Response<Full<Bytes>> {
+    respond(StatusCode::OK, "application/json", text, date)
 }
 
 fn closing(mut response: Response<Full<Bytes>>) -> Response<Full<Bytes>> {
@@ -517,23 +522,20 @@ impl Emulator {
                     &date,
                 ))
             }
-            (Some(FaultKind::TruncatedAfterApply), Ok(response)) => {
-                let full = response.to_string();
-                Ok(respond(
-                    StatusCode::OK,
-                    "application/json",
-                    full.get(..full.len() / 2).unwrap_or_default().to_string(),
-                    &date,
-                ))
-            }
+            (Some(FaultKind::TruncatedAfterApply), Ok(full)) => Ok(respond(
+                StatusCode::OK,
+                "application/json",
+                full.get(..full.len() / 2).unwrap_or_default().to_string(),
+                &date,
+            )),
             (Some(FaultKind::LatencyAfterApply), served) => {
                 tokio::time::sleep(self.faults.config().latency_after_apply).await;
                 Ok(match served {
-                    Ok(response) => json_response(&response, &date),
+                    Ok(response) => json_text_response(response, &date),
                     Err(error) => self.localized_error_answer(&error, &date, language),
                 })
             }
-            (_, Ok(response)) => Ok(json_response(&response, &date)),
+            (_, Ok(response)) => Ok(json_text_response(response, &date)),
             (_, Err(error)) => Ok(self.localized_error_answer(&error, &date, language)),
         }
     }
@@ -555,7 +557,7 @@ impl Emulator {
         )
     }
 
-    /// The checks in order, then the action. Returns the `Response` envelope. `language` is
+    /// The checks in order, then the action. Returns the `Response` envelope as JSON text. `language` is
     /// set to the language the request asks for as soon as it is known, so that errors found
     /// after that are told in it.
     fn serve(
@@ -563,7 +565,7 @@ impl Emulator {
         parts: &hyper::http::request::Parts,
         body: &[u8],
         language: &mut Language,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<String, ApiError> {
         check_header_text(&parts.headers)?;
         let headers = &parts.headers;
         let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -706,7 +708,7 @@ impl Emulator {
 
     /// Player sessions, filtered and a page at a time: `Limit` per page (all when absent),
     /// `NextToken` from the previous page's answer.
-    fn describe_player_sessions(&self, body: &Value) -> Result<Value, ApiError> {
+    fn describe_player_sessions(&self, body: &Value) -> Result<String, ApiError> {
         let text = |key: &str| body[key].as_str();
         let filter = crate::sessions::PlayerSessionFilter {
             game_server_session_id: text("GameServerSessionId"),
@@ -739,11 +741,12 @@ impl Emulator {
         let (page, more) = self.sessions.player_sessions(&filter, offset, limit)?;
         let next = more.then(|| format!("{NEXT_TOKEN_PREFIX}{}", offset + page.len()));
         Ok(
-            json!({"Response": {"PlayerSessions": page, "NextToken": next, "RequestId": request_id()}}),
+            json!({"Response": {"PlayerSessions": page, "NextToken": next, "RequestId": request_id()}})
+                .to_string(),
         )
     }
 
-    fn join(&self, body: &Value) -> Result<Value, ApiError> {
+    fn join(&self, body: &Value) -> Result<String, ApiError> {
         let session = body["GameServerSessionId"].as_str().unwrap_or_default();
         let players: Vec<String> = body["PlayerIds"]
             .as_array()
@@ -759,8 +762,34 @@ impl Emulator {
             .unwrap_or_default();
         let created = self.sessions.join(session, &players, data, &now)?;
         self.stats.joined(session, created.len());
-        Ok(json!({"Response": {"PlayerSessions": created, "RequestId": request_id()}}))
+        let answer = JoinAnswer {
+            response: JoinResponse {
+                player_sessions: &created,
+                request_id: &request_id(),
+            },
+        };
+        serde_json::to_string(&answer).map_err(|e| {
+            ApiError::new(
+                "InternalError",
+                format!("the answer could not be written: {e}"),
+            )
+        })
     }
+}
+
+/// A join's answer, serialized as the JSON tree `{"Response": {"PlayerSessions": [...],
+/// "RequestId": ...}}` is.
+#[derive(serde::Serialize)]
+struct JoinAnswer<'a> {
+    #[serde(rename = "Response")]
+    response: JoinResponse<'a>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JoinResponse<'a> {
+    player_sessions: &'a crate::sessions::Joined,
+    request_id: &'a str,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Whether a session takes new players.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,8 +92,118 @@ impl SessionSpec {
 }
 
 struct Session {
-    spec: SessionSpec,
-    players: BTreeMap<String, Value>,
+    spec: Arc<SessionSpec>,
+    players: BTreeMap<String, Held>,
+}
+
+/// What a session holds of one player session beyond the player's id (the rest comes from
+/// the session's settings, which do not change while it holds players).
+#[derive(Clone)]
+struct Held {
+    /// The number in its `PlayerSessionId`.
+    number: u64,
+    /// `CreationTime`, shared by the players of one join.
+    created: Arc<str>,
+    /// `PlayerData`, shared by the players of one join.
+    data: Option<Arc<str>>,
+}
+
+/// A player session's `PlayerSessionId`.
+struct PlayerSessionId(u64);
+
+impl std::fmt::Display for PlayerSessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "psess-{:012x}", self.0)
+    }
+}
+
+/// One player session as the API shows it (its fields in the order a JSON tree of it has:
+/// by name).
+struct PlayerSessionView<'a> {
+    spec: &'a SessionSpec,
+    player_id: &'a str,
+    held: &'a Held,
+}
+
+impl Serialize for PlayerSessionView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let spec = self.spec;
+        let mut map = serializer.serialize_map(Some(11))?;
+        map.serialize_entry("CreationTime", &*self.held.created)?;
+        map.serialize_entry("DnsName", &spec.dns_name)?;
+        map.serialize_entry("FleetId", &spec.fleet_id)?;
+        map.serialize_entry("GameServerSessionId", &spec.game_server_session_id)?;
+        map.serialize_entry("IpAddress", &spec.ip_address)?;
+        map.serialize_entry("PlayerData", &self.held.data.as_deref())?;
+        map.serialize_entry("PlayerId", self.player_id)?;
+        map.serialize_entry(
+            "PlayerSessionId",
+            &Displayed(PlayerSessionId(self.held.number)),
+        )?;
+        map.serialize_entry("Port", &spec.port)?;
+        map.serialize_entry("Status", RESERVED)?;
+        map.serialize_entry("TerminationTime", &None::<&str>)?;
+        map.end()
+    }
+}
+
+/// Serializes a value as the string it displays as, without an intermediate `String`.
+struct Displayed<T>(T);
+
+impl<T: std::fmt::Display> Serialize for Displayed<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// The status of every player session the emulator creates.
+const RESERVED: &str = "RESERVED";
+
+impl Session {
+    fn view<'a>(&'a self, player_id: &'a str, held: &'a Held) -> PlayerSessionView<'a> {
+        PlayerSessionView {
+            spec: &self.spec,
+            player_id,
+            held,
+        }
+    }
+
+    /// Every player session as JSON, by player id.
+    fn player_values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.players
+            .iter()
+            .map(|(id, held)| serde_json::to_value(self.view(id, held)).unwrap_or_default())
+    }
+}
+
+/// The player sessions one join created, serialized as the `PlayerSessions` array of its
+/// answer.
+pub struct Joined {
+    spec: Arc<SessionSpec>,
+    players: Vec<(String, Held)>,
+}
+
+impl Joined {
+    /// How many player sessions were created.
+    pub fn len(&self) -> usize {
+        self.players.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.players.is_empty()
+    }
+}
+
+impl Serialize for Joined {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.players.iter().map(|(id, held)| PlayerSessionView {
+            spec: &self.spec,
+            player_id: id,
+            held,
+        }))
+    }
 }
 
 /// Which player sessions a listing returns (every given filter must hold).
@@ -123,7 +233,7 @@ impl Sessions {
         sessions.insert(
             spec.game_server_session_id.clone(),
             Session {
-                spec,
+                spec: Arc::new(spec),
                 players: BTreeMap::new(),
             },
         );
@@ -142,8 +252,8 @@ impl Sessions {
         let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         sessions.get(id).map(|s| {
             json!({
-                "Session": s.spec,
-                "Players": s.players.values().collect::<Vec<_>>(),
+                "Session": &*s.spec,
+                "Players": s.player_values().collect::<Vec<_>>(),
             })
         })
     }
@@ -185,31 +295,37 @@ impl Sessions {
             })
             .collect();
         ids.sort();
-        let text = |v: &Value, key: &str| v[key].as_str().map(str::to_string);
         // Players are keyed by id: a player filter is one lookup per session, not a scan.
         let matching = ids
             .into_iter()
-            .flat_map(|id| -> Box<dyn Iterator<Item = &Value>> {
-                let players = &sessions[id].players;
-                match filter.player_id {
-                    Some(want) => Box::new(players.get(want).into_iter()),
-                    None => Box::new(players.values()),
-                }
-            })
-            .filter(|p| {
+            .map(|id| &sessions[id])
+            .flat_map(
+                |session| -> Box<dyn Iterator<Item = (&Session, &String, &Held)>> {
+                    let with_session = move |(player_id, held)| (session, player_id, held);
+                    match filter.player_id {
+                        Some(want) => Box::new(
+                            session
+                                .players
+                                .get_key_value(want)
+                                .into_iter()
+                                .map(with_session),
+                        ),
+                        None => Box::new(session.players.iter().map(with_session)),
+                    }
+                },
+            )
+            .filter(|(_, _, held)| {
                 filter
                     .player_session_id
-                    .is_none_or(|want| text(p, "PlayerSessionId").as_deref() == Some(want))
+                    .is_none_or(|want| want == PlayerSessionId(held.number).to_string())
             })
-            .filter(|p| {
-                filter
-                    .status
-                    .is_none_or(|want| text(p, "Status").as_deref() == Some(want))
-            });
+            .filter(|_| filter.status.is_none_or(|want| want == RESERVED));
         let mut page: Vec<Value> = matching
             .skip(offset)
             .take(limit.map_or(usize::MAX, |l| l.saturating_add(1)))
-            .cloned()
+            .map(|(session, player_id, held)| {
+                serde_json::to_value(session.view(player_id, held)).unwrap_or_default()
+            })
             .collect();
         let more = limit.is_some_and(|l| page.len() > l);
         if more {
@@ -225,7 +341,7 @@ impl Sessions {
         players: &[String],
         player_data: Option<&str>,
         now_rfc3339: &str,
-    ) -> Result<Vec<Value>, ApiError> {
+    ) -> Result<Joined, ApiError> {
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         let session = sessions.get_mut(id).ok_or_else(|| {
             ApiError::new(
@@ -267,29 +383,77 @@ impl Sessions {
                 ),
             ));
         }
-        let spec = &session.spec;
-        let created: Vec<Value> = players
-            .iter()
-            .map(|player| {
-                let n = self.next_id.fetch_add(1, Ordering::Relaxed);
-                json!({
-                    "CreationTime": now_rfc3339,
-                    "DnsName": spec.dns_name,
-                    "FleetId": spec.fleet_id,
-                    "GameServerSessionId": spec.game_server_session_id,
-                    "IpAddress": spec.ip_address,
-                    "PlayerData": player_data,
-                    "PlayerId": player,
-                    "PlayerSessionId": format!("psess-{n:012x}"),
-                    "Port": spec.port,
-                    "Status": "RESERVED",
-                    "TerminationTime": null,
-                })
-            })
-            .collect();
-        for (player, created) in players.iter().zip(&created) {
-            session.players.insert(player.clone(), created.clone());
+        let created: Arc<str> = Arc::from(now_rfc3339);
+        let data: Option<Arc<str>> = player_data.map(Arc::from);
+        let mut joined = Vec::with_capacity(players.len());
+        for player in players {
+            let held = Held {
+                number: self.next_id.fetch_add(1, Ordering::Relaxed),
+                created: created.clone(),
+                data: data.clone(),
+            };
+            session.players.insert(player.clone(), held.clone());
+            joined.push((player.clone(), held));
         }
+        let created = Joined {
+            spec: session.spec.clone(),
+            players: joined,
+        };
         Ok(created)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON tree a player session was built as before it was serialized directly.
+    fn as_tree(spec: &SessionSpec, player: &str, n: u64, data: Option<&str>, now: &str) -> Value {
+        json!({
+            "CreationTime": now,
+            "DnsName": spec.dns_name,
+            "FleetId": spec.fleet_id,
+            "GameServerSessionId": spec.game_server_session_id,
+            "IpAddress": spec.ip_address,
+            "PlayerData": data,
+            "PlayerId": player,
+            "PlayerSessionId": format!("psess-{n:012x}"),
+            "Port": spec.port,
+            "Status": "RESERVED",
+            "TerminationTime": null,
+        })
+    }
+
+    #[test]
+    fn joined_player_sessions_serialize_as_their_json_tree_byte_for_byte() {
+        let sessions = Sessions::default();
+        let mut spec = SessionSpec::new("gssess-\"quoted\"\u{e9}", 10);
+        spec.dns_name = "dns.example".to_string();
+        sessions.put(spec.clone());
+        let now = "2026-11-25T19:50:00Z";
+        for data in [None, Some("v \"w\"\n\u{4e2d}")] {
+            let players = vec!["p1".to_string(), "p\\2".to_string()];
+            let before = sessions.next_id.load(Ordering::Relaxed);
+            let joined = sessions
+                .join(&spec.game_server_session_id, &players, data, now)
+                .unwrap();
+            let expected: Vec<Value> = players
+                .iter()
+                .enumerate()
+                .map(|(i, p)| as_tree(&spec, p, before + i as u64, data, now))
+                .collect();
+            assert_eq!(
+                serde_json::to_string(&joined).unwrap(),
+                Value::Array(expected.clone()).to_string()
+            );
+            let described = sessions.describe(&spec.game_server_session_id).unwrap();
+            for tree in &expected {
+                assert!(
+                    described["Players"].as_array().unwrap().contains(tree),
+                    "{described}"
+                );
+            }
+            sessions.put(spec.clone());
+        }
     }
 }
