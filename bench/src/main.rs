@@ -32,11 +32,24 @@ async fn main() {
     }
     if std::env::args().any(|a| a == "--emulator-only") {
         // The emulator's throughput alone, over HTTP and HTTPS.
-        let plain = service::emulator_rps(30_000, 32, 3, false).await;
-        let tls = service::emulator_rps(30_000, 32, 3, true).await;
+        // `--plain`: over HTTP alone.
+        let (plain, plain_cpu) = service::emulator_rps(30_000, 32, 3, false).await;
+        if std::env::args().any(|a| a == "--plain") {
+            println!(
+                "{}",
+                json!({"emulator_rps": plain.json(), "emulator_cpu_us_per_request": plain_cpu.json()})
+            );
+            return;
+        }
+        let (tls, tls_cpu) = service::emulator_rps(30_000, 32, 3, true).await;
         println!(
             "{}",
-            json!({"emulator_rps": plain.json(), "emulator_tls_rps": tls.json()})
+            json!({
+                "emulator_rps": plain.json(),
+                "emulator_cpu_us_per_request": plain_cpu.json(),
+                "emulator_tls_rps": tls.json(),
+                "emulator_tls_cpu_us_per_request": tls_cpu.json(),
+            })
         );
         return;
     }
@@ -61,14 +74,14 @@ async fn main() {
     let (ours_rt, raw_rt) = service::roundtrip(if quick { 500 } else { 2_000 }).await;
     let saturation = service::saturation(if quick { 25_000 } else { 100_000 }).await;
     let (plain_rt, shared_rt) = service::shared_limiter(if quick { 500 } else { 2_000 }).await;
-    let rps = service::emulator_rps(
+    let (rps, rps_cpu) = service::emulator_rps(
         if quick { 20_000 } else { 60_000 },
         32,
         if quick { 1 } else { 3 },
         false,
     )
     .await;
-    let tls_rps = service::emulator_rps(
+    let (tls_rps, tls_cpu) = service::emulator_rps(
         if quick { 10_000 } else { 30_000 },
         32,
         if quick { 1 } else { 3 },
@@ -95,7 +108,9 @@ async fn main() {
         "shared_limiter_roundtrip_us": shared_rt.json(),
         "shared_limiter_overhead_us": shared_rt.median - plain_rt.median,
         "emulator_rps": rps.json(),
+        "emulator_cpu_us_per_request": rps_cpu.json(),
         "emulator_tls_rps": tls_rps.json(),
+        "emulator_tls_cpu_us_per_request": tls_cpu.json(),
         "reconcile_overhead": reconcile["reconcile_overhead"],
         "reconcile": reconcile["reconcile"],
         "reconcile_overhead_per_player": reconcile["reconcile_overhead_per_player"],

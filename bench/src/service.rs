@@ -193,8 +193,9 @@ pub(crate) async fn emulator_rps(
     connections: usize,
     rounds: usize,
     tls: bool,
-) -> Spread {
+) -> (Spread, Spread) {
     let mut samples = Vec::new();
+    let mut cpu_us = Vec::new();
     let dir = std::env::temp_dir().join(format!("gse-bench-tls-{}", std::process::id()));
     for round in 0..rounds {
         let (identity, ca) = if tls {
@@ -214,17 +215,34 @@ pub(crate) async fn emulator_rps(
             batches[i % connections].push(crate::load::raw(request));
         }
         let tls = ca.as_deref().map(crate::load::tls_trusting);
+        let cpu_before = process_cpu_ns();
         let start = Instant::now();
         crate::load::run(emulator.addr(), batches, tls).await;
         let elapsed = start.elapsed().as_secs_f64();
+        let cpu = process_cpu_ns().saturating_sub(cpu_before);
         let served = emulator.stats();
         assert_eq!(
             served.joined_players as usize, requests,
             "every request was verified and served"
         );
         samples.push(requests as f64 / elapsed);
+        cpu_us.push(cpu as f64 / 1000.0 / requests as f64);
         emulator.shutdown().await;
     }
     let _ = std::fs::remove_dir_all(&dir);
-    Spread::of(samples)
+    (Spread::of(samples), Spread::of(cpu_us))
+}
+
+/// CPU time (ns) all threads of this process have run so far, from
+/// `/proc/self/task/*/schedstat` (0 where it cannot be read). Threads that exit between two
+/// readings take their time with them, so read it around work done by lasting threads.
+fn process_cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }
