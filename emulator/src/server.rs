@@ -160,27 +160,64 @@ where
     }
 }
 
+/// The headers the emulator reads, parsed once (not from text at each lookup).
+mod names {
+    use hyper::header::HeaderName;
+
+    pub(super) const AUTHORIZATION: HeaderName = hyper::header::AUTHORIZATION;
+    pub(super) const CONTENT_TYPE: HeaderName = hyper::header::CONTENT_TYPE;
+    pub(super) const HOST: HeaderName = hyper::header::HOST;
+    pub(super) const X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
+    pub(super) const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
+    pub(super) const X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
+    pub(super) const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
+    pub(super) const X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
+    pub(super) const X_TC_LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");
+    pub(super) const X_TC_CONTENT_SHA256: HeaderName =
+        HeaderName::from_static("x-tc-content-sha256");
+}
+
 /// The headers the emulator reads, as they are named in messages, and the code a header
 /// that is present but not text gets (those read by the signature check are part of the
 /// authorization).
-const READ_HEADERS: [(&str, &str); 10] = [
-    ("Authorization", "AuthFailure.InvalidAuthorization"),
-    ("X-TC-Timestamp", "AuthFailure.InvalidAuthorization"),
-    ("X-TC-Token", "AuthFailure.InvalidAuthorization"),
-    ("Content-Type", "AuthFailure.InvalidAuthorization"),
-    ("Host", "AuthFailure.InvalidAuthorization"),
-    ("X-TC-Action", "InvalidParameter"),
-    ("X-TC-Version", "InvalidParameter"),
-    ("X-TC-Region", "InvalidParameter"),
-    ("X-TC-Language", "InvalidParameter"),
-    ("X-TC-Content-SHA256", "AuthFailure.InvalidAuthorization"),
+const READ_HEADERS: [(&str, hyper::header::HeaderName, &str); 10] = [
+    (
+        "Authorization",
+        names::AUTHORIZATION,
+        "AuthFailure.InvalidAuthorization",
+    ),
+    (
+        "X-TC-Timestamp",
+        names::X_TC_TIMESTAMP,
+        "AuthFailure.InvalidAuthorization",
+    ),
+    (
+        "X-TC-Token",
+        names::X_TC_TOKEN,
+        "AuthFailure.InvalidAuthorization",
+    ),
+    (
+        "Content-Type",
+        names::CONTENT_TYPE,
+        "AuthFailure.InvalidAuthorization",
+    ),
+    ("Host", names::HOST, "AuthFailure.InvalidAuthorization"),
+    ("X-TC-Action", names::X_TC_ACTION, "InvalidParameter"),
+    ("X-TC-Version", names::X_TC_VERSION, "InvalidParameter"),
+    ("X-TC-Region", names::X_TC_REGION, "InvalidParameter"),
+    ("X-TC-Language", names::X_TC_LANGUAGE, "InvalidParameter"),
+    (
+        "X-TC-Content-SHA256",
+        names::X_TC_CONTENT_SHA256,
+        "AuthFailure.InvalidAuthorization",
+    ),
 ];
 
 /// Refuses a header the emulator reads that is present but not visible ASCII text (which
 /// would otherwise read as missing), naming it and its first offending byte.
 fn check_header_text(headers: &HeaderMap) -> Result<(), ApiError> {
-    for (name, code) in READ_HEADERS {
-        for value in headers.get_all(name) {
+    for (name, header, code) in READ_HEADERS {
+        for value in headers.get_all(header) {
             if value.to_str().is_err() {
                 let bytes = value.as_bytes();
                 let (at, byte) = bytes
@@ -225,12 +262,54 @@ fn unix_now() -> i64 {
 /// The `Date` header `skew` seconds from now, or `None` when that is outside what an
 /// HTTP-date shows (1970 to 9999).
 fn http_date(skew: i64) -> Option<HeaderValue> {
-    let secs = unix_now().checked_add(skew)?;
+    if skew == 0 {
+        return this_second(|second| second.date.clone());
+    }
+    http_date_at(unix_now().checked_add(skew)?)
+}
+
+/// The `Date` header of the Unix second `secs`, or `None` when an HTTP-date cannot show it.
+fn http_date_at(secs: i64) -> Option<HeaderValue> {
     if !(0..FIRST_UNSHOWABLE_SECOND).contains(&secs) {
         return None;
     }
     let at = UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(secs).ok()?))?;
     HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()
+}
+
+/// What answers show of the current second, made once a second (per thread).
+struct Second {
+    unix: i64,
+    /// `Date`.
+    date: Option<HeaderValue>,
+    /// A player session's `CreationTime`.
+    rfc3339: String,
+}
+
+thread_local! {
+    static SECOND: std::cell::RefCell<Option<Second>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `f` of the current second's texts.
+fn this_second<T>(f: impl FnOnce(&Second) -> T) -> T {
+    let unix = unix_now();
+    SECOND.with_borrow_mut(|cached| {
+        let second = match cached {
+            Some(second) if second.unix == unix => second,
+            _ => cached.insert(Second {
+                unix,
+                date: http_date_at(unix),
+                rfc3339: time::OffsetDateTime::from_unix_timestamp(unix)
+                    .ok()
+                    .and_then(|t| {
+                        t.format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    })
+                    .unwrap_or_default(),
+            }),
+        };
+        f(second)
+    })
 }
 
 /// `Date` now (the epoch if the clock cannot be shown).
@@ -321,10 +400,12 @@ impl Emulator {
         B: Body<Data = Bytes> + Unpin,
         B::Error: Display,
     {
+        if matches!(*request.method(), Method::POST | Method::GET) && request.uri().path() == "/" {
+            return self.api(request).await;
+        }
         let path = request.uri().path().to_string();
         let now = date_now();
         match (request.method().clone(), path.as_str()) {
-            (Method::POST | Method::GET, "/") => self.api(request).await,
             (Method::GET, "/_emulator/stats") => {
                 Ok(json_response(&serde_json::to_value(self.stats.snapshot()).unwrap_or_default(), &now))
             }
@@ -575,29 +656,29 @@ impl Emulator {
     ) -> Result<String, ApiError> {
         check_header_text(&parts.headers)?;
         let headers = &parts.headers;
-        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let get = |name: hyper::header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
         let method = parts.method.as_str();
         let path = parts.uri.path();
         let query = parts.uri.query().unwrap_or_default();
-        let content_type = get("content-type").unwrap_or_default();
-        let host = get("host").unwrap_or_default();
+        let content_type = get(names::CONTENT_TYPE).unwrap_or_default();
+        let host = get(names::HOST).unwrap_or_default();
         let form = media_type(content_type) == "application/x-www-form-urlencoded";
-        let call = if let Some(authorization) = get("authorization") {
-            *language = Language::parse(get("x-tc-language")).unwrap_or_default();
+        let call = if let Some(authorization) = get(names::AUTHORIZATION) {
+            *language = Language::parse(get(names::X_TC_LANGUAGE)).unwrap_or_default();
             let presented = Presented {
                 method,
                 path,
                 query,
                 authorization: Some(authorization),
-                timestamp: get("x-tc-timestamp"),
-                token: get("x-tc-token"),
+                timestamp: get(names::X_TC_TIMESTAMP),
+                token: get(names::X_TC_TOKEN),
                 content_type,
                 host,
-                unsigned_payload: get("x-tc-content-sha256") == Some("UNSIGNED-PAYLOAD"),
+                unsigned_payload: get(names::X_TC_CONTENT_SHA256) == Some("UNSIGNED-PAYLOAD"),
                 body,
             };
             let secret_id = self.verifier.verify(&presented, unix_now())?.to_string();
-            Language::parse(get("x-tc-language"))?;
+            Language::parse(get(names::X_TC_LANGUAGE))?;
             let params = if parts.method == Method::GET {
                 Params::Flat(params::form_decode(query)?)
             } else if form {
@@ -607,9 +688,9 @@ impl Emulator {
             };
             Call {
                 secret_id,
-                action: get("x-tc-action").unwrap_or_default().to_string(),
-                version: get("x-tc-version").unwrap_or_default().to_string(),
-                region: get("x-tc-region").map(str::to_string),
+                action: get(names::X_TC_ACTION).unwrap_or_default().to_string(),
+                version: get(names::X_TC_VERSION).unwrap_or_default().to_string(),
+                region: get(names::X_TC_REGION).map(str::to_string),
                 params,
             }
         } else {
@@ -762,12 +843,7 @@ impl Emulator {
             .filter_map(|p| p.as_str().map(String::from))
             .collect();
         let data = body.pointer("/PlayerDataMap/Value").and_then(Value::as_str);
-        let now = time::OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
-        let created = self.sessions.join(session, &players, data, &now)?;
+        let created = this_second(|now| self.sessions.join(session, &players, data, &now.rfc3339))?;
         self.stats.joined(session, created.len());
         let answer = JoinAnswer {
             response: JoinResponse {
