@@ -136,6 +136,24 @@ pub fn signed_host_candidates(host: &str) -> impl Iterator<Item = &str> {
     std::iter::once(host).chain(host_without_port(host))
 }
 
+/// The UTC date (`YYYY-MM-DD`) of a Unix timestamp, as the signing runtime writes it; made
+/// once a day (per thread). `None` when the timestamp is out of range.
+fn utc_date(timestamp: i64) -> Option<std::rc::Rc<str>> {
+    thread_local! {
+        static DAY: std::cell::RefCell<Option<(i64, std::rc::Rc<str>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let day = timestamp.div_euclid(86_400);
+    DAY.with_borrow_mut(|cached| match cached {
+        Some((at, date)) if *at == day => Some(date.clone()),
+        _ => {
+            let date: std::rc::Rc<str> = signing::utc_date(timestamp).ok()?.into();
+            *cached = Some((day, date.clone()));
+            Some(date)
+        }
+    })
+}
+
 /// The SignatureFailure error.
 pub(crate) fn signature_failure() -> ApiError {
     ApiError::new(
@@ -256,7 +274,7 @@ impl Verifier {
         let (account, credentials, signer) = self.account(auth.secret_id)?;
         let timestamp = self.timestamp(request.timestamp, "X-TC-Timestamp", now)?;
         Self::token(account, request.token, "X-TC-Token")?;
-        let date = signing::utc_date(timestamp).map_err(|_| signature_failure())?;
+        let date = utc_date(timestamp).ok_or_else(signature_failure)?;
         let mut scope = auth.scope.split('/');
         let (scope_date, service, terminator) = (scope.next(), scope.next(), scope.next());
         let host_label = request.host.split('.').next().unwrap_or_default();
@@ -264,7 +282,7 @@ impl Verifier {
             Some(s) if s == self.service || (!s.is_empty() && s == host_label) => s,
             _ => return Err(signature_failure()),
         };
-        if scope_date != Some(date.as_str()) || terminator != Some(signing::TERMINATOR) {
+        if scope_date != Some(&*date) || terminator != Some(signing::TERMINATOR) {
             return Err(signature_failure());
         }
         // The common request (the gse-client's, the Python and Go SDKs' POST) takes the
@@ -274,14 +292,13 @@ impl Verifier {
             && request.query.is_empty()
             && service == self.service
             && !request.unsigned_payload;
-        let payload_hash = if request.unsigned_payload {
-            signing::hashed_payload(b"UNSIGNED-PAYLOAD")
-        } else {
-            signing::hashed_payload(request.body)
-        };
+        // Hashed only if the canonical request is built step by step (the cached path hashes
+        // the body itself).
+        let mut payload_hash = None;
         let mut key = None;
         for host in signed_host_candidates(request.host) {
-            let expected = if cached && host == request.host {
+            // The cached path gives the whole header: the signature is its last 64 bytes.
+            let (signed, at) = if cached && host == request.host {
                 let authorization = signer
                     .authorization(
                         credentials,
@@ -292,8 +309,15 @@ impl Verifier {
                     )
                     .map_err(|_| signature_failure())?;
                 let at = authorization.len().saturating_sub(64);
-                authorization.get(at..).unwrap_or_default().to_string()
+                (authorization, at)
             } else {
+                let payload_hash = payload_hash.get_or_insert_with(|| {
+                    signing::hashed_payload(if request.unsigned_payload {
+                        b"UNSIGNED-PAYLOAD"
+                    } else {
+                        request.body
+                    })
+                });
                 let canonical = format!(
                     "{}\n{}\n{}\ncontent-type:{}\nhost:{host}\n\n{}\n{payload_hash}",
                     request.method,
@@ -306,14 +330,10 @@ impl Verifier {
                 let key = key.get_or_insert_with(|| {
                     signing::signing_key(&account.secret_key, &date, service)
                 });
-                signing::signature(key, &string_to_sign)
+                (signing::signature(key, &string_to_sign), 0)
             };
-            if expected
-                .as_bytes()
-                .ct_eq(auth.signature.as_bytes())
-                .unwrap_u8()
-                == 1
-            {
+            let expected = signed.as_bytes().get(at..).unwrap_or_default();
+            if expected.ct_eq(auth.signature.as_bytes()).unwrap_u8() == 1 {
                 return Ok(auth.secret_id);
             }
         }
