@@ -50,6 +50,29 @@ fn collect_patterns(
     }
 }
 
+/// `root.pointer(path)` (RFC 6901) without an allocation per token when no token is escaped.
+fn pointer<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.contains('~') {
+        return root.pointer(path);
+    }
+    if path.is_empty() {
+        return Some(root);
+    }
+    path.strip_prefix('/')?
+        .split('/')
+        .try_fold(root, |target, token| match target {
+            Value::Object(map) => map.get(token),
+            Value::Array(items) => {
+                // As serde_json reads an index: digits, no sign, no leading zero.
+                if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+                    return None;
+                }
+                items.get(token.parse::<usize>().ok()?)
+            }
+            _ => None,
+        })
+}
+
 impl SpecRules {
     /// Reads the rules from a spec's YAML text.
     pub fn from_yaml(text: &str) -> Result<Self, String> {
@@ -113,7 +136,7 @@ impl SpecRules {
         let mut current = schema;
         for _ in 0..32 {
             match current.get("$ref").and_then(Value::as_str) {
-                Some(r) => match r.strip_prefix('#').and_then(|p| self.root.pointer(p)) {
+                Some(r) => match r.strip_prefix('#').and_then(|p| pointer(&self.root, p)) {
                     Some(target) => current = target,
                     None => return current,
                 },
@@ -129,5 +152,39 @@ impl SpecRules {
         let schema = self.resolve(&rules.request_schema);
         let prop = self.resolve(schema.get("properties")?.get(field)?);
         prop.get("maxItems").and_then(Value::as_u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_resolve_as_serde_json_resolves_them() {
+        let root = serde_json::json!({
+            "a": {"b": [10, {"c": 1}], "x/y": 2, "m~n": 3, "": 4},
+            "0": "zero",
+        });
+        for path in [
+            "",
+            "/a",
+            "/a/b",
+            "/a/b/0",
+            "/a/b/1/c",
+            "/a/b/01",
+            "/a/b/+1",
+            "/a/b/2",
+            "/a/b/x",
+            "/a/x~1y",
+            "/a/m~0n",
+            "/a/",
+            "/0",
+            "a",
+            "/a/b/1/c/d",
+            "/nope",
+            "/a/b/18446744073709551616",
+        ] {
+            assert_eq!(pointer(&root, path), root.pointer(path), "{path:?}");
+        }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Number, Value};
 
 /// Checks `body` against `schema`.
 pub fn check(rules: &SpecRules, schema: &Value, body: &Value) -> Result<(), ApiError> {
-    check_at(rules, schema, body, "")
+    check_at(rules, schema, body, &Path::Root)
 }
 
 /// Checks one field's `value` against its `schema`; errors name the field `name`.
@@ -20,7 +20,36 @@ pub fn check_field(
     value: &Value,
     name: &str,
 ) -> Result<(), ApiError> {
-    check_at(rules, schema, value, name)
+    check_at(rules, schema, value, &Path::Named(name))
+}
+
+/// Where a value sits in the body, written out only when an error names it.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    /// The body itself.
+    Root,
+    /// A name given whole (a field checked alone).
+    Named(&'a str),
+    /// A field of an object.
+    Field(&'a Path<'a>, &'a str),
+    /// An item of an array.
+    Item(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn is_root(&self) -> bool {
+        matches!(self, Path::Root) || matches!(self, Path::Named(name) if name.is_empty())
+    }
+
+    /// `A.B[2].C`, as errors name fields.
+    fn text(&self) -> String {
+        match self {
+            Path::Root => String::new(),
+            Path::Named(name) => name.to_string(),
+            Path::Field(parent, key) => join(&parent.text(), key),
+            Path::Item(parent, i) => format!("{}[{i}]", parent.text()),
+        }
+    }
 }
 
 /// Parses a request body as JSON, refusing what `serde_json::Value` would silently accept:
@@ -149,18 +178,26 @@ fn shown(text: &str) -> String {
     }
 }
 
-fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Result<(), ApiError> {
+fn check_at(
+    rules: &SpecRules,
+    schema: &Value,
+    value: &Value,
+    path: &Path<'_>,
+) -> Result<(), ApiError> {
     let schema = rules.resolve(schema);
-    let field = if path.is_empty() {
-        "the request body"
-    } else {
-        path
+    let field = || {
+        if path.is_root() {
+            "the request body".to_string()
+        } else {
+            path.text()
+        }
     };
     let wrong_type = |expected: &str| {
         ApiError::new(
             "InvalidParameter",
             format!(
-                "`{field}` must be {expected}, {} was given",
+                "`{}` must be {expected}, {} was given",
+                field(),
                 type_name(value)
             ),
         )
@@ -181,7 +218,10 @@ fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Res
                 if map.get(name).is_none_or(Value::is_null) {
                     return Err(ApiError::new(
                         "MissingParameter",
-                        format!("the required parameter `{}` is missing", join(path, name)),
+                        format!(
+                            "the required parameter `{}` is missing",
+                            Path::Field(path, name).text()
+                        ),
                     ));
                 }
             }
@@ -189,11 +229,16 @@ fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Res
             for (name, child) in map {
                 match props.and_then(|p| p.get(name)) {
                     Some(_) if child.is_null() => {}
-                    Some(child_schema) => check_at(rules, child_schema, child, &join(path, name))?,
+                    Some(child_schema) => {
+                        check_at(rules, child_schema, child, &Path::Field(path, name))?
+                    }
                     None if closed => {
                         return Err(ApiError::new(
                             "UnknownParameter",
-                            format!("the parameter `{}` is not recognized", join(path, name)),
+                            format!(
+                                "the parameter `{}` is not recognized",
+                                Path::Field(path, name).text()
+                            ),
                         ))
                     }
                     None => {}
@@ -210,7 +255,7 @@ fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Res
                 if n < min {
                     return Err(ApiError::new(
                         "InvalidParameterValue",
-                        format!("`{field}`: {n} items given, at least {min} required"),
+                        format!("`{}`: {n} items given, at least {min} required", field()),
                     ));
                 }
             }
@@ -218,13 +263,13 @@ fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Res
                 if n > max {
                     return Err(ApiError::new(
                         "InvalidParameterValue",
-                        format!("`{field}`: {n} items given, at most {max} allowed"),
+                        format!("`{}`: {n} items given, at most {max} allowed", field()),
                     ));
                 }
             }
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
-                    check_at(rules, item_schema, item, &format!("{path}[{i}]"))?;
+                    check_at(rules, item_schema, item, &Path::Item(path, i))?;
                 }
             }
             Ok(())
@@ -239,7 +284,8 @@ fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Res
                     return Err(ApiError::new(
                         "InvalidParameterValue",
                         format!(
-                            "`{field}`: {n} characters given ({}), at least {min} required",
+                            "`{}`: {n} characters given ({}), at least {min} required",
+                            field(),
                             shown(text)
                         ),
                     ));
@@ -250,7 +296,8 @@ fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Res
                     return Err(ApiError::new(
                         "InvalidParameterValue",
                         format!(
-                            "`{field}`: {n} characters given ({}), at most {max} allowed",
+                            "`{}`: {n} characters given ({}), at most {max} allowed",
+                            field(),
                             shown(text)
                         ),
                     ));
@@ -265,7 +312,8 @@ fn check_at(rules: &SpecRules, schema: &Value, value: &Value, path: &str) -> Res
                     return Err(ApiError::new(
                         "InvalidParameterValue",
                         format!(
-                            "`{field}`: {} does not match the pattern {pattern}",
+                            "`{}`: {} does not match the pattern {pattern}",
+                            field(),
                             shown(text)
                         ),
                     ));
