@@ -842,7 +842,10 @@ impl Emulator {
             .flatten()
             .filter_map(|p| p.as_str().map(String::from))
             .collect();
-        let data = body.pointer("/PlayerDataMap/Value").and_then(Value::as_str);
+        let data = body
+            .get("PlayerDataMap")
+            .and_then(|map| map.get("Value"))
+            .and_then(Value::as_str);
         let created = this_second(|now| self.sessions.join(session, &players, data, &now.rfc3339))?;
         self.stats.joined(session, created.len());
         let answer = JoinAnswer {

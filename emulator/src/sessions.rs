@@ -358,9 +358,15 @@ impl Sessions {
                 ),
             ));
         }
+        // Few players (as a request carries): compared with those before; many: a set.
         let mut seen = HashSet::new();
-        for player in players {
-            if !seen.insert(player.as_str()) {
+        for (i, player) in players.iter().enumerate() {
+            let twice = if players.len() <= 32 {
+                players[..i].contains(player)
+            } else {
+                !seen.insert(player.as_str())
+            };
+            if twice {
                 return Err(ApiError::new(
                     "InvalidParameterValue",
                     format!("`PlayerIds`: the player {player:?} is given twice"),
