@@ -848,34 +848,24 @@ impl Emulator {
             .and_then(Value::as_str);
         let created = this_second(|now| self.sessions.join(session, &players, data, &now.rfc3339))?;
         self.stats.joined(session, created.len());
-        let answer = JoinAnswer {
-            response: JoinResponse {
-                player_sessions: &created,
-                request_id: &request_id(),
-            },
-        };
-        serde_json::to_string(&answer).map_err(|e| {
-            ApiError::new(
-                "InternalError",
-                format!("the answer could not be written: {e}"),
-            )
-        })
+        Ok(join_answer(&created, &request_id()))
     }
 }
 
-/// A join's answer, serialized as the JSON tree `{"Response": {"PlayerSessions": [...],
-/// "RequestId": ...}}` is.
-#[derive(serde::Serialize)]
-struct JoinAnswer<'a> {
-    #[serde(rename = "Response")]
-    response: JoinResponse<'a>,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct JoinResponse<'a> {
-    player_sessions: &'a crate::sessions::Joined,
-    request_id: &'a str,
+/// A join's answer: the bytes serde_json writes for the JSON tree
+/// `{"Response": {"PlayerSessions": [...], "RequestId": ...}}`.
+fn join_answer(created: &crate::sessions::Joined, request_id: &str) -> String {
+    let mut out = Vec::with_capacity(128 + 384 * created.len());
+    out.extend_from_slice(b"{\"Response\":{\"PlayerSessions\":");
+    created.write_json(&mut out);
+    out.extend_from_slice(b",\"RequestId\":");
+    crate::sessions::json_string(&mut out, request_id);
+    out.extend_from_slice(b"}}");
+    // Only JSON text was written: UTF-8 (the lossy conversion never replaces anything).
+    match String::from_utf8(out) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -980,6 +970,26 @@ mod tests {
             "{answer}"
         );
         assert_eq!(state.sessions.all_players().len(), 2);
+    }
+
+    #[test]
+    fn a_join_answer_is_the_bytes_of_its_json_tree() {
+        let sessions = Sessions::default();
+        sessions.put(SessionSpec::new("gssess-a", 10));
+        for players in [vec![], vec!["p1".to_string(), "p\"2".to_string()]] {
+            let joined = sessions
+                .join("gssess-a", &players, Some("d"), "2026-11-25T00:00:00Z")
+                .unwrap();
+            let mut written = Vec::new();
+            joined.write_json(&mut written);
+            let tree: Value = serde_json::from_slice(&written).unwrap();
+            assert_eq!(tree.as_array().map(Vec::len), Some(players.len()));
+            let id = request_id();
+            assert_eq!(
+                join_answer(&joined, &id),
+                json!({"Response": {"PlayerSessions": tree, "RequestId": id}}).to_string()
+            );
+        }
     }
 
     #[test]

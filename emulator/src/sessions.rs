@@ -93,6 +93,10 @@ impl SessionSpec {
 
 struct Session {
     spec: Arc<SessionSpec>,
+    /// The settings as each player session's JSON shows them, written once.
+    shown: Arc<ShownSpec>,
+    /// By player id (a B-tree: its memory is reused as sessions fill and empty, where a
+    /// hash table's large reallocations left the process's memory growing under load).
     players: BTreeMap<String, Held>,
 }
 
@@ -157,6 +161,43 @@ impl<T: std::fmt::Display> Serialize for Displayed<T> {
     }
 }
 
+/// A session's settings as the JSON of each of its player sessions shows them (compact,
+/// fields by name), written once per session: each join writes only what is its own.
+struct ShownSpec {
+    /// `,"DnsName":…,"FleetId":…,"GameServerSessionId":…,"IpAddress":…,"PlayerData":`
+    middle: Vec<u8>,
+    /// `,"Port":…,"Status":"RESERVED","TerminationTime":null}`
+    tail: Vec<u8>,
+}
+
+impl ShownSpec {
+    fn of(spec: &SessionSpec) -> Self {
+        let mut middle = Vec::new();
+        for (name, value) in [
+            ("DnsName", &spec.dns_name),
+            ("FleetId", &spec.fleet_id),
+            ("GameServerSessionId", &spec.game_server_session_id),
+            ("IpAddress", &spec.ip_address),
+        ] {
+            middle.extend_from_slice(b",\"");
+            middle.extend_from_slice(name.as_bytes());
+            middle.extend_from_slice(b"\":");
+            json_string(&mut middle, value);
+        }
+        middle.extend_from_slice(b",\"PlayerData\":");
+        let mut tail = format!(",\"Port\":{},\"Status\":", spec.port).into_bytes();
+        json_string(&mut tail, RESERVED);
+        tail.extend_from_slice(b",\"TerminationTime\":null}");
+        Self { middle, tail }
+    }
+}
+
+/// Appends `text` as a JSON string, escaped as serde_json escapes it.
+pub(crate) fn json_string(out: &mut Vec<u8>, text: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = text.serialize(&mut serde_json::Serializer::new(out));
+}
+
 /// The status of every player session the emulator creates.
 const RESERVED: &str = "RESERVED";
 
@@ -177,11 +218,15 @@ impl Session {
     }
 }
 
-/// The player sessions one join created, serialized as the `PlayerSessions` array of its
-/// answer.
+/// The player sessions one join created.
 pub struct Joined {
-    spec: Arc<SessionSpec>,
-    players: Vec<(String, Held)>,
+    shown: Arc<ShownSpec>,
+    /// `CreationTime`'s JSON.
+    created: Vec<u8>,
+    /// `PlayerData`'s JSON (`null` when none).
+    data: Vec<u8>,
+    /// Each player's id and `PlayerSessionId` number.
+    players: Vec<(String, u64)>,
 }
 
 impl Joined {
@@ -194,15 +239,27 @@ impl Joined {
     pub fn is_empty(&self) -> bool {
         self.players.is_empty()
     }
-}
 
-impl Serialize for Joined {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.players.iter().map(|(id, held)| PlayerSessionView {
-            spec: &self.spec,
-            player_id: id,
-            held,
-        }))
+    /// Appends the `PlayerSessions` array of the join's answer: the bytes serde_json writes
+    /// for the JSON tree of these player sessions.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        use std::io::Write;
+        out.push(b'[');
+        for (i, (player, number)) in self.players.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"CreationTime\":");
+            out.extend_from_slice(&self.created);
+            out.extend_from_slice(&self.shown.middle);
+            out.extend_from_slice(&self.data);
+            out.extend_from_slice(b",\"PlayerId\":");
+            json_string(out, player);
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, ",\"PlayerSessionId\":\"{}\"", PlayerSessionId(*number));
+            out.extend_from_slice(&self.shown.tail);
+        }
+        out.push(b']');
     }
 }
 
@@ -233,6 +290,7 @@ impl Sessions {
         sessions.insert(
             spec.game_server_session_id.clone(),
             Session {
+                shown: Arc::new(ShownSpec::of(&spec)),
                 spec: Arc::new(spec),
                 players: BTreeMap::new(),
             },
@@ -398,14 +456,22 @@ impl Sessions {
                 created: created.clone(),
                 data: data.clone(),
             };
-            session.players.insert(player.clone(), held.clone());
-            joined.push((player.clone(), held));
+            joined.push((player.clone(), held.number));
+            session.players.insert(player.clone(), held);
         }
-        let created = Joined {
-            spec: session.spec.clone(),
+        let mut created_json = Vec::with_capacity(now_rfc3339.len() + 2);
+        json_string(&mut created_json, now_rfc3339);
+        let mut data_json = Vec::new();
+        match player_data {
+            Some(text) => json_string(&mut data_json, text),
+            None => data_json.extend_from_slice(b"null"),
+        }
+        Ok(Joined {
+            shown: session.shown.clone(),
+            created: created_json,
+            data: data_json,
             players: joined,
-        };
-        Ok(created)
+        })
     }
 }
 
@@ -433,8 +499,9 @@ mod tests {
     #[test]
     fn joined_player_sessions_serialize_as_their_json_tree_byte_for_byte() {
         let sessions = Sessions::default();
-        let mut spec = SessionSpec::new("gssess-\"quoted\"\u{e9}", 10);
-        spec.dns_name = "dns.example".to_string();
+        let mut spec = SessionSpec::new("gssess-\"quoted\"\u{e9}\u{1}</", 10);
+        spec.dns_name = "dns.example\t\\".to_string();
+        spec.port = 65535;
         sessions.put(spec.clone());
         let now = "2026-11-25T19:50:00Z";
         for data in [None, Some("v \"w\"\n\u{4e2d}")] {
@@ -448,8 +515,10 @@ mod tests {
                 .enumerate()
                 .map(|(i, p)| as_tree(&spec, p, before + i as u64, data, now))
                 .collect();
+            let mut written = Vec::new();
+            joined.write_json(&mut written);
             assert_eq!(
-                serde_json::to_string(&joined).unwrap(),
+                String::from_utf8(written).unwrap(),
                 Value::Array(expected.clone()).to_string()
             );
             let described = sessions.describe(&spec.game_server_session_id).unwrap();
