@@ -32,8 +32,13 @@ async fn main() {
     }
     if std::env::args().any(|a| a == "--emulator-only") {
         // The emulator's throughput alone, over HTTP and HTTPS.
-        // `--plain`: over HTTP alone.
-        let (plain, plain_cpu) = service::emulator_rps(30_000, 32, 3, false).await;
+        // `--plain`: over HTTP alone; `--requests N`: rounds of N (30 000 by default).
+        let requests = std::env::args()
+            .skip_while(|a| a != "--requests")
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(30_000);
+        let (plain, plain_cpu) = service::emulator_rps(requests, 32, 3, false).await;
         if std::env::args().any(|a| a == "--plain") {
             println!(
                 "{}",
@@ -41,7 +46,7 @@ async fn main() {
             );
             return;
         }
-        let (tls, tls_cpu) = service::emulator_rps(30_000, 32, 3, true).await;
+        let (tls, tls_cpu) = service::emulator_rps(requests, 32, 3, true).await;
         println!(
             "{}",
             json!({
