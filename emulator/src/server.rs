@@ -826,12 +826,27 @@ impl Emulator {
                     )
                 })?,
         };
-        let (page, more) = self.sessions.player_sessions(&filter, offset, limit)?;
-        let next = more.then(|| format!("{NEXT_TOKEN_PREFIX}{}", offset + page.len()));
-        Ok(
-            json!({"Response": {"PlayerSessions": page, "NextToken": next, "RequestId": request_id()}})
-                .to_string(),
-        )
+        // The envelope as serde_json writes its JSON tree (keys by name), without the tree.
+        let mut out = br#"{"Response":{"NextToken":"#.to_vec();
+        let mut sessions = Vec::new();
+        let (count, more) = self
+            .sessions
+            .player_sessions(&filter, offset, limit, &mut sessions)?;
+        match more {
+            true => crate::sessions::json_string(
+                &mut out,
+                &format!("{NEXT_TOKEN_PREFIX}{}", offset + count),
+            ),
+            false => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(br#","PlayerSessions":"#);
+        out.extend_from_slice(&sessions);
+        out.extend_from_slice(br#","RequestId":"#);
+        crate::sessions::json_string(&mut out, &request_id());
+        out.extend_from_slice(b"}}");
+        // Only JSON strings and numbers were written: the bytes are UTF-8.
+        String::from_utf8(out)
+            .map_err(|_| ApiError::new("InternalError", "an answer was not UTF-8"))
     }
 
     fn join(&self, body: &Value) -> Result<String, ApiError> {

@@ -328,13 +328,15 @@ impl Sessions {
     }
 
     /// The player sessions that pass `filter`, ordered by game server session and player id,
-    /// from `offset`, at most `limit` of them; and whether more follow.
+    /// from `offset`, at most `limit` of them, appended to `out` as a JSON array (the bytes
+    /// serde_json writes for their JSON tree); how many, and whether more follow.
     pub fn player_sessions(
         &self,
         filter: &PlayerSessionFilter<'_>,
         offset: usize,
         limit: Option<usize>,
-    ) -> Result<(Vec<Value>, bool), ApiError> {
+        out: &mut Vec<u8>,
+    ) -> Result<(usize, bool), ApiError> {
         let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(id) = filter.game_server_session_id {
             if !sessions.contains_key(id) {
@@ -378,18 +380,18 @@ impl Sessions {
                     .is_none_or(|want| want == PlayerSessionId(held.number).to_string())
             })
             .filter(|_| filter.status.is_none_or(|want| want == RESERVED));
-        let mut page: Vec<Value> = matching
+        let mut page: Vec<PlayerSessionView<'_>> = matching
             .skip(offset)
             .take(limit.map_or(usize::MAX, |l| l.saturating_add(1)))
-            .map(|(session, player_id, held)| {
-                serde_json::to_value(session.view(player_id, held)).unwrap_or_default()
-            })
+            .map(|(session, player_id, held)| session.view(player_id, held))
             .collect();
         let more = limit.is_some_and(|l| page.len() > l);
         if more {
             page.pop();
         }
-        Ok((page, more))
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &page);
+        Ok((page.len(), more))
     }
 
     /// Joins `players` to session `id`, all or none; returns their player sessions.
@@ -529,6 +531,50 @@ mod tests {
                 );
             }
             sessions.put(spec.clone());
+        }
+    }
+
+    #[test]
+    fn listed_player_sessions_serialize_as_their_json_tree_byte_for_byte() {
+        let sessions = Sessions::default();
+        let mut spec = SessionSpec::new("gssess-list\"\u{e9}", 10);
+        spec.ip_address = "10.0.0.\u{1}".to_string();
+        sessions.put(spec.clone());
+        let now = "2026-11-25T20:50:00Z";
+        let players: Vec<String> = ["b", "a\"", "c\u{4e2d}"].map(String::from).into();
+        let first = sessions.next_id.load(Ordering::Relaxed);
+        sessions
+            .join(&spec.game_server_session_id, &players, Some("d\n"), now)
+            .unwrap();
+        let mut trees: Vec<(String, Value)> = players
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p.clone(),
+                    as_tree(&spec, p, first + i as u64, Some("d\n"), now),
+                )
+            })
+            .collect();
+        trees.sort_by(|a, b| a.0.cmp(&b.0));
+        let filter = PlayerSessionFilter::default();
+        for (offset, limit) in [(0, None), (0, Some(2)), (2, Some(2)), (1, Some(1))] {
+            let mut out = Vec::new();
+            let (count, more) = sessions
+                .player_sessions(&filter, offset, limit, &mut out)
+                .unwrap();
+            let expected: Vec<Value> = trees
+                .iter()
+                .skip(offset)
+                .take(limit.unwrap_or(usize::MAX))
+                .map(|(_, t)| t.clone())
+                .collect();
+            assert_eq!(count, expected.len());
+            assert_eq!(more, offset + count < trees.len());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                Value::Array(expected).to_string()
+            );
         }
     }
 }
