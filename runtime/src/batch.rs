@@ -31,7 +31,8 @@ use std::sync::Arc;
 pub struct BatchOptions {
     /// Requests in flight at once (at least 1). Default 8.
     pub concurrency: usize,
-    /// Called after each request with its item count and whether it succeeded.
+    /// Called after each request with its item count and whether it succeeded (requests
+    /// sent again by reconciliation included).
     pub on_request_done: Option<Arc<dyn Fn(usize, bool) + Send + Sync>>,
     /// Whether items left unknown are read back and settled (see [`crate::reconcile`]), when
     /// the spec names a read-back action for the batch. Default on.
