@@ -238,13 +238,16 @@ where
         unread: HashSet::new(),
     };
     if read_back.scope_readable && items.len() > 1 {
-        let pages = read_all_pages(&read_back.read, ReadQuery::Scope, deadline, report).await;
-        match pages {
-            Ok(results) => keep_wanted(&mut result.found, results, &wanted, key),
-            Err(error) => {
-                tracing::debug!(%error, "reading the batch scope back failed; its items stay unknown this round");
-                result.unread = wanted;
-            }
+        let (results, complete) =
+            read_all_pages(&read_back.read, ReadQuery::Scope, deadline, report).await;
+        // Items on the pages read are there even when a later page failed.
+        keep_wanted(&mut result.found, results, &wanted, key);
+        if let Err(error) = complete {
+            tracing::debug!(%error, "reading the batch scope back failed; the items not found yet stay unknown this round");
+            result.unread = wanted
+                .into_iter()
+                .filter(|w| !result.found.contains_key(w))
+                .collect();
         }
         return result;
     }
@@ -259,15 +262,13 @@ where
     }))
     .buffer_unordered(options.concurrency.max(1));
     futures_util::pin_mut!(reads);
-    while let Some((name, pages, local)) = reads.next().await {
+    while let Some((name, (results, complete), local)) = reads.next().await {
         report.read_requests += local.read_requests;
         report.read_failures += local.read_failures;
-        match pages {
-            Ok(results) => {
-                let one: HashSet<String> = HashSet::from([name]);
-                keep_wanted(&mut result.found, results, &one, key);
-            }
-            Err(error) => {
+        let one: HashSet<String> = HashSet::from([name.clone()]);
+        keep_wanted(&mut result.found, results, &one, key);
+        if let Err(error) = complete {
+            if !result.found.contains_key(&name) {
                 tracing::debug!(%error, item = %crate::error::shown(&name), "reading an item back failed; it stays unknown this round");
                 result.unread.insert(name);
             }
@@ -290,13 +291,14 @@ fn keep_wanted<R>(
     }
 }
 
-/// Follows every page of one read-back, each page attempted up to [`READ_ATTEMPTS`] times.
+/// Follows every page of one read-back, each page attempted up to [`READ_ATTEMPTS`] times:
+/// the results of the pages read, and whether the read got to its last page.
 async fn read_all_pages<I, R, C, G, GFut>(
     read: &G,
     query: ReadQuery<I>,
     deadline: Deadline,
     report: &mut Reconciliation,
-) -> Result<Vec<R>, Error<C>>
+) -> (Vec<R>, Result<(), Error<C>>)
 where
     I: Clone,
     C: ServiceCode,
@@ -310,11 +312,12 @@ where
         let mut attempt = 0;
         let page = loop {
             if deadline.passed() {
-                return Err(Error::Timeout {
+                let error = Error::Timeout {
                     scope: crate::error::TimeoutScope::Overall,
                     after: deadline.length,
                     source: None,
-                });
+                };
+                return (results, Err(error));
             }
             attempt += 1;
             report.read_requests += 1;
@@ -326,33 +329,35 @@ where
                 }
                 Err(error) => {
                     report.read_failures += 1;
-                    return Err(error);
+                    return (results, Err(error));
                 }
             }
         };
         results.extend(page.results);
         match page.next_token.filter(|t| !t.trim().is_empty()) {
-            None => return Ok(results),
+            None => return (results, Ok(())),
             Some(next) => {
                 if !seen_tokens.insert(next.clone()) {
-                    return Err(Error::MalformedResponse {
+                    let error = Error::MalformedResponse {
                         request_id: None,
                         detail: format!(
                             "the read-back's next-page token {} came twice; its pages would never end",
                             crate::error::shown(&next)
                         ),
-                    });
+                    };
+                    return (results, Err(error));
                 }
                 token = Some(next);
             }
         }
     }
-    Err(Error::MalformedResponse {
+    let error = Error::MalformedResponse {
         request_id: None,
         detail: format!(
             "the read-back had more than {MAX_READ_PAGES} pages; stopped following them"
         ),
-    })
+    };
+    (results, Err(error))
 }
 
 /// The pause before a read's next attempt: 5 ms, then 10 ms, 20 ms, ... at most 1 s. Short:

@@ -387,3 +387,22 @@ fn a_listing_whose_next_token_repeats_is_not_followed_forever() {
         2 * batch::DEFAULT_RECONCILE_ROUNDS as usize
     );
 }
+
+#[test]
+fn items_on_the_pages_read_count_even_when_a_later_page_fails() {
+    let items = players(20);
+    let service = Service::new(
+        vec![JoinFault::LostAfter; 4],
+        // The first page is read; every attempt at the second fails.
+        vec![false, true, true, true, true],
+        &[],
+    );
+    let outcome = run(&service, &items, true, BatchOptions::default());
+    check_exact(&service, &items, &[], &outcome);
+    assert_eq!(outcome.succeeded.len(), 20);
+    let report = &outcome.reconciliation;
+    assert_eq!(report.rounds, 2);
+    // Round 1 settles the 7 players of the first page; round 2 reads back only the other 13.
+    assert_eq!(report.looked_up, 20 + 13, "{report:?}");
+    assert_eq!(report.resent, 0);
+}
