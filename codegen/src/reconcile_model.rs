@@ -238,12 +238,18 @@ pub(crate) fn read(
                     format!("`{field}` is not an integer property"),
                 ));
             }
-            let size = size.as_u64().filter(|n| *n >= 1).ok_or_else(|| {
-                err(
-                    &path.key("page-size"),
-                    format!("must be a positive whole number, found {size}"),
-                )
-            })?;
+            let size = size
+                .as_u64()
+                .filter(|n| (1..=i32::MAX as u64).contains(n))
+                .ok_or_else(|| {
+                    err(
+                        &path.key("page-size"),
+                        format!(
+                            "must be a whole number from 1 to {}, found {size}",
+                            i32::MAX
+                        ),
+                    )
+                })?;
             let max = limit.get("maximum").and_then(Value::as_u64);
             let min = limit.get("minimum").and_then(Value::as_u64);
             if max.is_some_and(|m| size > m) || min.is_some_and(|m| size < m) {

@@ -396,7 +396,7 @@ fn reconciliation_names_what_it_reads_with_and_each_part_must_exist() {
             Box::new(|s| op(s)["x-tc-reconcile"]["page-size"] = json!(0)),
             vec![
                 format!("{at}.page-size"),
-                "must be a positive whole number, found 0".into(),
+                "must be a whole number from 1 to 2147483647, found 0".into(),
             ],
         ),
         (

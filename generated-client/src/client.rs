@@ -1932,7 +1932,8 @@ pub mod requests {
                 if let ::tc3_runtime::reconcile::ReadQuery::Item(item) = query {
                     request = request.player_id(item);
                 }
-                if listing || scope_readable {
+                let filtered = listing || scope_readable;
+                if filtered {
                     request = request.game_server_session_id(scope_0.clone());
                 }
                 if let ::std::option::Option::Some(token) = token {
@@ -1949,8 +1950,7 @@ pub mod requests {
                             result
                                 .game_server_session_id
                                 .as_ref()
-                                .map(|v| v.to_string())
-                                .as_deref() == Some(scope_0.as_str())
+                                .map_or(filtered, |v| v.to_string() == scope_0)
                         })
                         .collect();
                     Ok(::tc3_runtime::reconcile::ReadPage {

@@ -169,3 +169,50 @@ async fn a_player_found_in_the_session_is_joined_with_the_session_read_back() {
     assert_eq!(actions(&stub).len(), 2, "found: not sent again");
     stub.stop().await;
 }
+
+#[tokio::test]
+async fn a_player_read_back_without_its_session_field_counts_when_the_read_was_filtered() {
+    // The session's id fits the read's filter, so the service filtered by it: a result that
+    // leaves the field null still belongs to the session.
+    let stub = stub(|_| {
+        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null"}],"RequestId":"read"}}"#.to_string()
+    })
+    .await;
+    let outcome = client(&stub.url())
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(["p"], BatchOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(outcome.succeeded, ["p"]);
+    assert_eq!(outcome.reconciliation.resent, 0);
+    assert_eq!(
+        actions(&stub),
+        ["JoinGameServerSessionBatch", "DescribePlayerSessions"]
+    );
+    stub.stop().await;
+}
+
+#[tokio::test]
+async fn with_a_session_id_too_long_to_filter_by_a_result_without_its_session_proves_nothing() {
+    let long = format!(
+        "qcs::gse:ap-shanghai:uin/1:gameserversession/{}",
+        "f".repeat(40)
+    );
+    let stub = stub(|_| {
+        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null"}],"RequestId":"read"}}"#.to_string()
+    })
+    .await;
+    let outcome = client(&stub.url())
+        .join_game_server_session_batch()
+        .game_server_session_id(long.as_str())
+        .send_in_batches(["p"], BatchOptions::default())
+        .await
+        .unwrap();
+    // Not found, so sent again (the stub's second join succeeds).
+    assert_eq!(outcome.succeeded, ["p"]);
+    assert_eq!(outcome.reconciliation.resent, 1);
+    let read: serde_json::Value = serde_json::from_slice(&stub.requests()[1].body).unwrap();
+    assert!(read.get("GameServerSessionId").is_none(), "{read}");
+    stub.stop().await;
+}

@@ -114,6 +114,12 @@ pub enum Error<C = String> {
         /// The items without a result.
         missing: Vec<String>,
     },
+    /// Items sent again after an answer was lost were refused, and reading back could not
+    /// settle them: the earlier request may have taken effect.
+    Unsettled {
+        /// The refusal of the request sent again, as it was shown.
+        refusal: String,
+    },
 }
 
 impl<C: ServiceCode> Error<C> {
@@ -196,7 +202,9 @@ impl<C: ServiceCode> Error<C> {
             Self::Transport { request_sent, .. } => *request_sent,
             Self::Timeout { scope, .. } => *scope != TimeoutScope::Connect,
             Self::HttpStatus { status, .. } => *status >= 500,
-            Self::MalformedResponse { .. } | Self::IncompleteAnswer { .. } => true,
+            Self::MalformedResponse { .. }
+            | Self::IncompleteAnswer { .. }
+            | Self::Unsettled { .. } => true,
             Self::Api { code, .. } => matches!(
                 code.family(),
                 "InternalError" | "ServiceUnavailable" | "FailedOperation"
@@ -306,6 +314,10 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
                 "the answer holds no result for {} item(s): {}; check the state before sending them again",
                 missing.len(),
                 missing.join(", ")
+            ),
+            Self::Unsettled { refusal } => write!(
+                f,
+                "sent again after a lost answer and refused ({refusal}); the lost request may have taken effect: check the state before sending them again"
             ),
         }
     }

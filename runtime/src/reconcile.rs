@@ -124,12 +124,23 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
         .into_iter()
         .partition(|f| settles(&f.error));
     outcome.failures = settled;
+    // Items whose request (the first, or one sent again) may have taken effect: from now on
+    // they can end joined or unknown, never failed, whatever a later request of theirs meets.
+    let mut maybe_applied: HashSet<String> = pending
+        .iter()
+        .filter(|f| f.error.may_have_taken_effect())
+        .flat_map(|f| f.items.iter().map(ToString::to_string))
+        .collect();
     let deadline = Deadline {
         at: Instant::now() + options.reconcile_timeout,
         length: options.reconcile_timeout,
     };
     let mut round = 0;
     while !pending.is_empty() && round < options.reconcile_rounds && !deadline.passed() {
+        if round > 0 {
+            // Let what failed last round (a read, a connection) recover before reading again.
+            tokio::time::sleep(read_backoff(round)).await;
+        }
         round += 1;
         outcome.reconciliation.rounds = round;
         let items: Vec<I> = pending
@@ -194,6 +205,32 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
             outcome.succeeded.extend(again.succeeded);
             outcome.results.extend(again.results);
             for failure in again.failures {
+                if failure.error.may_have_taken_effect() {
+                    maybe_applied.extend(failure.items.iter().map(ToString::to_string));
+                    unknown.push(failure);
+                    continue;
+                }
+                // This request did not take effect, but an earlier one of an item may have
+                // (it may even land later): such items stay unknown and are read again.
+                let (earlier, never): (Vec<I>, Vec<I>) = failure
+                    .items
+                    .into_iter()
+                    .partition(|i| maybe_applied.contains(&i.to_string()));
+                if !earlier.is_empty() {
+                    unknown.push(BatchFailure {
+                        items: earlier,
+                        error: Error::Unsettled {
+                            refusal: failure.error.to_string(),
+                        },
+                    });
+                }
+                if never.is_empty() {
+                    continue;
+                }
+                let failure = BatchFailure {
+                    items: never,
+                    error: failure.error,
+                };
                 if settles(&failure.error) {
                     unknown.push(failure);
                 } else {
@@ -207,7 +244,7 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
         tracing::warn!(
             items = pending.iter().map(|f| f.items.len()).sum::<usize>(),
             rounds = round,
-            "items remain unknown after reconciliation; check the service before sending them again"
+            "items remain unsettled after reconciliation (unknown, or failed where no request of theirs took effect); check the service before sending them again"
         );
     }
     outcome.failures.extend(pending);
@@ -238,10 +275,17 @@ where
         unread: HashSet::new(),
     };
     if read_back.scope_readable && items.len() > 1 {
-        let (results, complete) =
-            read_all_pages(&read_back.read, ReadQuery::Scope, deadline, report).await;
+        let (found, complete) = read_all_pages(
+            &read_back.read,
+            ReadQuery::Scope,
+            &wanted,
+            key,
+            deadline,
+            report,
+        )
+        .await;
         // Items on the pages read are there even when a later page failed.
-        keep_wanted(&mut result.found, results, &wanted, key);
+        result.found = found;
         if let Err(error) = complete {
             tracing::debug!(%error, "reading the batch scope back failed; the items not found yet stay unknown this round");
             result.unread = wanted
@@ -256,17 +300,18 @@ where
         let read = &read_back.read;
         async move {
             let name = item.to_string();
-            let pages = read_all_pages(read, ReadQuery::Item(item), deadline, &mut local).await;
+            let one = HashSet::from([name.clone()]);
+            let pages =
+                read_all_pages(read, ReadQuery::Item(item), &one, key, deadline, &mut local).await;
             (name, pages, local)
         }
     }))
     .buffer_unordered(options.concurrency.max(1));
     futures_util::pin_mut!(reads);
-    while let Some((name, (results, complete), local)) = reads.next().await {
+    while let Some((name, (found, complete), local)) = reads.next().await {
         report.read_requests += local.read_requests;
         report.read_failures += local.read_failures;
-        let one: HashSet<String> = HashSet::from([name.clone()]);
-        keep_wanted(&mut result.found, results, &one, key);
+        result.found.extend(found);
         if let Err(error) = complete {
             if !result.found.contains_key(&name) {
                 tracing::debug!(%error, item = %crate::error::shown(&name), "reading an item back failed; it stays unknown this round");
@@ -292,20 +337,23 @@ fn keep_wanted<R>(
 }
 
 /// Follows every page of one read-back, each page attempted up to [`READ_ATTEMPTS`] times:
-/// the results of the pages read, and whether the read got to its last page.
+/// the results for `wanted` items on the pages read (kept page by page, so a peer's endless
+/// pages cost no memory), and whether the read got to its last page.
 async fn read_all_pages<I, R, C, G, GFut>(
     read: &G,
     query: ReadQuery<I>,
+    wanted: &HashSet<String>,
+    key: fn(&R) -> Option<String>,
     deadline: Deadline,
     report: &mut Reconciliation,
-) -> (Vec<R>, Result<(), Error<C>>)
+) -> (HashMap<String, R>, Result<(), Error<C>>)
 where
     I: Clone,
     C: ServiceCode,
     G: Fn(ReadQuery<I>, Option<String>) -> GFut,
     GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
 {
-    let mut results = Vec::new();
+    let mut results = HashMap::new();
     let mut token: Option<String> = None;
     let mut seen_tokens = HashSet::new();
     for _ in 0..MAX_READ_PAGES {
@@ -333,7 +381,7 @@ where
                 }
             }
         };
-        results.extend(page.results);
+        keep_wanted(&mut results, page.results, wanted, key);
         match page.next_token.filter(|t| !t.trim().is_empty()) {
             None => return (results, Ok(())),
             Some(next) => {

@@ -29,6 +29,9 @@ enum JoinFault {
     Http500After,
     /// Applied; the answer holds results for the first item only.
     Incomplete,
+    /// Lost, and applied only when the service next takes a join (a request still on its
+    /// way when the client gave up on it).
+    AppliedLate,
 }
 
 /// One result: the item it is for, and where it came from.
@@ -48,8 +51,12 @@ struct Service {
     joins: Mutex<VecDeque<JoinFault>>,
     reads: Mutex<VecDeque<bool>>,
     sends: Mutex<HashMap<String, usize>>,
-    /// Items sent again while the service held them (a reconciliation bug).
+    /// Items sent again after a read had shown them present (a reconciliation bug).
     resent_while_present: Mutex<Vec<String>>,
+    /// Items some read has shown present.
+    read_present: Mutex<HashSet<String>>,
+    /// Items of a lost request the service applies when it next takes a join.
+    late: Mutex<Vec<String>>,
 }
 
 impl Service {
@@ -74,9 +81,19 @@ impl Service {
         for item in &items {
             let n = sends.entry(item.clone()).or_default();
             *n += 1;
-            if *n > 1 && joined.contains(item) {
+            if *n > 1 && self.read_present.lock().unwrap().contains(item) {
                 self.resent_while_present.lock().unwrap().push(item.clone());
             }
+        }
+        // A late request lands first (the client could not have seen it).
+        joined.extend(self.late.lock().unwrap().drain(..));
+        if fault == JoinFault::AppliedLate {
+            self.late.lock().unwrap().extend(items);
+            return Err(Error::Timeout {
+                scope: tc3_runtime::TimeoutScope::Attempt,
+                after: std::time::Duration::from_secs(1),
+                source: None,
+            });
         }
         if fault == JoinFault::RefusedBefore {
             return Err(api("RequestLimitExceeded"));
@@ -102,7 +119,7 @@ impl Service {
                 body: String::new(),
             }),
             JoinFault::Incomplete => Ok(items.iter().take(1).map(seat).collect()),
-            JoinFault::RefusedBefore => unreachable!("handled above"),
+            JoinFault::RefusedBefore | JoinFault::AppliedLate => unreachable!("handled above"),
         }
     }
 
@@ -129,6 +146,10 @@ impl Service {
         all.sort();
         let start: usize = token.map_or(0, |t| t.parse().unwrap());
         let end = (start + PAGE).min(all.len());
+        self.read_present
+            .lock()
+            .unwrap()
+            .extend(all[start..end].iter().map(|p| (*p).clone()));
         Ok(ReadPage {
             results: all[start..end]
                 .iter()
@@ -181,7 +202,8 @@ fn players(n: usize) -> Vec<String> {
 }
 
 /// The invariants that hold whatever the faults: every item once, joined = held, failed =
-/// not held (unless it was there before the batch), nothing sent while there.
+/// not held (unless it was there before the batch), nothing sent again once a read showed it
+/// there.
 fn check_exact(
     service: &Service,
     items: &[String],
@@ -305,6 +327,7 @@ fn join_fault() -> impl Strategy<Value = JoinFault> {
         2 => Just(JoinFault::LostAfter),
         2 => Just(JoinFault::Http500After),
         1 => Just(JoinFault::Incomplete),
+        2 => Just(JoinFault::AppliedLate),
     ]
 }
 
@@ -405,4 +428,26 @@ fn items_on_the_pages_read_count_even_when_a_later_page_fails() {
     // Round 1 settles the 7 players of the first page; round 2 reads back only the other 13.
     assert_eq!(report.looked_up, 20 + 13, "{report:?}");
     assert_eq!(report.resent, 0);
+}
+
+#[test]
+fn a_request_that_lands_after_the_read_leaves_its_items_unknown_never_failed() {
+    let items = players(1);
+    // The join is lost on its way; the read finds nothing; the join lands; the re-send is
+    // refused as "already there"; every later read fails.
+    let mut reads = vec![false];
+    reads.extend([true; 200]);
+    let service = Service::new(vec![JoinFault::AppliedLate], reads, &[]);
+    let outcome = run(&service, &items, false, BatchOptions::default());
+    check_exact(&service, &items, &[], &outcome);
+    assert_eq!(outcome.failed_items().count(), 0);
+    assert_eq!(outcome.unknown_items().collect::<Vec<_>>(), ["p000"]);
+    assert!(
+        outcome.failures[0]
+            .error
+            .to_string()
+            .contains("sent again after a lost answer and refused"),
+        "{}",
+        outcome.failures[0].error
+    );
 }

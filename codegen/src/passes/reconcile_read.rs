@@ -113,11 +113,15 @@ pub(super) fn run_reconciled(
             .find(|f| f.wire == *wire)
             .ok_or_else(|| CodegenError::pass(PASS, format!("`{element_name}` has no `{wire}`")))?;
         let ident = &result_field.ident;
-        scope_matches.push(if super::unwrap_type(&result_field.ty, "Option").is_some() {
-            quote!(result.#ident.as_ref().map(|v| v.to_string()).as_deref() == Some(#var.as_str()))
-        } else {
-            quote!(result.#ident.to_string() == #var)
-        });
+        // A result that leaves its scope field out passed the read's own scope filter, if the
+        // read had one; without that filter it proves nothing.
+        scope_matches.push(
+            if super::unwrap_type(&result_field.ty, "Option").is_some() {
+                quote!(result.#ident.as_ref().map_or(filtered, |v| v.to_string() == #var))
+            } else {
+                quote!(result.#ident.to_string() == #var)
+            },
+        );
         scope_vars.push(var);
     }
 
@@ -129,6 +133,12 @@ pub(super) fn run_reconciled(
         ..
     } = parts;
     let max = proc_macro2::Literal::u64_unsuffixed(max_items);
+    // Without a scope a listing would read every item of the account: read one at a time.
+    let scope_readable = if scope_matches.is_empty() {
+        quote!(false)
+    } else {
+        quote!(client.#read_method() #(#scope_setters)* #page .validate().is_ok())
+    };
     let in_scope = if scope_matches.is_empty() {
         quote!(true)
     } else {
@@ -139,7 +149,7 @@ pub(super) fn run_reconciled(
         let scope_request = self.clone().#setter(chunks[0].clone()).validate()?;
         #(#scope_values)*
         let client = self.client;
-        let scope_readable = client.#read_method() #(#scope_setters)* #page .validate().is_ok();
+        let scope_readable = #scope_readable;
         let read = |query: ::tc3_runtime::reconcile::ReadQuery<#item>,
                     token: ::std::option::Option<::std::string::String>| {
             let mut request = client.#read_method() #page;
@@ -147,7 +157,8 @@ pub(super) fn run_reconciled(
             if let ::tc3_runtime::reconcile::ReadQuery::Item(item) = query {
                 request = request.#item_setter(item);
             }
-            if listing || scope_readable {
+            let filtered = listing || scope_readable;
+            if filtered {
                 request = request #(#scope_setters)*;
             }
             if let ::std::option::Option::Some(token) = token {
