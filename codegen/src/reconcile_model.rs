@@ -17,6 +17,7 @@ const KEYS: &[&str] = &[
     "page-limit",
     "page-size",
     "present-codes",
+    "present-when",
 ];
 
 /// How a batch action's items are read back (see spec/README.md).
@@ -38,6 +39,9 @@ pub struct Reconcile {
     pub page: Option<(String, u64)>,
     /// Batch error codes that may mean "an item is already there".
     pub present_codes: Vec<String>,
+    /// Properties of a result read back and the values that make it count as present (e.g.
+    /// a status that is still live); by property name.
+    pub present_when: Vec<(String, Vec<String>)>,
 }
 
 /// The operation's `x-tc-reconcile`, checked against `actions` (every action of the spec;
@@ -292,6 +296,39 @@ pub(crate) fn read(
             ));
         }
     }
+    let mut present_when = Vec::new();
+    if let Some(node) = map.get("present-when") {
+        let at = path.key("present-when");
+        let conditions = node.as_object().ok_or_else(|| {
+            err(
+                &at,
+                "must map a property of the results to the values that count as present".into(),
+            )
+        })?;
+        for (name, values) in conditions {
+            if property(result_schema, name).is_none() {
+                return Err(err(
+                    &at.key(name),
+                    format!("`{name}` is not a property of the items of `{results}`"),
+                ));
+            }
+            let values = values
+                .as_array()
+                .filter(|v| !v.is_empty())
+                .and_then(|v| {
+                    v.iter()
+                        .map(|x| x.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or_else(|| {
+                    err(
+                        &at.key(name),
+                        format!("must be a non-empty list of strings, found {values}"),
+                    )
+                })?;
+            present_when.push((name.clone(), values));
+        }
+    }
     Ok(Some(Reconcile {
         action,
         item_filter,
@@ -300,6 +337,7 @@ pub(crate) fn read(
         next_token,
         page,
         present_codes,
+        present_when,
     }))
 }
 

@@ -410,6 +410,20 @@ fn reconciliation_names_what_it_reads_with_and_each_part_must_exist() {
             ],
         ),
         (
+            Box::new(|s| op(s)["x-tc-reconcile"]["present-when"] = json!({"State": ["LIVE"]})),
+            vec![
+                format!("{at}.present-when.State"),
+                "`State` is not a property of the items of `PlayerSessions`".into(),
+            ],
+        ),
+        (
+            Box::new(|s| op(s)["x-tc-reconcile"]["present-when"] = json!({"Status": []})),
+            vec![
+                format!("{at}.present-when.Status"),
+                "must be a non-empty list of strings".into(),
+            ],
+        ),
+        (
             Box::new(|s| op(s)["x-tc-reconcile"]["present-codes"] = json!(["Player.Exists"])),
             vec![
                 format!("{at}.present-codes[0]"),

@@ -1951,6 +1951,12 @@ pub mod requests {
                                 .game_server_session_id
                                 .as_ref()
                                 .map_or(filtered, |v| v.to_string() == scope_0)
+                                && result
+                                    .status
+                                    .as_ref()
+                                    .is_some_and(|v| {
+                                        ["RESERVED", "ACTIVE"].contains(&v.to_string().as_str())
+                                    })
                         })
                         .collect();
                     Ok(::tc3_runtime::reconcile::ReadPage {

@@ -1,7 +1,7 @@
 //! Reconciliation against peers that lie when read back (loopback stubs): a player placed in
-//! another session, or a player nobody asked for, does not count as joined; pages that never
-//! end are not followed forever; and a player is never sent again unless a complete read
-//! showed it absent.
+//! another session, a player nobody asked for, or a finished player session does not count as
+//! joined; pages that never end are not followed forever; and a player is never sent again
+//! unless a complete read showed it absent.
 
 use gse_client::{BatchOptions, Client, Credentials};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,7 +28,7 @@ fn sessions(players: &[&str], session: &str, tag: &str) -> String {
     let list: Vec<String> = players
         .iter()
         .map(|p| {
-            format!(r#"{{"PlayerId":"{p}","GameServerSessionId":"{session}","PlayerSessionId":"psess-{tag}-{p}"}}"#)
+            format!(r#"{{"PlayerId":"{p}","GameServerSessionId":"{session}","PlayerSessionId":"psess-{tag}-{p}","Status":"RESERVED"}}"#)
         })
         .collect();
     list.join(",")
@@ -175,7 +175,7 @@ async fn a_player_read_back_without_its_session_field_counts_when_the_read_was_f
     // The session's id fits the read's filter, so the service filtered by it: a result that
     // leaves the field null still belongs to the session.
     let stub = stub(|_| {
-        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null"}],"RequestId":"read"}}"#.to_string()
+        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null","Status":"ACTIVE"}],"RequestId":"read"}}"#.to_string()
     })
     .await;
     let outcome = client(&stub.url())
@@ -200,7 +200,7 @@ async fn with_a_session_id_too_long_to_filter_by_a_result_without_its_session_pr
         "f".repeat(40)
     );
     let stub = stub(|_| {
-        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null"}],"RequestId":"read"}}"#.to_string()
+        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null","Status":"ACTIVE"}],"RequestId":"read"}}"#.to_string()
     })
     .await;
     let outcome = client(&stub.url())
@@ -214,5 +214,28 @@ async fn with_a_session_id_too_long_to_filter_by_a_result_without_its_session_pr
     assert_eq!(outcome.reconciliation.resent, 1);
     let read: serde_json::Value = serde_json::from_slice(&stub.requests()[1].body).unwrap();
     assert!(read.get("GameServerSessionId").is_none(), "{read}");
+    stub.stop().await;
+}
+
+#[tokio::test]
+async fn a_finished_player_session_read_back_is_an_earlier_join_not_this_one() {
+    let stub = stub(|_| {
+        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":"gssess-1","PlayerSessionId":"psess-old","Status":"COMPLETED"}],"RequestId":"read"}}"#.to_string()
+    })
+    .await;
+    let outcome = client(&stub.url())
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(["p"], BatchOptions::default())
+        .await
+        .unwrap();
+    // Not counted: sent again, and joined with the new session.
+    assert_eq!(outcome.succeeded, ["p"]);
+    assert_eq!(outcome.reconciliation.found_present, 0);
+    assert_eq!(outcome.reconciliation.resent, 1);
+    assert_eq!(
+        outcome.results[0].player_session_id.as_deref(),
+        Some("psess-join-p")
+    );
     stub.stop().await;
 }

@@ -125,6 +125,18 @@ pub(super) fn run_reconciled(
         scope_vars.push(var);
     }
 
+    for (wire, values) in &reconcile.present_when {
+        let field = element_fields
+            .iter()
+            .find(|f| f.wire == *wire)
+            .ok_or_else(|| CodegenError::pass(PASS, format!("`{element_name}` has no `{wire}`")))?;
+        let ident = &field.ident;
+        scope_matches.push(if super::unwrap_type(&field.ty, "Option").is_some() {
+            quote!(result.#ident.as_ref().is_some_and(|v| [#(#values),*].contains(&v.to_string().as_str())))
+        } else {
+            quote!([#(#values),*].contains(&result.#ident.to_string().as_str()))
+        });
+    }
     let Parts {
         item,
         setter,
@@ -134,7 +146,7 @@ pub(super) fn run_reconciled(
     } = parts;
     let max = proc_macro2::Literal::u64_unsuffixed(max_items);
     // Without a scope a listing would read every item of the account: read one at a time.
-    let scope_readable = if scope_matches.is_empty() {
+    let scope_readable = if scope_setters.is_empty() {
         quote!(false)
     } else {
         quote!(client.#read_method() #(#scope_setters)* #page .validate().is_ok())
