@@ -62,6 +62,21 @@ async fn stub(read: impl Fn(usize) -> String + Send + Sync + 'static) -> StubSer
     .await
 }
 
+/// Sends `players` through `send_in_batches` to `session` at the stub.
+async fn join(
+    stub: &StubServer,
+    session: &str,
+    players: &[&str],
+    options: BatchOptions,
+) -> gse_client::BatchOutcome<String, gse_client::types::PlayerSession> {
+    client(&stub.url())
+        .join_game_server_session_batch()
+        .game_server_session_id(session)
+        .send_in_batches(players.iter().copied(), options)
+        .await
+        .unwrap()
+}
+
 fn actions(stub: &StubServer) -> Vec<String> {
     stub.requests()
         .iter()
@@ -79,12 +94,7 @@ async fn players_read_back_in_another_session_or_not_asked_for_do_not_count() {
         )
     })
     .await;
-    let outcome = client(&stub.url())
-        .join_game_server_session_batch()
-        .game_server_session_id(SESSION)
-        .send_in_batches(["p", "q"], BatchOptions::default())
-        .await
-        .unwrap();
+    let outcome = join(&stub, SESSION, &["p", "q"], BatchOptions::default()).await;
     assert!(outcome.is_complete(), "{:?}", outcome.failures);
     assert_eq!(outcome.succeeded, ["p", "q"]);
     // The results are the second join's, not the lying read's.
@@ -126,12 +136,7 @@ async fn pages_that_never_end_leave_the_players_unknown_and_never_sent_again() {
         reconcile_timeout: Duration::from_millis(300),
         ..BatchOptions::default()
     };
-    let outcome = client(&stub.url())
-        .join_game_server_session_batch()
-        .game_server_session_id(SESSION)
-        .send_in_batches(["p", "q"], options)
-        .await
-        .unwrap();
+    let outcome = join(&stub, SESSION, &["p", "q"], options).await;
     assert_eq!(outcome.unknown_items().collect::<Vec<_>>(), ["p", "q"]);
     assert_eq!(outcome.reconciliation.resent, 0);
     let joins = actions(&stub)
@@ -151,12 +156,7 @@ async fn a_player_found_in_the_session_is_joined_with_the_session_read_back() {
         )
     })
     .await;
-    let outcome = client(&stub.url())
-        .join_game_server_session_batch()
-        .game_server_session_id(SESSION)
-        .send_in_batches(["p"], BatchOptions::default())
-        .await
-        .unwrap();
+    let outcome = join(&stub, SESSION, &["p"], BatchOptions::default()).await;
     assert_eq!(outcome.succeeded, ["p"]);
     assert_eq!(
         outcome.results[0].player_session_id.as_deref(),
@@ -178,12 +178,7 @@ async fn a_player_read_back_without_its_session_field_counts_when_the_read_was_f
         r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null","Status":"ACTIVE"}],"RequestId":"read"}}"#.to_string()
     })
     .await;
-    let outcome = client(&stub.url())
-        .join_game_server_session_batch()
-        .game_server_session_id(SESSION)
-        .send_in_batches(["p"], BatchOptions::default())
-        .await
-        .unwrap();
+    let outcome = join(&stub, SESSION, &["p"], BatchOptions::default()).await;
     assert_eq!(outcome.succeeded, ["p"]);
     assert_eq!(outcome.reconciliation.resent, 0);
     assert_eq!(
@@ -203,12 +198,7 @@ async fn with_a_session_id_too_long_to_filter_by_a_result_without_its_session_pr
         r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null","Status":"ACTIVE"}],"RequestId":"read"}}"#.to_string()
     })
     .await;
-    let outcome = client(&stub.url())
-        .join_game_server_session_batch()
-        .game_server_session_id(long.as_str())
-        .send_in_batches(["p"], BatchOptions::default())
-        .await
-        .unwrap();
+    let outcome = join(&stub, &long, &["p"], BatchOptions::default()).await;
     // Not found, so sent again (the stub's second join succeeds).
     assert_eq!(outcome.succeeded, ["p"]);
     assert_eq!(outcome.reconciliation.resent, 1);
@@ -223,12 +213,7 @@ async fn a_finished_player_session_read_back_is_an_earlier_join_not_this_one() {
         r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":"gssess-1","PlayerSessionId":"psess-old","Status":"COMPLETED"}],"RequestId":"read"}}"#.to_string()
     })
     .await;
-    let outcome = client(&stub.url())
-        .join_game_server_session_batch()
-        .game_server_session_id(SESSION)
-        .send_in_batches(["p"], BatchOptions::default())
-        .await
-        .unwrap();
+    let outcome = join(&stub, SESSION, &["p"], BatchOptions::default()).await;
     // Not counted: sent again, and joined with the new session.
     assert_eq!(outcome.succeeded, ["p"]);
     assert_eq!(outcome.reconciliation.found_present, 0);
