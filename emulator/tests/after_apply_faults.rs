@@ -4,10 +4,10 @@
 //! reports such players as joined or as failed: they are unknown (check before sending
 //! again), and the emulator's state holds exactly the players reported joined or unknown.
 
-use gse_client::{BatchOptions, Client, Credentials, Error};
-use gse_emulator::{
-    EmulatorConfig, FaultConfig, FaultKind, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
-};
+mod common;
+
+use gse_client::{BatchOptions, Client, Error};
+use gse_emulator::{EmulatorConfig, FaultConfig, FaultKind, SessionSpec};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -25,13 +25,7 @@ async fn emulator(faults: FaultConfig, capacity: usize) -> gse_emulator::Running
 }
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .endpoint(url)
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
-        .timeout(Duration::from_millis(500))
-        .build()
-        .unwrap()
+    common::client_timing_out(url, Duration::from_millis(500))
 }
 
 #[tokio::test]

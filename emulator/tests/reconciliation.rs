@@ -6,11 +6,10 @@
 //! session id short enough for DescribePlayerSessions' filter (a listing) and one longer than
 //! its 48 characters (one read per player).
 
-use gse_client::{BatchOptions, BatchOutcome, Client, Credentials};
-use gse_emulator::{
-    EmulatorConfig, FaultConfig, FaultKind, RunningEmulator, SessionSpec, DEMO_SECRET_ID,
-    DEMO_SECRET_KEY,
-};
+mod common;
+
+use gse_client::{BatchOptions, BatchOutcome, Client};
+use gse_emulator::{EmulatorConfig, FaultConfig, FaultKind, RunningEmulator, SessionSpec};
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -39,13 +38,7 @@ async fn emulator(faults: FaultConfig, session: &str) -> RunningEmulator {
 }
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .endpoint(url)
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
-        .timeout(ATTEMPT_TIMEOUT)
-        .build()
-        .unwrap()
+    common::client_timing_out(url, ATTEMPT_TIMEOUT)
 }
 
 fn players() -> Vec<String> {

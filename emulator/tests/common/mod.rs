@@ -36,6 +36,18 @@ pub(crate) fn client(emulator: &RunningEmulator) -> Client {
         .unwrap()
 }
 
+/// A gse-client of the emulator at `url`, signing with the demo account, each attempt given
+/// at most `timeout` (so that late answers time out).
+pub(crate) fn client_timing_out(url: &str, timeout: std::time::Duration) -> Client {
+    Client::builder()
+        .endpoint(url)
+        .region("ap-shanghai")
+        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+        .timeout(timeout)
+        .build()
+        .unwrap()
+}
+
 /// A gse-client of the emulator with other credentials or another clock.
 pub(crate) fn client_with(
     emulator: &RunningEmulator,
