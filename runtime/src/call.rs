@@ -3,11 +3,12 @@
 //! policy allows, correct the clock once on SignatureExpire, and stop at the overall timeout.
 //! Each call and each attempt has a `tracing` span (action, attempt, request id, error code).
 
-use crate::client::{Runtime, SIGNATURE_EXPIRE};
+use crate::answer::read_answer;
+use crate::defaults;
+use crate::runtime::{Runtime, SIGNATURE_EXPIRE};
 use crate::error::{Error, TimeoutScope};
 use crate::service::{Action, ServiceCode};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use std::time::SystemTime;
 use tracing::field::Empty;
 use tracing::Instrument;
@@ -30,7 +31,7 @@ impl<C> From<Error<C>> for Failure<C> {
 impl Runtime {
     /// Calls `action` with `body` and returns the inner `Response` as `T`, or a typed error
     /// whose codes are `C`.
-    pub async fn call<T: DeserializeOwned, C: ServiceCode>(
+    pub(crate) async fn call<T: DeserializeOwned, C: ServiceCode>(
         &self,
         http: &reqwest::Client,
         action: &'static Action,
@@ -105,7 +106,7 @@ impl Runtime {
                     }
                     Err(skew) => tracing::warn!(
                         skew_seconds = skew,
-                        max_seconds = crate::client::MAX_CLOCK_CORRECTION.as_secs(),
+                        max_seconds = defaults::MAX_CLOCK_CORRECTION.as_secs(),
                         "the service's Date header is implausibly far from the local clock; not corrected"
                     ),
                 }
@@ -140,14 +141,16 @@ impl Runtime {
             error_code = Empty
         );
         async move {
-            let credentials = self.credentials().await.map_err(|e| Error::Signing {
-                message: e.to_string(),
-            })?;
+            let credentials = self
+                .credentials()
+                .await
+                .map_err(|source| Error::Credentials { source })?;
             if let Some(pacer) = self.limiters.get(action.name) {
-                pacer
-                    .wait(credentials.secret_id())
-                    .await
-                    .map_err(|message| Error::RateLimiter { message })?;
+                let paced = pacer.wait(credentials.secret_id()).await;
+                #[cfg(feature = "redis")]
+                paced.map_err(|message| Error::RateLimiter { message })?;
+                #[cfg(not(feature = "redis"))]
+                let _ = paced;
             }
             let mut request = reqwest::Request::new(reqwest::Method::POST, url.clone());
             let headers = request.headers_mut();
@@ -166,9 +169,7 @@ impl Runtime {
             *request.body_mut() = Some(reqwest::Body::from(body.clone()));
             *request.timeout_mut() = Some(self.attempt_timeout);
             self.sign_with(&mut request, &credentials)
-                .map_err(|e| Error::Signing {
-                    message: e.to_string(),
-                })?;
+                .map_err(|source| Error::Signing { source })?;
             let response = http
                 .execute(request)
                 .await
@@ -218,6 +219,7 @@ impl Runtime {
                     "the answer is larger than the client's cap of {cap} bytes \
                      (max_answer_bytes); the rest was not read"
                 ),
+                source: None,
             }
             .into()
         };
@@ -255,110 +257,9 @@ impl Runtime {
         } else {
             Error::Transport {
                 request_sent: !e.is_connect(),
-                message: error_chain(&e),
-                source: Some(Box::new(e)),
+                source: Box::new(e),
             }
         };
         error.into()
     }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    text
-}
-
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(rename = "Response", borrow)]
-    response: &'a serde_json::value::RawValue,
-}
-
-/// The parts of the inner `Response` every answer has, read leniently: a field of an
-/// unexpected type is treated as absent rather than failing the whole answer.
-#[derive(Deserialize)]
-struct Probe {
-    #[serde(rename = "Error", default)]
-    error: Option<serde_json::Value>,
-    #[serde(rename = "RequestId", default)]
-    request_id: Option<serde_json::Value>,
-}
-
-fn snippet(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut cut: String = text.chars().take(200).collect();
-    if text.chars().count() > 200 {
-        cut.push('…');
-    }
-    cut
-}
-
-/// Reads an answer: the inner `Response` as `T` and its request id, or the error it holds.
-/// Never panics, whatever the bytes.
-pub fn read_answer<T: DeserializeOwned, C: ServiceCode>(
-    status: u16,
-    bytes: &[u8],
-) -> Result<(T, String), Error<C>> {
-    let envelope = serde_json::from_slice::<Envelope<'_>>(bytes);
-    let probe = envelope
-        .as_ref()
-        .ok()
-        .and_then(|e| serde_json::from_str::<Probe>(e.response.get()).ok());
-    let request_id = probe
-        .as_ref()
-        .and_then(|p| p.request_id.as_ref())
-        .and_then(|id| id.as_str())
-        .map(String::from);
-    if status != 200 {
-        return Err(Error::HttpStatus {
-            status,
-            request_id,
-            body: snippet(bytes),
-        });
-    }
-    let envelope = envelope.map_err(|e| Error::MalformedResponse {
-        request_id: None,
-        detail: format!("{e}; the body starts {:?}", snippet(bytes)),
-    })?;
-    let Some(probe) = probe else {
-        return Err(Error::MalformedResponse {
-            request_id: None,
-            detail: "`Response` is not an object".to_string(),
-        });
-    };
-    match probe.error {
-        None | Some(serde_json::Value::Null) => {}
-        Some(serde_json::Value::Object(error)) => {
-            let text = |key: &str| error.get(key).and_then(|v| v.as_str()).unwrap_or_default();
-            return Err(Error::Api {
-                code: C::parse(text("Code")),
-                message: text("Message").to_string(),
-                request_id: request_id.unwrap_or_default(),
-                hint: None,
-            });
-        }
-        Some(other) => {
-            return Err(Error::MalformedResponse {
-                request_id,
-                detail: format!("`Error` is not an object: {other}"),
-            })
-        }
-    }
-    let request_id = request_id.ok_or_else(|| Error::MalformedResponse {
-        request_id: None,
-        detail: "the answer has no RequestId".to_string(),
-    })?;
-    let value = serde_json::from_str::<T>(envelope.response.get()).map_err(|e| {
-        Error::MalformedResponse {
-            request_id: Some(request_id.clone()),
-            detail: e.to_string(),
-        }
-    })?;
-    Ok((value, request_id))
 }

@@ -1,40 +1,24 @@
-//! The error every call returns: what went wrong, the service's code and request id when it
+//! The error one call returns: what went wrong, the service's code and request id when it
 //! answered, and whether the request may have reached the service.
+//!
+//! Every variant is `#[non_exhaustive]`, and so is the enum: a later release may add a
+//! variant or a field without breaking a `match` (match with `..` and a `_` arm). Causes are
+//! kept for [`std::error::Error::source`].
 
+use crate::credentials::CredentialsError;
 use crate::service::ServiceCode;
+use crate::signing::SigningError;
+use crate::text::{shown, MAX_SHOWN_CHARS};
 use std::fmt;
 use std::time::Duration;
 
-/// The most characters of one service-controlled value (a code, a message, a request id) an
-/// error shows; the rest is cut and counted.
-pub const MAX_SHOWN_CHARS: usize = 512;
-
-/// Text that came from the wire, made safe to print: control and bidirectional-override
-/// characters escaped (`\n`, `\u{1b}`, …), and cut after [`MAX_SHOWN_CHARS`] characters.
-pub fn shown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(MAX_SHOWN_CHARS + 32));
-    let mut chars = text.chars();
-    for c in chars.by_ref().take(MAX_SHOWN_CHARS) {
-        let unsafe_to_print = c.is_control()
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
-        if unsafe_to_print {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    let rest = chars.count();
-    if rest > 0 {
-        out.push_str(&format!("…({rest} more characters)"));
-    }
-    out
-}
-
-/// The cause of a transport failure or a timeout, kept for [`std::error::Error::source`].
+/// The cause of a transport failure, a timeout or an unreadable answer, kept for
+/// [`std::error::Error::source`].
 pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 /// Which timeout ran out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutScope {
     /// Opening the connection (nothing was sent).
     Connect,
@@ -49,16 +33,25 @@ pub enum TimeoutScope {
 #[non_exhaustive]
 pub enum Error<C = String> {
     /// The request breaks a limit of the spec or misses a field; nothing was sent.
+    #[non_exhaustive]
     InvalidRequest {
         /// Names the field, the limit and the value given.
         message: String,
     },
-    /// No usable credentials, or the request could not be signed; nothing was sent.
+    /// No usable credentials could be had; nothing was sent.
+    #[non_exhaustive]
+    Credentials {
+        /// Why (never a secret).
+        source: CredentialsError,
+    },
+    /// The request could not be signed; nothing was sent.
+    #[non_exhaustive]
     Signing {
-        /// What went wrong (never a secret).
-        message: String,
+        /// Why.
+        source: SigningError,
     },
     /// The service answered with an error in the `Response` envelope.
+    #[non_exhaustive]
     Api {
         /// The error code, e.g. `ErrorCode::InvalidParameterValue`.
         code: C,
@@ -70,6 +63,7 @@ pub enum Error<C = String> {
         hint: Option<&'static str>,
     },
     /// The service answered with an HTTP status other than 200.
+    #[non_exhaustive]
     HttpStatus {
         /// The status code.
         status: u16,
@@ -78,14 +72,19 @@ pub enum Error<C = String> {
         /// The start of the body.
         body: String,
     },
-    /// The answer was not the JSON envelope expected (malformed, truncated, wrong shape).
+    /// The answer was not the JSON envelope expected (malformed, truncated, wrong shape, too
+    /// large).
+    #[non_exhaustive]
     MalformedResponse {
         /// The request id, if one could be read.
         request_id: Option<String>,
         /// What was wrong.
         detail: String,
+        /// The parser's or the transport's error, when one reported it.
+        source: Option<Cause>,
     },
     /// A timeout ran out.
+    #[non_exhaustive]
     Timeout {
         /// Which one.
         scope: TimeoutScope,
@@ -95,36 +94,26 @@ pub enum Error<C = String> {
         source: Option<Cause>,
     },
     /// The connection failed.
+    #[non_exhaustive]
     Transport {
         /// False when it failed before the request was written (nothing reached the service).
         request_sent: bool,
-        /// The transport's description, causes included.
-        message: String,
         /// The transport's error.
-        source: Option<Cause>,
+        source: Cause,
     },
     /// The shared rate limit could not be reached, and the client is set to fail then;
     /// nothing was sent.
+    #[cfg(feature = "redis")]
+    #[non_exhaustive]
     RateLimiter {
         /// What went wrong (never a password).
         message: String,
     },
-    /// A batch request succeeded but its answer holds no result for some items.
-    IncompleteAnswer {
-        /// The items without a result.
-        missing: Vec<String>,
-    },
-    /// Items sent again after an answer was lost were refused, and reading back could not
-    /// settle them: the earlier request may have taken effect.
-    Unsettled {
-        /// The refusal of the request sent again, as it was shown.
-        refusal: String,
-    },
 }
 
 impl<C: ServiceCode> Error<C> {
-    /// An invalid-request error with this message.
-    pub fn invalid_request(message: impl Into<String>) -> Self {
+    /// An invalid-request error with this message (nothing was sent).
+    pub(crate) fn invalid_request(message: impl Into<String>) -> Self {
         Self::InvalidRequest {
             message: message.into(),
         }
@@ -160,7 +149,8 @@ impl<C: ServiceCode> Error<C> {
 
     /// The credentials or the signature were refused (`AuthFailure.*`), or none could be had.
     pub fn is_authentication(&self) -> bool {
-        matches!(self, Self::Signing { .. }) || self.family() == Some("AuthFailure")
+        matches!(self, Self::Credentials { .. } | Self::Signing { .. })
+            || self.family() == Some("AuthFailure")
     }
 
     /// The request itself is wrong: fix it rather than retry.
@@ -202,9 +192,7 @@ impl<C: ServiceCode> Error<C> {
             Self::Transport { request_sent, .. } => *request_sent,
             Self::Timeout { scope, .. } => *scope != TimeoutScope::Connect,
             Self::HttpStatus { status, .. } => *status >= 500,
-            Self::MalformedResponse { .. }
-            | Self::IncompleteAnswer { .. }
-            | Self::Unsettled { .. } => true,
+            Self::MalformedResponse { .. } => true,
             Self::Api { code, .. } => matches!(
                 code.family(),
                 "InternalError" | "ServiceUnavailable" | "FailedOperation"
@@ -219,10 +207,13 @@ impl<C: ServiceCode> Error<C> {
             hint: Some(hint), ..
         } = self
         {
-            hint
-        } else if let Self::RateLimiter { .. } = self {
-            "bring the shared rate limit's Redis back, or let calls fall back to a local share"
-        } else if self.is_throttling() {
+            return hint;
+        }
+        #[cfg(feature = "redis")]
+        if let Self::RateLimiter { .. } = self {
+            return "bring the shared rate limit's Redis back, or let calls fall back to a local share";
+        }
+        if self.is_throttling() {
             "slow down: lower the client's rate or spread calls over more time"
         } else if self.is_authentication() {
             "check the SecretId, SecretKey and token, and the machine's clock"
@@ -244,13 +235,29 @@ impl<C: ServiceCode> Error<C> {
     }
 }
 
+/// The error and its causes, each after a `: `.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
 impl<C: ServiceCode> fmt::Display for Error<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let max = MAX_SHOWN_CHARS;
         match self {
             Self::InvalidRequest { message } => {
                 write!(f, "invalid request, nothing sent: {message}")
             }
-            Self::Signing { message } => write!(f, "{message}"),
+            Self::Credentials { source } => {
+                write!(f, "cannot sign the request: {source}; {}", self.hint())
+            }
+            Self::Signing { source } => write!(f, "cannot sign the request: {source}"),
             Self::Api {
                 code,
                 message,
@@ -259,9 +266,9 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
             } => write!(
                 f,
                 "{}: {} (RequestId {}); {}",
-                shown(code.as_str()),
-                shown(message),
-                shown(request_id),
+                shown(code.as_str(), max),
+                shown(message, max),
+                shown(request_id, max),
                 self.hint()
             ),
             Self::HttpStatus {
@@ -271,18 +278,20 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
             } => {
                 write!(f, "HTTP {status} from the service")?;
                 if let Some(id) = request_id {
-                    write!(f, " (RequestId {})", shown(id))?;
+                    write!(f, " (RequestId {})", shown(id, max))?;
                 }
-                write!(f, ": {}; {}", shown(body), self.hint())
+                write!(f, ": {}; {}", shown(body, max), self.hint())
             }
-            Self::MalformedResponse { request_id, detail } => {
+            Self::MalformedResponse {
+                request_id, detail, ..
+            } => {
                 write!(
                     f,
                     "the answer is not the expected JSON envelope: {}",
-                    shown(detail)
+                    shown(detail, max)
                 )?;
                 if let Some(id) = request_id {
-                    write!(f, " (RequestId {})", shown(id))?;
+                    write!(f, " (RequestId {})", shown(id, max))?;
                 }
                 write!(f, "; {}", self.hint())
             }
@@ -296,29 +305,20 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
             }
             Self::Transport {
                 request_sent,
-                message,
-                ..
+                source,
             } => write!(
                 f,
-                "connection failed {}: {message}; {}",
+                "connection failed {}: {}; {}",
                 if *request_sent {
                     "after the request was sent"
                 } else {
                     "before the request was sent"
                 },
+                chain(source.as_ref()),
                 self.hint()
             ),
+            #[cfg(feature = "redis")]
             Self::RateLimiter { message } => write!(f, "{message}; {}", self.hint()),
-            Self::IncompleteAnswer { missing } => write!(
-                f,
-                "the answer holds no result for {} item(s): {}; check the state before sending them again",
-                missing.len(),
-                missing.join(", ")
-            ),
-            Self::Unsettled { refusal } => write!(
-                f,
-                "sent again after a lost answer and refused ({refusal}); the lost request may have taken effect: check the state before sending them again"
-            ),
         }
     }
 }
@@ -326,15 +326,52 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
 impl<C: ServiceCode> std::error::Error for Error<C> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Transport {
+            Self::Credentials { source } => Some(source),
+            Self::Signing { source } => Some(source),
+            Self::Transport { source, .. } => Some(source.as_ref()),
+            Self::Timeout {
                 source: Some(cause),
                 ..
             }
-            | Self::Timeout {
+            | Self::MalformedResponse {
                 source: Some(cause),
                 ..
             } => Some(cause.as_ref()),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn causes_are_kept_as_sources() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let e: Error = Error::Transport {
+            request_sent: true,
+            source: Box::new(io),
+        };
+        assert!(e.to_string().contains("reset by peer"), "{e}");
+        assert_eq!(e.source().unwrap().to_string(), "reset by peer");
+        let e: Error = Error::Credentials {
+            source: CredentialsError::NoHomeDirectory,
+        };
+        assert!(e.source().is_some() && e.is_authentication());
+    }
+
+    #[test]
+    fn service_text_is_escaped_and_cut() {
+        let e: Error = Error::Api {
+            code: "Code\n".to_string(),
+            message: "m".repeat(2000),
+            request_id: "r".to_string(),
+            hint: None,
+        };
+        let text = e.to_string();
+        assert!(text.starts_with("Code\\n: "), "{text}");
+        assert!(text.contains("(1488 more characters)"), "{text}");
     }
 }

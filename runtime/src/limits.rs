@@ -1,16 +1,12 @@
 //! Messages for broken limits, shared by the generated checks: each names the field (as the
-//! service spells it), the limit and the value given. Called by generated code; not an API
-//! for callers (hidden from the docs).
+//! service spells it), the limit and the value given. Generated code only: reached through
+//! `tc3_runtime::__private`.
+
+use crate::text::{quoted, MAX_SHOWN_VALUE_CHARS};
 
 /// A value as shown in a message: quoted, and cut after 64 characters.
-pub fn shown(value: &str) -> String {
-    const MAX: usize = 64;
-    if value.chars().count() <= MAX {
-        format!("{value:?}")
-    } else {
-        let head: String = value.chars().take(MAX).collect();
-        format!("{head:?}… ({} characters)", value.chars().count())
-    }
+fn shown(value: &str) -> String {
+    quoted(value, MAX_SHOWN_VALUE_CHARS)
 }
 
 /// Checks a list's length against `minItems`/`maxItems`.
@@ -75,6 +71,6 @@ mod tests {
             too_long("abc", 2),
             "3 characters given (\"abc\"), at most 2 allowed"
         );
-        assert!(shown(&"x".repeat(300)).ends_with("(300 characters)"));
+        assert!(too_long(&"x".repeat(300), 5).contains("…(236 more characters)"));
     }
 }

@@ -2,36 +2,36 @@
 //! nothing happened (unless the caller opts in), with full-jitter exponential backoff, within
 //! a retry budget shared by every clone of a client.
 
+use crate::defaults;
 use crate::error::Error;
 use crate::service::ServiceCode;
 use rand::RngExt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// How failed attempts are retried.
+/// How failed attempts are retried. Start from [`RetryPolicy::default`] or
+/// [`RetryPolicy::never`] and change what you need.
 #[derive(Clone, Debug, PartialEq)]
+#[must_use]
 pub struct RetryPolicy {
-    /// Attempts per call, the first included (1: never retry). Default 3.
-    pub max_attempts: u32,
-    /// The backoff before retry n is a random time up to `base_delay * 2^(n-1)`. Default 250 ms.
-    pub base_delay: Duration,
-    /// The most any backoff waits. Default 5 s.
-    pub max_delay: Duration,
-    /// Also retry errors after which the request may have taken effect (timeouts, 5xx,
-    /// InternalError, dropped connections). Off by default: an action could take effect twice.
-    pub retry_when_effect_unknown: bool,
-    /// Retries allowed in a burst; each success earns back a fifth of one. Default 100.
-    pub budget: u32,
+    pub(crate) max_attempts: u32,
+    pub(crate) base_delay: Duration,
+    pub(crate) max_delay: Duration,
+    pub(crate) retry_when_effect_unknown: bool,
+    pub(crate) budget: u32,
 }
 
 impl Default for RetryPolicy {
+    /// [`defaults::MAX_ATTEMPTS`] attempts, backoff from [`defaults::BASE_DELAY`] up to
+    /// [`defaults::MAX_DELAY`], a budget of [`defaults::RETRY_BUDGET`], and never a retry
+    /// after which the request may have taken effect twice.
     fn default() -> Self {
         Self {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(5),
+            max_attempts: defaults::MAX_ATTEMPTS,
+            base_delay: defaults::BASE_DELAY,
+            max_delay: defaults::MAX_DELAY,
             retry_when_effect_unknown: false,
-            budget: 100,
+            budget: defaults::RETRY_BUDGET,
         }
     }
 }
@@ -39,21 +39,50 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn never() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        Self::default().max_attempts(1)
+    }
+
+    /// Attempts per call, the first included (1: never retry).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The backoff before retry n is a random time up to `delay * 2^(n-1)`.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The most any backoff waits.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Also retry errors after which the request may have taken effect (timeouts, 5xx,
+    /// InternalError, dropped connections). Off by default: an action could take effect twice.
+    pub fn retry_when_effect_unknown(mut self, on: bool) -> Self {
+        self.retry_when_effect_unknown = on;
+        self
+    }
+
+    /// Retries allowed in a burst, shared by every clone of a client; each success earns back
+    /// a fifth of one.
+    pub fn budget(mut self, retries: u32) -> Self {
+        self.budget = retries;
+        self
     }
 
     /// Whether `error` after attempt `attempt` may be retried under this policy.
-    pub fn allows<C: ServiceCode>(&self, error: &Error<C>, attempt: u32) -> bool {
+    pub(crate) fn allows<C: ServiceCode>(&self, error: &Error<C>, attempt: u32) -> bool {
         attempt < self.max_attempts
             && (error.is_retryable()
                 || (self.retry_when_effect_unknown && error.may_have_taken_effect()))
     }
 
     /// The wait before retry number `retry` (1 for the first): full jitter.
-    pub fn backoff(&self, retry: u32) -> Duration {
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let ceiling = self
             .base_delay
             .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
@@ -69,14 +98,14 @@ const SUCCESS_REFUND: u64 = 200;
 
 /// Tokens for retries, shared by every clone of a client.
 #[derive(Debug)]
-pub struct RetryBudget {
+pub(crate) struct RetryBudget {
     capacity: u64,
     tokens: AtomicU64,
 }
 
 impl RetryBudget {
     /// A full budget of `retries`.
-    pub fn new(retries: u32) -> Self {
+    pub(crate) fn new(retries: u32) -> Self {
         let capacity = u64::from(retries) * RETRY_COST;
         Self {
             capacity,
@@ -85,7 +114,7 @@ impl RetryBudget {
     }
 
     /// Takes one retry's worth; false when the budget is spent.
-    pub fn withdraw(&self) -> bool {
+    pub(crate) fn withdraw(&self) -> bool {
         self.tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
                 t.checked_sub(RETRY_COST)
@@ -94,7 +123,7 @@ impl RetryBudget {
     }
 
     /// A success earns back a fifth of a retry.
-    pub fn refund(&self) {
+    pub(crate) fn refund(&self) {
         let _ = self
             .tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
@@ -103,7 +132,7 @@ impl RetryBudget {
     }
 
     /// Whole retries left.
-    pub fn remaining(&self) -> u32 {
+    pub(crate) fn remaining(&self) -> u32 {
         (self.tokens.load(Ordering::Acquire) / RETRY_COST) as u32
     }
 }

@@ -1,11 +1,15 @@
 //! What a generated client tells the runtime about its API: the service, its version and
 //! endpoint, and for each action its rate, error codes, hints and batch field. The generator
 //! writes these as constants from the spec; the runtime reads nothing else about an API.
+//!
+//! The structs are `#[non_exhaustive]`: read their fields; generated code builds them with
+//! the hidden `const` constructors, so a later field comes with a default.
 
 use std::fmt;
 
 /// A Tencent Cloud service as one spec describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Service {
     /// The service name signed into every request's credential scope (`x-tc-service`).
     pub name: &'static str,
@@ -20,6 +24,39 @@ pub struct Service {
 }
 
 impl Service {
+    /// A service with no common error codes and no actions (generated code).
+    #[doc(hidden)]
+    pub const fn __new(
+        name: &'static str,
+        version: &'static str,
+        default_endpoint: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            version,
+            default_endpoint,
+            common_error_codes: &[],
+            actions: &[],
+        }
+    }
+
+    /// This service with these common error codes (generated code).
+    #[doc(hidden)]
+    pub const fn __common_error_codes(
+        mut self,
+        codes: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        self.common_error_codes = codes;
+        self
+    }
+
+    /// This service with these actions (generated code).
+    #[doc(hidden)]
+    pub const fn __actions(mut self, actions: &'static [Action]) -> Self {
+        self.actions = actions;
+        self
+    }
+
     /// The action whose client method is `operation_id`.
     pub fn action_by_operation_id(&self, operation_id: &str) -> Option<&'static Action> {
         self.actions.iter().find(|a| a.operation_id == operation_id)
@@ -33,6 +70,7 @@ impl Service {
 
 /// One action, as the spec describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Action {
     /// The name sent as `X-TC-Action`.
     pub name: &'static str,
@@ -49,6 +87,44 @@ pub struct Action {
 }
 
 impl Action {
+    /// An action with no codes, hints or batch field (generated code).
+    #[doc(hidden)]
+    pub const fn __new(
+        name: &'static str,
+        operation_id: &'static str,
+        rate_limit_per_second: u32,
+    ) -> Self {
+        Self {
+            name,
+            operation_id,
+            rate_limit_per_second,
+            error_codes: &[],
+            error_hints: &[],
+            batch: None,
+        }
+    }
+
+    /// This action with these error codes (generated code).
+    #[doc(hidden)]
+    pub const fn __error_codes(mut self, codes: &'static [(&'static str, &'static str)]) -> Self {
+        self.error_codes = codes;
+        self
+    }
+
+    /// This action with these hints (generated code).
+    #[doc(hidden)]
+    pub const fn __error_hints(mut self, hints: &'static [(&'static str, &'static str)]) -> Self {
+        self.error_hints = hints;
+        self
+    }
+
+    /// This action with a batch field (generated code).
+    #[doc(hidden)]
+    pub const fn __batch(mut self, field: &'static str, max_items: usize) -> Self {
+        self.batch = Some(BatchField { field, max_items });
+        self
+    }
+
     /// The spec's hint for `code` after this action, if it gives one.
     pub fn hint_for(&self, code: &str) -> Option<&'static str> {
         self.error_hints
@@ -60,6 +136,7 @@ impl Action {
 
 /// A request list field that may be split across several requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchField {
     /// The field's name in the request body.
     pub field: &'static str,
@@ -95,13 +172,39 @@ impl ServiceCode for String {
     }
 }
 
+/// A code the spec does not list. Opaque on purpose: when a later spec lists the code, it
+/// gets a variant of its own, and code that matched it here would silently stop matching.
+/// Read it with [`UnknownCode::as_str`] to log or report it; match on the listed variants.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct UnknownCode(String);
+
+impl UnknownCode {
+    /// The unlisted code (generated code).
+    #[doc(hidden)]
+    pub fn __new(code: &str) -> Self {
+        Self(code.to_string())
+    }
+
+    /// The code as the service spelled it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A client type the generator wrote: the runtime's [`crate::ClientBuilder`] builds it.
 pub trait GeneratedClient: Sized {
     /// The API the client calls.
     const SERVICE: &'static Service;
 
     /// The client, from the endpoint (no trailing `/`), the HTTP client and the runtime.
-    fn from_parts(endpoint: &str, http: reqwest::Client, runtime: crate::Runtime) -> Self;
+    #[doc(hidden)]
+    fn __from_parts(endpoint: &str, http: reqwest::Client, runtime: crate::Runtime) -> Self;
 }
 
 #[cfg(test)]
@@ -116,18 +219,17 @@ mod tests {
 
     #[test]
     fn hints_are_found_by_code() {
-        const ACTION: Action = Action {
-            name: "DoThing",
-            operation_id: "do_thing",
-            rate_limit_per_second: 5,
-            error_codes: &[],
-            error_hints: &[("ResourceNotFound", "check the thing's id")],
-            batch: None,
-        };
+        const ACTION: Action = Action::__new("DoThing", "do_thing", 5)
+            .__error_hints(&[("ResourceNotFound", "check the thing's id")]);
         assert_eq!(
             ACTION.hint_for("ResourceNotFound"),
             Some("check the thing's id")
         );
         assert_eq!(ACTION.hint_for("Other"), None);
+        assert_eq!(ACTION.batch, None);
+        assert_eq!(
+            ACTION.__batch("Items", 25).batch.map(|b| b.max_items),
+            Some(25)
+        );
     }
 }

@@ -22,6 +22,7 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Why a request could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SigningError {
     /// The timestamp is outside the range a calendar date can be computed for.
     TimestampOutOfRange(i64),

@@ -494,7 +494,7 @@ pub fn batch_matching_holds(
 ) -> Result<(), String> {
     use std::collections::{BTreeMap, BTreeSet};
     let matched =
-        tc3_runtime::batch::match_results(items.to_vec(), answer_keys.to_vec(), |k| k.clone());
+        tc3_runtime::__private::match_results(items.to_vec(), answer_keys.to_vec(), |k| k.clone());
     let blank = |k: &Option<String>| k.as_deref().is_none_or(|k| k.trim().is_empty());
     let succeeded: BTreeSet<&String> = matched.succeeded.iter().collect();
     let missing: BTreeSet<&String> = matched.missing.iter().collect();

@@ -1,87 +1,31 @@
 //! Settling a batch's unknown items by reading them back, so that every item ends joined or
-//! failed, never "maybe".
-//!
-//! An item is unknown when its request may have taken effect though no success was seen (the
-//! answer was lost, cut, late, or an HTTP 5xx). A spec that names a read-back action for its
-//! batch (`x-tc-reconcile`) lets this module settle such items, round by round:
-//! 1. read the unknown items back: one listing of the request's scope, page by page, when the
-//!    read action accepts the scope as a filter and more than one item is unknown, else one
-//!    read per item (with the scope as a filter when it fits);
-//! 2. an item found is joined (its result is the one read back); an item not found in a
-//!    complete read is absent and is sent again, in requests of at most the batch's size;
-//!    an item whose read failed stays unknown for the next round;
-//! 3. a request refused with a code that may mean "an item is already there" is settled the
-//!    same way: its items found are joined, the others sent again; when none of them is
-//!    found, the refusal stands and its items failed for its reason;
-//! 4. repeat while items are unknown, at most [`BatchOptions::reconcile_rounds`] rounds and
-//!    within [`BatchOptions::reconcile_timeout`].
-//!
-//! An item is never sent again unless a complete read showed it absent. Reads are sent again
-//! on any failure (reading twice changes nothing); a listing whose next-page token repeats is
-//! refused rather than followed forever..
+//! failed, never "maybe" (the rules are in [`crate::batch`]).
 
-use crate::batch::{self, BatchFailure, BatchOptions, BatchOutcome};
-use crate::error::Error;
+use super::options::BatchOptions;
+use super::outcome::{BatchError, BatchFailure, BatchOutcome, Reconciliation};
+use super::reading::{ReadPage, ReadQuery};
+use super::send::{chunks, send_chunks};
+use crate::defaults::{MAX_READ_PAGES, READ_ATTEMPTS};
+use crate::error::{Error, TimeoutScope};
 use crate::service::ServiceCode;
+use crate::text::{shown, MAX_SHOWN_CHARS};
 use futures_util::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-/// Attempts of one page of a read-back before its items stay unknown for the round.
-pub const READ_ATTEMPTS: u32 = 4;
-/// Pages one read-back follows at most (a peer whose pages never end is not followed forever;
-/// [`BatchOptions::reconcile_timeout`] bounds the time as well).
-pub const MAX_READ_PAGES: usize = 10_000;
-
-/// What one read-back request asks for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReadQuery<I> {
-    /// Every result in the batch request's scope (e.g. one session), page by page.
-    Scope,
-    /// The results for one item, page by page.
-    Item(I),
-}
-
-/// One page of a read-back's answer.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReadPage<R> {
-    /// The page's results that lie in the batch request's scope.
-    pub results: Vec<R>,
-    /// The token of the next page, if there is one.
-    pub next_token: Option<String>,
-}
-
-/// How a generated client reads its batch's items back. Written by generated code from the
-/// spec's `x-tc-reconcile`.
-#[doc(hidden)]
-pub struct ReadBack<G> {
+/// How a batch's items are read back: written from the spec's `x-tc-reconcile` by way of
+/// the generated [`super::ReadBack`] impl.
+pub(crate) struct ReadBackPlan<G> {
     /// Sends one read-back request: the query and the previous page's token.
-    pub read: G,
+    pub(crate) read: G,
     /// Whether the read action accepts the batch request's scope as a filter (a listing).
-    pub scope_readable: bool,
+    pub(crate) scope_readable: bool,
     /// Error codes of the batch action that may mean "an item is already there".
-    pub present_codes: &'static [&'static str],
+    pub(crate) present_codes: &'static [&'static str],
     /// The most items one batch request may carry.
-    pub max_items: usize,
-}
-
-/// What reconciliation did for one batch.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Reconciliation {
-    /// Rounds run (0: nothing was unknown, or reconciliation is off).
-    pub rounds: u32,
-    /// Items read back (an item read in two rounds counts twice).
-    pub looked_up: usize,
-    /// Items found already joined: their request had taken effect.
-    pub found_present: usize,
-    /// Items sent again because a complete read showed them absent.
-    pub resent: usize,
-    /// Read-back requests sent (pages and attempts).
-    pub read_requests: usize,
-    /// Read-back requests that failed (each is sent again, up to [`READ_ATTEMPTS`]).
-    pub read_failures: usize,
+    pub(crate) max_items: usize,
 }
 
 /// When reconciliation stops reading.
@@ -109,7 +53,7 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
     options: &BatchOptions,
     send: &F,
     key: fn(&R) -> Option<String>,
-    read_back: &ReadBack<G>,
+    read_back: &ReadBackPlan<G>,
 ) where
     I: Clone + Display,
     C: ServiceCode,
@@ -118,8 +62,9 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
     G: Fn(ReadQuery<I>, Option<String>) -> GFut,
     GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
 {
-    let settles =
-        |e: &Error<C>| e.may_have_taken_effect() || is_present_code(e, read_back.present_codes);
+    let settles = |e: &BatchError<C>| {
+        e.may_have_taken_effect() || is_present_code(e, read_back.present_codes)
+    };
     let (mut pending, settled): (Vec<_>, Vec<_>) = std::mem::take(&mut outcome.failures)
         .into_iter()
         .partition(|f| settles(&f.error));
@@ -180,17 +125,11 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
             if !unread.is_empty() {
                 // Absent items are safe to send again whatever the unread ones turn out to be.
                 to_send.extend(absent);
-                unknown.push(BatchFailure {
-                    items: unread,
-                    error: failure.error,
-                });
+                unknown.push(BatchFailure::new(unread, failure.error));
             } else if refused && present == 0 {
                 // None of the refused request's items is there: the refusal stands.
                 if !absent.is_empty() {
-                    outcome.failures.push(BatchFailure {
-                        items: absent,
-                        error: failure.error,
-                    });
+                    outcome.failures.push(BatchFailure::new(absent, failure.error));
                 }
             } else {
                 to_send.extend(absent);
@@ -198,9 +137,9 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
         }
         if !to_send.is_empty() {
             outcome.reconciliation.resent += to_send.len();
-            let chunks = batch::chunks(&to_send, read_back.max_items);
+            let chunks = chunks(&to_send, read_back.max_items);
             outcome.requests += chunks.len();
-            let again = batch::send_chunks(chunks, options, send, Some(key)).await;
+            let again = send_chunks(chunks, options, send, Some(key)).await;
             outcome.unmatched_results += again.unmatched_results;
             outcome.succeeded.extend(again.succeeded);
             outcome.results.extend(again.results);
@@ -217,20 +156,17 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
                     .into_iter()
                     .partition(|i| maybe_applied.contains(&i.to_string()));
                 if !earlier.is_empty() {
-                    unknown.push(BatchFailure {
-                        items: earlier,
-                        error: Error::Unsettled {
+                    unknown.push(BatchFailure::new(
+                        earlier,
+                        BatchError::Unsettled {
                             refusal: failure.error.to_string(),
                         },
-                    });
+                    ));
                 }
                 if never.is_empty() {
                     continue;
                 }
-                let failure = BatchFailure {
-                    items: never,
-                    error: failure.error,
-                };
+                let failure = BatchFailure::new(never, failure.error);
                 if settles(&failure.error) {
                     unknown.push(failure);
                 } else {
@@ -250,7 +186,7 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
     outcome.failures.extend(pending);
 }
 
-fn is_present_code<C: ServiceCode>(error: &Error<C>, codes: &[&str]) -> bool {
+fn is_present_code<C: ServiceCode>(error: &BatchError<C>, codes: &[&str]) -> bool {
     error.code().is_some_and(|c| codes.contains(&c.as_str()))
 }
 
@@ -259,7 +195,7 @@ async fn read_items<I, R, C, G, GFut>(
     items: &[I],
     options: &BatchOptions,
     key: fn(&R) -> Option<String>,
-    read_back: &ReadBack<G>,
+    read_back: &ReadBackPlan<G>,
     deadline: Deadline,
     report: &mut Reconciliation,
 ) -> ReadResult<R>
@@ -314,7 +250,7 @@ where
         result.found.extend(found);
         if let Err(error) = complete {
             if !result.found.contains_key(&name) {
-                tracing::debug!(%error, item = %crate::error::shown(&name), "reading an item back failed; it stays unknown this round");
+                tracing::debug!(%error, item = %shown(&name, MAX_SHOWN_CHARS), "reading an item back failed; it stays unknown this round");
                 result.unread.insert(name);
             }
         }
@@ -361,7 +297,7 @@ where
         let page = loop {
             if deadline.passed() {
                 let error = Error::Timeout {
-                    scope: crate::error::TimeoutScope::Overall,
+                    scope: TimeoutScope::Overall,
                     after: deadline.length,
                     source: None,
                 };
@@ -390,8 +326,9 @@ where
                         request_id: None,
                         detail: format!(
                             "the read-back's next-page token {} came twice; its pages would never end",
-                            crate::error::shown(&next)
+                            shown(&next, MAX_SHOWN_CHARS)
                         ),
+                        source: None,
                     };
                     return (results, Err(error));
                 }
@@ -404,6 +341,7 @@ where
         detail: format!(
             "the read-back had more than {MAX_READ_PAGES} pages; stopped following them"
         ),
+        source: None,
     };
     (results, Err(error))
 }

@@ -11,7 +11,7 @@
 //! falls back to a local share of the quota ([`OnOutage::LocalShare`], the default; a warning
 //! once per outage, and back to the shared schedule as soon as Redis answers) or fails before
 //! sending ([`OnOutage::Fail`]). During an outage Redis is asked again at most every
-//! [`PROBE_EVERY`], so calls do not each pay the timeout.
+//! [`crate::defaults::REDIS_PROBE_EVERY`], so calls do not each pay the timeout.
 //!
 //! So that a call does not wait for Redis before it is sent, each action reserves the next
 //! slot ahead, in the background, while the call that took the previous one is in flight (one
@@ -21,18 +21,12 @@
 //! 998), and a dropped one costs the fleet a single slot. A schedule without a burst tolerance
 //! (under 200 requests a second) reserves nothing ahead.
 
-use crate::client::Limiter;
+use super::local::Limiter;
+use crate::defaults::{self, REDIS_PROBE_EVERY};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
-
-/// Default time a call waits for Redis before treating it as unreachable.
-pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(100);
-/// Default share of the quota one process takes while Redis is unreachable.
-pub const DEFAULT_OUTAGE_SHARE: f64 = 0.25;
-/// How often a process asks Redis again during an outage.
-pub const PROBE_EVERY: Duration = Duration::from_millis(500);
 
 /// The GCRA reservation: KEYS[1] the schedule, ARGV[1] the interval and ARGV[2] the burst
 /// tolerance, both in microseconds. Returns the microseconds to wait before sending.
@@ -52,6 +46,7 @@ return wait
 
 /// What a call does when Redis cannot be reached in time.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum OnOutage {
     /// Pace this process alone at this share of the action's shared rate (e.g. 0.25 in a fleet
     /// of four), until Redis answers again.
@@ -63,28 +58,26 @@ pub enum OnOutage {
 /// A rate limit shared through Redis by every process that uses the same Redis, service,
 /// account (SecretId) and action.
 #[derive(Clone, Debug, PartialEq)]
+#[must_use]
 pub struct SharedLimit {
-    /// The Redis to keep the schedules in, e.g. `redis://127.0.0.1:6379/0`.
-    pub url: String,
-    /// The share of each action's spec rate the whole fleet uses (default
-    /// [`crate::DEFAULT_RATE_SHARE`], headroom for network jitter).
-    pub share: f64,
-    /// What a call does when Redis is unreachable or slow (default: a local share of 0.25).
-    pub on_outage: OnOutage,
-    /// How long a call waits for Redis (default 100 ms).
-    pub redis_timeout: Duration,
-    /// The first part of every key (default `tc3`), to keep several fleets apart in one Redis.
-    pub key_prefix: String,
+    pub(crate) url: String,
+    pub(crate) share: f64,
+    pub(crate) on_outage: OnOutage,
+    pub(crate) redis_timeout: Duration,
+    pub(crate) key_prefix: String,
 }
 
 impl SharedLimit {
-    /// The defaults, with schedules kept in the Redis at `url`.
+    /// Schedules kept in the Redis at `url`, e.g. `redis://127.0.0.1:6379/0`; the fleet uses
+    /// [`defaults::RATE_SHARE`] of each action's spec rate (headroom for network jitter), falls
+    /// back to a local share of [`defaults::OUTAGE_SHARE`] when Redis is unreachable, waits
+    /// [`defaults::REDIS_TIMEOUT`] for it, and its keys start with `tc3`.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
-            share: crate::DEFAULT_RATE_SHARE,
-            on_outage: OnOutage::LocalShare(DEFAULT_OUTAGE_SHARE),
-            redis_timeout: DEFAULT_REDIS_TIMEOUT,
+            share: defaults::RATE_SHARE,
+            on_outage: OnOutage::LocalShare(defaults::OUTAGE_SHARE),
+            redis_timeout: defaults::REDIS_TIMEOUT,
             key_prefix: "tc3".to_string(),
         }
     }
@@ -107,7 +100,7 @@ impl SharedLimit {
         self
     }
 
-    /// The first part of every key.
+    /// The first part of every key, to keep several fleets apart in one Redis.
     pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.key_prefix = prefix.into();
         self
@@ -149,7 +142,7 @@ impl RedisPace {
             // a probe or two, and each gives up as soon as a call would.
             let config = redis::aio::ConnectionManagerConfig::new()
                 .set_min_delay(Duration::from_millis(20))
-                .set_max_delay(PROBE_EVERY / 2)
+                .set_max_delay(REDIS_PROBE_EVERY / 2)
                 .set_connection_timeout(Some(self.timeout))
                 .set_response_timeout(Some(self.timeout));
             redis::aio::ConnectionManager::new_with_config(self.client.clone(), config)
@@ -172,7 +165,7 @@ impl RedisPace {
         }
     }
 
-    /// Whether to ask Redis now: always outside an outage, every [`PROBE_EVERY`] inside one.
+    /// Whether to ask Redis now: always outside an outage, every [`defaults::REDIS_PROBE_EVERY`] inside one.
     fn should_ask(&self) -> bool {
         if !self.in_outage.load(Ordering::Acquire) {
             return true;
@@ -182,7 +175,7 @@ impl RedisPace {
         match *next {
             Some(at) if now < at => false,
             _ => {
-                *next = Some(now + PROBE_EVERY);
+                *next = Some(now + REDIS_PROBE_EVERY);
                 true
             }
         }
@@ -191,7 +184,7 @@ impl RedisPace {
     fn outage_began(&self, url: &str, reason: &str) {
         if !self.in_outage.swap(true, Ordering::AcqRel) {
             *self.next_probe.lock().unwrap_or_else(|e| e.into_inner()) =
-                Some(Instant::now() + PROBE_EVERY);
+                Some(Instant::now() + REDIS_PROBE_EVERY);
             tracing::warn!(
                 redis = %redacted(url),
                 reason,
@@ -373,6 +366,42 @@ impl SharedPacer {
             pacer.reserving_ahead.store(false, Ordering::Release);
         });
     }
+}
+
+/// The fleet's pace of `action` under `shared`, through the client's one Redis connection
+/// (made at the first shared action).
+pub(crate) fn shared_pacer(
+    redis: &mut Option<Arc<RedisPace>>,
+    shared: &SharedLimit,
+    service: &str,
+    action: &str,
+    spec_rate: f64,
+) -> Result<Arc<SharedPacer>, crate::build_error::BuildError> {
+    let fallback = match shared.on_outage {
+        OnOutage::LocalShare(share) => Some(super::local::limiter(spec_rate * share)?),
+        OnOutage::Fail => None,
+    };
+    let per_second = spec_rate * shared.share;
+    // The same check of the rate as a local limiter's (positive, finite).
+    super::local::limiter(per_second)?;
+    let connection = match redis {
+        Some(connection) => connection.clone(),
+        None => {
+            let made = Arc::new(
+                RedisPace::new(&shared.url, shared.redis_timeout).map_err(|problem| {
+                    crate::build_error::BuildError::SharedLimit {
+                        value: redacted(&shared.url),
+                        problem,
+                    }
+                })?,
+            );
+            *redis = Some(made.clone());
+            made
+        }
+    };
+    Ok(Arc::new(SharedPacer::new(
+        connection, shared, service, action, per_second, fallback,
+    )))
 }
 
 #[cfg(test)]

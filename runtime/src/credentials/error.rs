@@ -1,0 +1,134 @@
+//! Why credentials could not be had.
+
+use super::{ENV_SECRET_ID, ENV_SECRET_KEY};
+use std::fmt;
+use std::path::PathBuf;
+/// Why credentials could not be had. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// A part of the credentials is malformed.
+    Invalid {
+        /// `secret_id`, `secret_key` or `token`.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// A required environment variable is not set.
+    EnvMissing {
+        /// The variable.
+        variable: &'static str,
+    },
+    /// An environment variable is set but unusable.
+    EnvInvalid {
+        /// The variable.
+        variable: &'static str,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The profile file cannot be read.
+    ProfileUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        reason: String,
+    },
+    /// The profile file is not valid INI.
+    ProfileMalformed {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with line and column.
+        reason: String,
+    },
+    /// The profile file has no such section.
+    ProfileNotFound {
+        /// The file.
+        path: PathBuf,
+        /// The section looked for.
+        profile: String,
+    },
+    /// The profile lacks a key or has an unusable value.
+    ProfileInvalid {
+        /// The file.
+        path: PathBuf,
+        /// The section.
+        profile: String,
+        /// The key.
+        key: &'static str,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// No home directory to find `~/.tencentcloud/credentials` in.
+    NoHomeDirectory,
+    /// Every source of the default chain failed.
+    NotFound {
+        /// Why each source failed, in the order tried.
+        tried: Vec<CredentialsError>,
+    },
+    /// A refreshing provider's fetch failed and no valid credentials remain.
+    RefreshFailed {
+        /// The fetch's error message.
+        reason: String,
+    },
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Invalid { field, problem } => write!(f, "credentials: {field} {problem}"),
+            Self::EnvMissing { variable } => {
+                write!(f, "environment variable {variable} is not set")
+            }
+            Self::EnvInvalid { variable, problem } => {
+                write!(f, "environment variable {variable} {problem}")
+            }
+            Self::ProfileUnreadable { path, reason } => {
+                write!(
+                    f,
+                    "cannot read credentials file {}: {reason}",
+                    path.display()
+                )
+            }
+            Self::ProfileMalformed { path, reason } => write!(
+                f,
+                "credentials file {} is not valid INI: {reason}",
+                path.display()
+            ),
+            Self::ProfileNotFound { path, profile } => write!(
+                f,
+                "credentials file {} has no [{profile}] section",
+                path.display()
+            ),
+            Self::ProfileInvalid {
+                path,
+                profile,
+                key,
+                problem,
+            } => write!(
+                f,
+                "credentials file {}: [{profile}] {key} {problem}",
+                path.display()
+            ),
+            Self::NoHomeDirectory => f.write_str(
+                "no home directory (HOME is not set) to find ~/.tencentcloud/credentials in",
+            ),
+            Self::NotFound { tried } => {
+                f.write_str("no credentials found; set ")?;
+                write!(f, "{ENV_SECRET_ID} and {ENV_SECRET_KEY}, or write ~/.tencentcloud/credentials. Tried: ")?;
+                for (i, e) in tried.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+            Self::RefreshFailed { reason } => {
+                write!(f, "refreshing temporary credentials failed: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CredentialsError {}
+

@@ -1,0 +1,185 @@
+//! Credentials from the INI profile file.
+
+use super::error::CredentialsError;
+use super::key::Credentials;
+use super::provider::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
+use super::{DEFAULT_PROFILE, ENV_CREDENTIALS_FILE};
+use std::fmt;
+use std::path::{Path, PathBuf};
+/// The largest credentials file read (a real one is a few hundred bytes).
+pub const MAX_PROFILE_FILE_BYTES: u64 = 64 * 1024;
+
+/// The text of a credentials file: at most [`MAX_PROFILE_FILE_BYTES`], UTF-8, without a BOM.
+fn read_profile_file(path: &Path) -> Result<String, CredentialsError> {
+    use std::io::Read;
+    let unreadable = |reason: String| CredentialsError::ProfileUnreadable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PROFILE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_PROFILE_FILE_BYTES {
+        return Err(unreadable(format!(
+            "larger than {MAX_PROFILE_FILE_BYTES} bytes, the most read (a credentials file is a few hundred)"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "not UTF-8 text (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+/// The first line that is neither blank, a comment, a `[section]` nor a `key = value`: its
+/// number (its text is never shown: it may hold a secret).
+fn first_stray_line(text: &str) -> Option<usize> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let line = line.trim();
+        let fine = line.is_empty()
+            || line.starts_with('#')
+            || line.starts_with(';')
+            || (line.starts_with('[') && line.ends_with(']'))
+            || line.contains('=');
+        (!fine).then_some(i + 1)
+    })
+}
+
+/// Credentials from an INI profile file: `~/.tencentcloud/credentials` unless
+/// `TENCENTCLOUD_CREDENTIALS_FILE` names another, section `[default]` unless another is
+/// named, keys `secret_id`, `secret_key` and optionally `token`.
+pub struct ProfileProvider {
+    path: Option<PathBuf>,
+    profile: String,
+    lookup: Box<EnvLookup>,
+}
+
+impl fmt::Debug for ProfileProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileProvider")
+            .field("path", &self.path)
+            .field("profile", &self.profile)
+            .finish()
+    }
+}
+
+impl Default for ProfileProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProfileProvider {
+    /// The `[default]` profile of the default file.
+    pub fn new() -> Self {
+        Self {
+            path: None,
+            profile: DEFAULT_PROFILE.to_string(),
+            lookup: Box::new(process_env),
+        }
+    }
+
+    /// Reads `path` instead of the default file.
+    pub fn path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Reads the section `[profile]`.
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.profile = profile.into();
+        self
+    }
+
+    /// Resolves `HOME` and `TENCENTCLOUD_CREDENTIALS_FILE` through `lookup`.
+    pub fn with_lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.lookup = Box::new(lookup);
+        self
+    }
+
+    /// The file this provider reads.
+    pub fn file(&self) -> Result<PathBuf, CredentialsError> {
+        if let Some(path) = &self.path {
+            return Ok(path.clone());
+        }
+        if let Some(path) = (self.lookup)(ENV_CREDENTIALS_FILE).filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(path));
+        }
+        let home = (self.lookup)("HOME")
+            .filter(|h| !h.is_empty())
+            .ok_or(CredentialsError::NoHomeDirectory)?;
+        Ok(Path::new(&home).join(".tencentcloud").join("credentials"))
+    }
+
+    /// The credentials the file holds now.
+    pub fn load(&self) -> Result<Credentials, CredentialsError> {
+        let path = self.file()?;
+        let text = read_profile_file(&path)?;
+        let ini =
+            ini::Ini::load_from_str(&text).map_err(|e| CredentialsError::ProfileMalformed {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        if let Some(line) = first_stray_line(&text) {
+            return Err(CredentialsError::ProfileMalformed {
+                path: path.clone(),
+                reason: format!(
+                    "line {line} is neither a [section], a key = value nor a comment (its text is not shown: it may be a secret)"
+                ),
+            });
+        }
+        let section = ini.section(Some(self.profile.as_str())).ok_or_else(|| {
+            CredentialsError::ProfileNotFound {
+                path: path.clone(),
+                profile: self.profile.clone(),
+            }
+        })?;
+        let invalid = |key: &'static str, problem: &'static str| CredentialsError::ProfileInvalid {
+            path: path.clone(),
+            profile: self.profile.clone(),
+            key,
+            problem,
+        };
+        for key in ["secret_id", "secret_key", "token"] {
+            if section.get_all(key).count() > 1 {
+                return Err(invalid(key, "is given more than once; keep one"));
+            }
+        }
+        let get = |key: &'static str| {
+            section
+                .get(key)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| invalid(key, "is missing or empty"))
+        };
+        let id = get("secret_id")?;
+        let key = get("secret_key")?;
+        match section
+            .get("token")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(token) => Credentials::with_token(id, key, token),
+            None => Credentials::new(id, key),
+        }
+        .map_err(|e| match e {
+            CredentialsError::Invalid { field, problem } => invalid(field, problem),
+            other => other,
+        })
+    }
+}
+
+impl ProvideCredentials for ProfileProvider {
+    fn provide(&self) -> CredentialsFuture<'_> {
+        let result = self.load();
+        Box::pin(async move { result })
+    }
+}
+
