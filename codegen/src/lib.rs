@@ -132,7 +132,7 @@ pub fn generate(input: &SpecInput<'_>, settings: &CrateSettings) -> Result<Vec<G
         file: input.label.to_string(),
         message: format!("output does not parse as Rust: {e}"),
     })?;
-    passes::run_all(&mut file, &model)?;
+    passes::run_all(&mut file, &model, &settings.name)?;
     let head = render::preamble(&label, &settings.regenerate_command);
     let client = render::client_rs(&head, &file);
     let spec_sha256 = sha256_hex(input.text.as_bytes());

@@ -37,6 +37,7 @@ pub(crate) fn lib_rs(head: &str, spec_label: &str, model: &ApiModel) -> String {
         .iter()
         .map(|a| format!("//! - `{}` (`Client::{}`)\n", a.name, a.operation_id))
         .collect::<String>();
+    let redis_types = "#[cfg(feature = \"redis\")]\npub use tc3_runtime::{OnOutage, SharedLimit};";
     format!(
         "{preamble}
 //! Client for the {title}, generated from `{spec_label}`.
@@ -44,8 +45,8 @@ pub(crate) fn lib_rs(head: &str, spec_label: &str, model: &ApiModel) -> String {
 //! Actions (service `{service}`, version `{version}`):
 {actions}//!
 //! Every request is `POST /` with the action in `X-TC-Action`, signed with TC3-HMAC-SHA256 by
-//! the [`runtime`] (`tc3-runtime`); see [`api`] for the limits and error codes the spec
-//! declares.
+//! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
+//! Start with [`Client::builder`].
 
 // prettyplease's layout is not rustfmt's; the files are checked by `cargo xtask generate --check`.
 #[rustfmt::skip]
@@ -55,24 +56,27 @@ mod client;
 #[rustfmt::skip]
 mod error_code;
 
-pub use client::{{prelude, requests, types, Client}};
+pub use client::{{requests, types, Client}};
 pub use error_code::ErrorCode;
-pub use progenitor_client::ClientInfo;
-pub use tc3_runtime as runtime;
-pub use tc3_runtime::batch::BatchOptions;
-pub use tc3_runtime::credentials::{{self, Credentials}};
+pub use tc3_runtime::batch::{{BatchOptions, Reconciliation}};
+pub use tc3_runtime::service::UnknownCode;
+pub use tc3_runtime::{{credentials, defaults}};
 pub use tc3_runtime::{{
-    BuildError, Clock, FixedClock, Language, RateLimit, RetryPolicy, SystemClock, TimeoutScope,
+    BuildError, Clock, FixedClock, Language, RateLimit, RetryPolicy, Runtime, SystemClock,
+    TimeoutScope,
 }};
+{redis_types}
 
 /// Why a call failed, with this API's error codes.
 pub type Error = tc3_runtime::Error<ErrorCode>;
 /// Builds a [`Client`]; start with [`Client::builder`].
 pub type ClientBuilder = tc3_runtime::ClientBuilder<Client>;
-/// What a `send_in_batches` call achieved.
+/// What a `send_in_batches` call achieved: every item succeeded, failed or unknown.
 pub type BatchOutcome<I, R> = tc3_runtime::batch::BatchOutcome<I, R, ErrorCode>;
-/// The items of one failed request of a batch, and its error.
+/// The items of one failed request of a batch, and why.
 pub type BatchFailure<I> = tc3_runtime::batch::BatchFailure<I, ErrorCode>;
+/// Why a request of a batch did not succeed for its items.
+pub type BatchError = tc3_runtime::batch::BatchError<ErrorCode>;
 
 impl Client {{
     /// Starts building a client; see [`ClientBuilder`].
@@ -81,16 +85,16 @@ impl Client {{
     }}
 
     /// The region, credentials, signer, limiters and retry budget this client uses.
-    pub fn runtime(&self) -> &tc3_runtime::Runtime {{
+    pub fn runtime(&self) -> &Runtime {{
         &self.inner
     }}
 }}
 
-impl tc3_runtime::GeneratedClient for Client {{
+impl tc3_runtime::service::GeneratedClient for Client {{
     const SERVICE: &'static tc3_runtime::service::Service = &api::SERVICE;
 
-    fn from_parts(endpoint: &str, http: reqwest::Client, runtime: tc3_runtime::Runtime) -> Self {{
-        Self::new_with_client(endpoint, http, runtime)
+    fn __from_parts(http: reqwest::Client, runtime: Runtime) -> Self {{
+        Self::new_with_client(http, runtime)
     }}
 }}
 ",
@@ -120,21 +124,17 @@ pub(crate) fn api_rs(head: &str, model: &ApiModel) -> String {
             Some(b) => {
                 let field = &b.field;
                 let max = Literal::u64_unsuffixed(b.max_items);
-                quote!(Some(BatchField { field: #field, max_items: #max }))
+                quote!(.__batch(#field, #max))
             }
-            None => quote!(None),
+            None => quote!(),
         };
         let doc = format!("The `{name}` action.");
         consts.push(quote! {
             #[doc = #doc]
-            pub const #ident: Action = Action {
-                name: #name,
-                operation_id: #operation_id,
-                rate_limit_per_second: #rate,
-                error_codes: &[#errors],
-                error_hints: &[#hints],
-                batch: #batch,
-            };
+            pub const #ident: Action = Action::__new(#name, #operation_id, #rate)
+                .__error_codes(&[#errors])
+                .__error_hints(&[#hints])
+                #batch;
         });
         names.push(ident);
     }
@@ -145,13 +145,9 @@ pub(crate) fn api_rs(head: &str, model: &ApiModel) -> String {
         pub use ::tc3_runtime::service::{Action, BatchField, Service};
 
         /// The API: the runtime signs, routes and paces requests with it.
-        pub const SERVICE: Service = Service {
-            name: #service,
-            version: #version,
-            default_endpoint: #endpoint,
-            common_error_codes: &[#common],
-            actions: ACTIONS,
-        };
+        pub const SERVICE: Service = Service::__new(#service, #version, #endpoint)
+            .__common_error_codes(&[#common])
+            .__actions(ACTIONS);
 
         #(#consts)*
 
@@ -176,7 +172,7 @@ fn code_pairs(codes: &[ErrorCode]) -> TokenStream {
 }
 
 /// `error_code.rs`: `ErrorCode`, one variant per code the spec lists (common and per action),
-/// dotted sub-codes kept (`Family.Detail` is the variant `FamilyDetail`), and `Other` for any
+/// dotted sub-codes kept (`Family.Detail` is the variant `FamilyDetail`), and `Unknown` for any
 /// code the spec does not list. Two codes that would make one variant are refused.
 pub(crate) fn error_code_rs(
     head: &str,
@@ -219,25 +215,29 @@ pub(crate) fn error_code_rs(
         .collect();
     // A spec that lists no code has nothing to match.
     let parse_body = if from_str.is_empty() {
-        quote!(Self::Other(code.to_string()))
+        quote!(Self::Unknown(::tc3_runtime::service::UnknownCode::__new(
+            code
+        )))
     } else {
         quote!(match code {
             #(#from_str)*
-            other => Self::Other(other.to_string()),
+            other => Self::Unknown(::tc3_runtime::service::UnknownCode::__new(other)),
         })
     };
     let describe = variants
         .iter()
         .map(|(ident, _, description)| quote!(Self::#ident => Some(#description),));
     let file: syn::File = syn::parse_quote! {
-        /// An error code the service answers with: every code the spec lists, and `Other` for
-        /// any other (codes are open-ended: new dotted sub-codes appear).
+        /// An error code the service answers with: every code the spec lists, and `Unknown`
+        /// for any other (codes are open-ended: new dotted sub-codes appear). When a later
+        /// spec lists a code, it gets its own variant: match on variants, not on the text of
+        /// an `Unknown` code.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {
             #(#decls)*
-            /// A code the spec does not list, kept as sent.
-            Other(String),
+            /// A code the spec does not list, kept as sent (opaque: read it with `as_str`).
+            Unknown(::tc3_runtime::service::UnknownCode),
         }
 
         impl ErrorCode {
@@ -245,30 +245,30 @@ pub(crate) fn error_code_rs(
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
-                    Self::Other(code) => code,
+                    Self::Unknown(code) => code.as_str(),
                 }
             }
 
-            /// The variant for `code` (`Other` when the spec does not list it).
+            /// The variant for `code` (`Unknown` when the spec does not list it).
             pub fn parse(code: &str) -> Self {
                 #parse_body
             }
 
             /// The part before the first dot: `Family` for `Family.Detail`.
             pub fn family(&self) -> &str {
-                ::tc3_runtime::ServiceCode::family(self)
+                ::tc3_runtime::service::ServiceCode::family(self)
             }
 
             /// The spec's description of the code, if it lists it.
             pub fn description(&self) -> Option<&'static str> {
                 match self {
                     #(#describe)*
-                    Self::Other(_) => None,
+                    Self::Unknown(_) => None,
                 }
             }
         }
 
-        impl ::tc3_runtime::ServiceCode for ErrorCode {
+        impl ::tc3_runtime::service::ServiceCode for ErrorCode {
             fn parse(code: &str) -> Self {
                 Self::parse(code)
             }

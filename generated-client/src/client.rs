@@ -109,16 +109,16 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 48usize {
-                return Err(::tc3_runtime::limits::too_long(value, 48usize).into());
+                return Err(::tc3_runtime::__private::too_long(value, 48usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -177,16 +177,16 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
-                return Err(::tc3_runtime::limits::too_long(value, 1024usize).into());
+                return Err(::tc3_runtime::__private::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -243,16 +243,16 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
-                return Err(::tc3_runtime::limits::too_long(value, 1024usize).into());
+                return Err(::tc3_runtime::__private::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -309,16 +309,16 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
-                return Err(::tc3_runtime::limits::too_long(value, 1024usize).into());
+                return Err(::tc3_runtime::__private::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -439,16 +439,16 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 256usize {
-                return Err(::tc3_runtime::limits::too_long(value, 256usize).into());
+                return Err(::tc3_runtime::__private::too_long(value, 256usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -545,16 +545,16 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
-                return Err(::tc3_runtime::limits::too_long(value, 1024usize).into());
+                return Err(::tc3_runtime::__private::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -609,16 +609,16 @@ pub mod types {
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 2048usize {
-                return Err(::tc3_runtime::limits::too_long(value, 2048usize).into());
+                return Err(::tc3_runtime::__private::too_long(value, 2048usize).into());
             }
             if value.chars().count() < 1usize {
-                return Err(::tc3_runtime::limits::too_short(value, 1usize).into());
+                return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    ::tc3_runtime::limits::mismatch(value, "^[\\x00-\\x7F]*$").into(),
+                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
                 );
             }
             Ok(Self(value.to_string()))
@@ -1561,95 +1561,76 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Tencent Cloud Game Server Engine (GSE) API 3.0
-
-The Game Server Engine actions that this workspace generates a client for. Every action is an HTTPS POST of a JSON body to `/`, named by the `X-TC-Action` header and signed with TC3-HMAC-SHA256. The path keys below are labels, one per action (see spec/README.md); the generated client always sends `POST /`. Tencent Cloud retired GSE in 2025; run the workspace's emulator for a live endpoint.
-
-Version: 2019-11-12*/
+/// Client for Tencent Cloud Game Server Engine (GSE) API 3.0
+///
+/// The Game Server Engine actions that this workspace generates a client for. Every action is an HTTPS POST of a JSON body to `/`, named by the `X-TC-Action` header and signed with TC3-HMAC-SHA256. The path keys below are labels, one per action (see spec/README.md); the generated client always sends `POST /`. Tencent Cloud retired GSE in 2025; run the workspace's emulator for a live endpoint.
+///
+/// Version: 2019-11-12
 pub struct Client {
-    pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: tc3_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: tc3_runtime::Runtime) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
-        baseurl: &str,
+    /// The client from its parts; `Client::builder()` makes them.
+    pub(crate) fn new_with_client(
         client: reqwest::Client,
         inner: tc3_runtime::Runtime,
     ) -> Self {
-        Self {
-            baseurl: baseurl.to_string(),
-            client,
-            inner,
-        }
+        Self { client, inner }
     }
 }
-impl ClientInfo<tc3_runtime::Runtime> for Client {
-    fn api_version() -> &'static str {
-        "2019-11-12"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &tc3_runtime::Runtime {
-        &self.inner
-    }
-}
-impl ClientHooks<tc3_runtime::Runtime> for &Client {}
 impl Client {
-    /**Join up to 25 players to a game server session
-
-Reserves a player session in one game server session for each player id given. A game server session must be ACTIVE and accepting players. Retired: Tencent Cloud took GSE offline on 2025-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
-
-Sends a `POST` request to `/JoinGameServerSessionBatch`
-
-```ignore
-let response = client.join_game_server_session_batch()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// Join up to 25 players to a game server session
+    ///
+    /// Reserves a player session in one game server session for each player id given. A game server session must be ACTIVE and accepting players. Retired: Tencent Cloud took GSE offline on 2025-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
+    ///
+    /// Sends `POST /` with `X-TC-Action: JoinGameServerSessionBatch` and `X-TC-Version: 2019-11-12`, the body as JSON, signed with TC3-HMAC-SHA256; at most 1000 requests a second (the spec's rate). Set the body's fields with the returned builder's setters, then `send()` it; `validate()` checks the spec's limits without sending anything.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use gse_client::{credentials::Credentials, Client};
+    ///
+    /// let client = Client::builder()
+    ///     .endpoint("http://127.0.0.1:9")
+    ///     .region("ap-guangzhou")
+    ///     .credentials(Credentials::new("AKIDEXAMPLE", "example-secret-key")?)
+    ///     .build()?;
+    /// let request = client.join_game_server_session_batch();
+    /// // A request whose required fields are not all set is refused before anything is sent.
+    /// if let Err(error) = request.validate() {
+    ///     println!("not sent: {error}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn join_game_server_session_batch(
         &self,
     ) -> requests::JoinGameServerSessionBatch<'_> {
         requests::JoinGameServerSessionBatch::new(self)
     }
-    /**List player sessions, a page at a time
-
-Lists the player sessions that match every filter given (a game server session, a player, a player session, a status), `Limit` per page; a page with more after it carries `NextToken` for the next request. Retired: Tencent Cloud took GSE offline on 2025-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
-
-Sends a `POST` request to `/DescribePlayerSessions`
-
-```ignore
-let response = client.describe_player_sessions()
-    .body(body)
-    .send()
-    .await;
-```*/
+    /// List player sessions, a page at a time
+    ///
+    /// Lists the player sessions that match every filter given (a game server session, a player, a player session, a status), `Limit` per page; a page with more after it carries `NextToken` for the next request. Retired: Tencent Cloud took GSE offline on 2025-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
+    ///
+    /// Sends `POST /` with `X-TC-Action: DescribePlayerSessions` and `X-TC-Version: 2019-11-12`, the body as JSON, signed with TC3-HMAC-SHA256; at most 1000 requests a second (the spec's rate). Set the body's fields with the returned builder's setters, then `send()` it; `validate()` checks the spec's limits without sending anything.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use gse_client::{credentials::Credentials, Client};
+    ///
+    /// let client = Client::builder()
+    ///     .endpoint("http://127.0.0.1:9")
+    ///     .region("ap-guangzhou")
+    ///     .credentials(Credentials::new("AKIDEXAMPLE", "example-secret-key")?)
+    ///     .build()?;
+    /// let request = client.describe_player_sessions();
+    /// // A request whose required fields are not all set is refused before anything is sent.
+    /// if let Err(error) = request.validate() {
+    ///     println!("not sent: {error}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn describe_player_sessions(&self) -> requests::DescribePlayerSessions<'_> {
         requests::DescribePlayerSessions::new(self)
     }
@@ -1663,9 +1644,9 @@ pub mod requests {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::join_game_server_session_batch`]
-
-[`Client::join_game_server_session_batch`]: super::Client::join_game_server_session_batch*/
+    /// Builder for [`Client::join_game_server_session_batch`]
+    ///
+    /// [`Client::join_game_server_session_batch`]: super::Client::join_game_server_session_batch
     #[derive(Debug, Clone)]
     pub struct JoinGameServerSessionBatch<'a> {
         client: &'a super::Client,
@@ -1706,9 +1687,9 @@ pub mod requests {
             self
         }
     }
-    /**Builder for [`Client::describe_player_sessions`]
-
-[`Client::describe_player_sessions`]: super::Client::describe_player_sessions*/
+    /// Builder for [`Client::describe_player_sessions`]
+    ///
+    /// [`Client::describe_player_sessions`]: super::Client::describe_player_sessions
     #[derive(Debug, Clone)]
     pub struct DescribePlayerSessions<'a> {
         client: &'a super::Client,
@@ -1877,12 +1858,108 @@ pub mod requests {
             }
         }
     }
+    impl<'a> ::tc3_runtime::__private::BatchRequest for JoinGameServerSessionBatch<'a> {
+        type Item = ::std::string::String;
+        type Result = types::PlayerSession;
+        type Code = crate::ErrorCode;
+        const FIELD: &'static str = "PlayerIds";
+        const MAX_ITEMS: usize = 25;
+        const RESULT_KEY: ::std::option::Option<
+            fn(&types::PlayerSession) -> ::std::option::Option<::std::string::String>,
+        > = Some(|result: &types::PlayerSession| {
+            result.player_id.as_ref().map(|v| v.to_string())
+        });
+        fn with_items(
+            &self,
+            items: Vec<::std::string::String>,
+        ) -> Result<Self, crate::Error> {
+            let request = self.clone().player_ids(items);
+            request.validate()?;
+            Ok(request)
+        }
+        async fn send_items(self) -> Result<Vec<types::PlayerSession>, crate::Error> {
+            let response = self.send().await?;
+            Ok(response.player_sessions.unwrap_or_default())
+        }
+    }
+    impl<'a> ::tc3_runtime::__private::ReadBack for JoinGameServerSessionBatch<'a> {
+        const PRESENT_CODES: &'static [&'static str] = &["InvalidParameterValue"];
+        fn scope_readable(&self) -> bool {
+            let scope = || -> Result<bool, crate::Error> {
+                let scope_request = self.validate()?;
+                let scope_0: ::std::string::String = scope_request
+                    .game_server_session_id
+                    .to_string();
+                let client = self.client;
+                Ok(
+                    client
+                        .describe_player_sessions()
+                        .game_server_session_id(scope_0.clone())
+                        .limit(400)
+                        .validate()
+                        .is_ok(),
+                )
+            };
+            scope().unwrap_or(false)
+        }
+        async fn read(
+            &self,
+            query: ::tc3_runtime::__private::ReadQuery<::std::string::String>,
+            token: ::std::option::Option<::std::string::String>,
+        ) -> Result<
+            ::tc3_runtime::__private::ReadPage<types::PlayerSession>,
+            crate::Error,
+        > {
+            let scope_readable = ::tc3_runtime::__private::ReadBack::scope_readable(
+                self,
+            );
+            let scope_request = self.validate()?;
+            let scope_0: ::std::string::String = scope_request
+                .game_server_session_id
+                .to_string();
+            let client = self.client;
+            let mut request = client.describe_player_sessions().limit(400);
+            let listing = matches!(query, ::tc3_runtime::__private::ReadQuery::Scope);
+            if let ::tc3_runtime::__private::ReadQuery::Item(item) = query {
+                request = request.player_id(item);
+            }
+            let filtered = listing || scope_readable;
+            if filtered {
+                request = request.game_server_session_id(scope_0.clone());
+            }
+            if let ::std::option::Option::Some(token) = token {
+                request = request.next_token(token);
+            }
+            let response = request.send().await?;
+            let results = response
+                .player_sessions
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|result| {
+                    result
+                        .game_server_session_id
+                        .as_ref()
+                        .map_or(filtered, |v| v.to_string() == scope_0)
+                        && result
+                            .status
+                            .as_ref()
+                            .is_some_and(|v| {
+                                ["RESERVED", "ACTIVE"].contains(&v.to_string().as_str())
+                            })
+                })
+                .collect();
+            Ok(::tc3_runtime::__private::ReadPage {
+                results,
+                next_token: response.next_token.map(|t| t.to_string()),
+            })
+        }
+    }
     impl<'a> JoinGameServerSessionBatch<'a> {
-        ///Sends any number of `PlayerIds`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most 25 (the spec's maxItems), sends them with `options.concurrency` in flight under the rate limiter, and returns every result with, for each failed request, its items and its error. `Err` means nothing was sent.
+        ///Sends any number of `PlayerIds`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most 25 (the spec's maxItems), and sends them with the options' concurrency in flight under the rate limiter. Items whose answer was lost are read back through `DescribePlayerSessions` and only the absent ones are sent again (see [`tc3_runtime::batch`]). Every item ends succeeded, failed (safe to send again) or unknown in the outcome. `Err` means nothing was sent.
         pub async fn send_in_batches<V>(
             self,
             items: impl IntoIterator<Item = V>,
-            options: impl Into<::tc3_runtime::batch::BatchOptions>,
+            options: impl Into<crate::BatchOptions>,
         ) -> Result<
             crate::BatchOutcome<::std::string::String, types::PlayerSession>,
             crate::Error,
@@ -1890,98 +1967,12 @@ pub mod requests {
         where
             V: Into<::std::string::String>,
         {
-            let items: Vec<::std::string::String> = items
-                .into_iter()
-                .map(Into::into)
-                .collect();
-            ::tc3_runtime::batch::check_distinct_items::<
-                _,
-                crate::ErrorCode,
-            >("PlayerIds", &items)?;
-            let chunks = ::tc3_runtime::batch::chunks(&items, 25);
-            for chunk in &chunks {
-                self.clone().player_ids(chunk.clone()).validate()?;
-            }
-            let options = options.into();
-            let send = |chunk: Vec<::std::string::String>| {
-                let request = self.clone().player_ids(chunk);
-                async move {
-                    let response = request.send().await?;
-                    Ok(response.player_sessions.unwrap_or_default())
-                }
-            };
-            let scope_request = self.clone().player_ids(chunks[0].clone()).validate()?;
-            let scope_0: ::std::string::String = scope_request
-                .game_server_session_id
-                .to_string();
-            let client = self.client;
-            let scope_readable = client
-                .describe_player_sessions()
-                .game_server_session_id(scope_0.clone())
-                .limit(400)
-                .validate()
-                .is_ok();
-            let read = |
-                query: ::tc3_runtime::reconcile::ReadQuery<::std::string::String>,
-                token: ::std::option::Option<::std::string::String>|
-            {
-                let mut request = client.describe_player_sessions().limit(400);
-                let listing = matches!(
-                    query, ::tc3_runtime::reconcile::ReadQuery::Scope
-                );
-                if let ::tc3_runtime::reconcile::ReadQuery::Item(item) = query {
-                    request = request.player_id(item);
-                }
-                let filtered = listing || scope_readable;
-                if filtered {
-                    request = request.game_server_session_id(scope_0.clone());
-                }
-                if let ::std::option::Option::Some(token) = token {
-                    request = request.next_token(token);
-                }
-                let scope_0 = scope_0.clone();
-                async move {
-                    let response = request.send().await?;
-                    let results = response
-                        .player_sessions
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|result| {
-                            result
-                                .game_server_session_id
-                                .as_ref()
-                                .map_or(filtered, |v| v.to_string() == scope_0)
-                                && result
-                                    .status
-                                    .as_ref()
-                                    .is_some_and(|v| {
-                                        ["RESERVED", "ACTIVE"].contains(&v.to_string().as_str())
-                                    })
-                        })
-                        .collect();
-                    Ok(::tc3_runtime::reconcile::ReadPage {
-                        results,
-                        next_token: response.next_token.map(|t| t.to_string()),
-                    })
-                }
-            };
-            Ok(
-                ::tc3_runtime::batch::run_reconciled(
-                        chunks,
-                        &options,
-                        send,
-                        |result: &types::PlayerSession| {
-                            result.player_id.as_ref().map(|v| v.to_string())
-                        },
-                        ::tc3_runtime::reconcile::ReadBack {
-                            read,
-                            scope_readable,
-                            present_codes: &["InvalidParameterValue"],
-                            max_items: 25,
-                        },
-                    )
-                    .await,
-            )
+            ::tc3_runtime::__private::send_reconciled(
+                    self,
+                    items.into_iter().map(Into::into),
+                    options.into(),
+                )
+                .await
         }
     }
     impl<'a> JoinGameServerSessionBatch<'a> {
@@ -1997,16 +1988,16 @@ pub mod requests {
                     types::JoinGameServerSessionBatchRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(crate::Error::invalid_request)?;
+                .map_err(::tc3_runtime::__private::invalid_request)?;
             {
                 let list = &body.player_ids;
-                ::tc3_runtime::limits::check_list_length(
+                ::tc3_runtime::__private::check_list_length(
                         "PlayerIds",
                         list.len(),
                         Some(1),
                         Some(25),
                     )
-                    .map_err(crate::Error::invalid_request)?;
+                    .map_err(::tc3_runtime::__private::invalid_request)?;
             }
             Ok(body)
         }
@@ -2015,12 +2006,11 @@ pub mod requests {
             self,
         ) -> Result<types::JoinGameServerSessionBatchResponse, crate::Error> {
             let body = self.validate()?;
-            self.client
-                .inner
-                .call::<
-                    _,
-                    crate::ErrorCode,
-                >(
+            ::tc3_runtime::__private::call::<
+                _,
+                crate::ErrorCode,
+            >(
+                    &self.client.inner,
                     &self.client.client,
                     &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
                     &body,
@@ -2041,7 +2031,7 @@ pub mod requests {
                     types::DescribePlayerSessionsRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(crate::Error::invalid_request)?;
+                .map_err(::tc3_runtime::__private::invalid_request)?;
             Ok(body)
         }
         ///Sends `DescribePlayerSessions`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
@@ -2049,17 +2039,16 @@ pub mod requests {
             self,
         ) -> Result<types::DescribePlayerSessionsResponse, crate::Error> {
             let body = self.validate()?;
-            self.client
-                .inner
-                .call::<
-                    _,
-                    crate::ErrorCode,
-                >(&self.client.client, &crate::api::DESCRIBE_PLAYER_SESSIONS, &body)
+            ::tc3_runtime::__private::call::<
+                _,
+                crate::ErrorCode,
+            >(
+                    &self.client.inner,
+                    &self.client.client,
+                    &crate::api::DESCRIBE_PLAYER_SESSIONS,
+                    &body,
+                )
                 .await
         }
     }
-}
-/// Items consumers will typically use such as the Client.
-pub mod prelude {
-    pub use self::super::Client;
 }

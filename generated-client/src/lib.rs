@@ -8,8 +8,8 @@
 //! - `DescribePlayerSessions` (`Client::describe_player_sessions`)
 //!
 //! Every request is `POST /` with the action in `X-TC-Action`, signed with TC3-HMAC-SHA256 by
-//! the [`runtime`] (`tc3-runtime`); see [`api`] for the limits and error codes the spec
-//! declares.
+//! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
+//! Start with [`Client::builder`].
 
 // prettyplease's layout is not rustfmt's; the files are checked by `cargo xtask generate --check`.
 #[rustfmt::skip]
@@ -19,24 +19,28 @@ mod client;
 #[rustfmt::skip]
 mod error_code;
 
-pub use client::{prelude, requests, types, Client};
+pub use client::{requests, types, Client};
 pub use error_code::ErrorCode;
-pub use progenitor_client::ClientInfo;
-pub use tc3_runtime as runtime;
-pub use tc3_runtime::batch::BatchOptions;
-pub use tc3_runtime::credentials::{self, Credentials};
+pub use tc3_runtime::batch::{BatchOptions, Reconciliation};
+pub use tc3_runtime::service::UnknownCode;
+pub use tc3_runtime::{credentials, defaults};
 pub use tc3_runtime::{
-    BuildError, Clock, FixedClock, Language, RateLimit, RetryPolicy, SystemClock, TimeoutScope,
+    BuildError, Clock, FixedClock, Language, RateLimit, RetryPolicy, Runtime, SystemClock,
+    TimeoutScope,
 };
+#[cfg(feature = "redis")]
+pub use tc3_runtime::{OnOutage, SharedLimit};
 
 /// Why a call failed, with this API's error codes.
 pub type Error = tc3_runtime::Error<ErrorCode>;
 /// Builds a [`Client`]; start with [`Client::builder`].
 pub type ClientBuilder = tc3_runtime::ClientBuilder<Client>;
-/// What a `send_in_batches` call achieved.
+/// What a `send_in_batches` call achieved: every item succeeded, failed or unknown.
 pub type BatchOutcome<I, R> = tc3_runtime::batch::BatchOutcome<I, R, ErrorCode>;
-/// The items of one failed request of a batch, and its error.
+/// The items of one failed request of a batch, and why.
 pub type BatchFailure<I> = tc3_runtime::batch::BatchFailure<I, ErrorCode>;
+/// Why a request of a batch did not succeed for its items.
+pub type BatchError = tc3_runtime::batch::BatchError<ErrorCode>;
 
 impl Client {
     /// Starts building a client; see [`ClientBuilder`].
@@ -45,15 +49,15 @@ impl Client {
     }
 
     /// The region, credentials, signer, limiters and retry budget this client uses.
-    pub fn runtime(&self) -> &tc3_runtime::Runtime {
+    pub fn runtime(&self) -> &Runtime {
         &self.inner
     }
 }
 
-impl tc3_runtime::GeneratedClient for Client {
+impl tc3_runtime::service::GeneratedClient for Client {
     const SERVICE: &'static tc3_runtime::service::Service = &api::SERVICE;
 
-    fn from_parts(endpoint: &str, http: reqwest::Client, runtime: tc3_runtime::Runtime) -> Self {
-        Self::new_with_client(endpoint, http, runtime)
+    fn __from_parts(http: reqwest::Client, runtime: Runtime) -> Self {
+        Self::new_with_client(http, runtime)
     }
 }

@@ -262,7 +262,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             overall_timeout: self.overall_timeout.unwrap_or(defaults::OVERALL_TIMEOUT),
             max_answer_bytes: self.max_answer_bytes.unwrap_or(defaults::MAX_ANSWER_BYTES),
         };
-        Ok(C::__from_parts(&endpoint, http, runtime))
+        Ok(C::__from_parts(http, runtime))
     }
 }
 

@@ -5,8 +5,8 @@
 
 use crate::answer::read_answer;
 use crate::defaults;
-use crate::runtime::{Runtime, SIGNATURE_EXPIRE};
 use crate::error::{Error, TimeoutScope};
+use crate::runtime::{Runtime, SIGNATURE_EXPIRE};
 use crate::service::{Action, ServiceCode};
 use serde::de::DeserializeOwned;
 use std::time::SystemTime;

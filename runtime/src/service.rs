@@ -202,9 +202,9 @@ pub trait GeneratedClient: Sized {
     /// The API the client calls.
     const SERVICE: &'static Service;
 
-    /// The client, from the endpoint (no trailing `/`), the HTTP client and the runtime.
+    /// The client, from the HTTP client and the runtime (which holds the endpoint).
     #[doc(hidden)]
-    fn __from_parts(endpoint: &str, http: reqwest::Client, runtime: crate::Runtime) -> Self;
+    fn __from_parts(http: reqwest::Client, runtime: crate::Runtime) -> Self;
 }
 
 #[cfg(test)]

@@ -68,7 +68,10 @@ mod tests {
 
     #[test]
     fn control_and_bidi_characters_are_escaped() {
-        assert_eq!(shown("a\nb\u{1b}[31m\u{202e}", 10), "a\\nb\\u{1b}[31m\\u{202e}");
+        assert_eq!(
+            shown("a\nb\u{1b}[31m\u{202e}", 10),
+            "a\\nb\\u{1b}[31m\\u{202e}"
+        );
     }
 
     #[test]

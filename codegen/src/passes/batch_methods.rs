@@ -28,8 +28,36 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
             None => (response.clone(), quote!(vec![response]), None),
             Some(results) => results_parts(file, &response, results, batch.result_key.as_deref())?,
         };
-        let run = match (&action.reconcile, key) {
-            (Some(reconcile), Some(key)) => {
+        let wire = &batch.field;
+        let max = proc_macro2::Literal::u64_unsuffixed(batch.max_items);
+        let key_const = key.as_ref().map_or(quote!(None), |k| quote!(Some(#k)));
+        let module = super::top_module(file, "builder")
+            .ok_or_else(|| CodegenError::pass(PASS, "no `builder` module"))?;
+        module.push(syn::parse_quote! {
+            impl<'a> ::tc3_runtime::__private::BatchRequest for #builder_ident<'a> {
+                type Item = #item;
+                type Result = #result_ty;
+                type Code = crate::ErrorCode;
+                const FIELD: &'static str = #wire;
+                const MAX_ITEMS: usize = #max;
+                const RESULT_KEY: ::std::option::Option<
+                    fn(&#result_ty) -> ::std::option::Option<::std::string::String>,
+                > = #key_const;
+
+                fn with_items(&self, items: Vec<#item>) -> Result<Self, crate::Error> {
+                    let request = self.clone().#setter(items);
+                    request.validate()?;
+                    Ok(request)
+                }
+
+                async fn send_items(self) -> Result<Vec<#result_ty>, crate::Error> {
+                    let response = self.send().await?;
+                    Ok(#to_results)
+                }
+            }
+        });
+        let (entry, reconciled) = match (&action.reconcile, key) {
+            (Some(reconcile), Some(_)) => {
                 let reader = model
                     .actions
                     .iter()
@@ -38,23 +66,30 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                         CodegenError::pass(PASS, format!("no action `{}`", reconcile.action))
                     })?;
                 let parts = super::reconcile_read::Parts {
+                    builder: &builder_ident,
                     batch_fields: &fields_of_batch,
                     item: &item,
-                    setter,
-                    max_items: batch.max_items,
-                    key,
+                    result: &result_ty,
                 };
-                super::reconcile_read::run_reconciled(file, reconcile, reader, parts)?
+                let read_back =
+                    super::reconcile_read::read_back_impl(file, reconcile, reader, parts)?;
+                super::top_module(file, "builder")
+                    .ok_or_else(|| CodegenError::pass(PASS, "no `builder` module"))?
+                    .push(read_back);
+                (quote!(send_reconciled), true)
             }
-            (_, key) => {
-                let key = key.map_or(quote!(None), |k| quote!(Some(#k)));
-                quote!(Ok(::tc3_runtime::batch::run(chunks, &options, send, #key).await))
-            }
+            _ => (quote!(send_in_batches), false),
         };
-        let wire = &batch.field;
-        let max = proc_macro2::Literal::u64_unsuffixed(batch.max_items);
+        let settle = if reconciled {
+            format!(
+                " Items whose answer was lost are read back through `{}` and only the absent ones are sent again (see [`tc3_runtime::batch`]).",
+                action.reconcile.as_ref().map_or("", |r| r.action.as_str())
+            )
+        } else {
+            String::new()
+        };
         let doc = format!(
-            "Sends any number of `{wire}`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most {} (the spec's maxItems), sends them with `options.concurrency` in flight under the rate limiter, and returns every result with, for each failed request, its items and its error. `Err` means nothing was sent.",
+            "Sends any number of `{wire}`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most {} (the spec's maxItems), and sends them with the options' concurrency in flight under the rate limiter.{settle} Every item ends succeeded, failed (safe to send again) or unknown in the outcome. `Err` means nothing was sent.",
             batch.max_items
         );
         let method: syn::Item = syn::parse_quote! {
@@ -63,26 +98,13 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 pub async fn send_in_batches<V>(
                     self,
                     items: impl IntoIterator<Item = V>,
-                    options: impl Into<::tc3_runtime::batch::BatchOptions>,
+                    options: impl Into<crate::BatchOptions>,
                 ) -> Result<crate::BatchOutcome<#item, #result_ty>, crate::Error>
                 where
                     V: Into<#item>,
                 {
-                    let items: Vec<#item> = items.into_iter().map(Into::into).collect();
-                    ::tc3_runtime::batch::check_distinct_items::<_, crate::ErrorCode>(#wire, &items)?;
-                    let chunks = ::tc3_runtime::batch::chunks(&items, #max);
-                    for chunk in &chunks {
-                        self.clone().#setter(chunk.clone()).validate()?;
-                    }
-                    let options = options.into();
-                    let send = |chunk: Vec<#item>| {
-                        let request = self.clone().#setter(chunk);
-                        async move {
-                            let response = request.send().await?;
-                            Ok(#to_results)
-                        }
-                    };
-                    #run
+                    ::tc3_runtime::__private::#entry(self, items.into_iter().map(Into::into), options.into())
+                        .await
                 }
             }
         };

@@ -92,14 +92,14 @@ impl VisitMut for NewtypeMessages {
                 .and_then(|n| n.parse::<usize>().ok())
         };
         let replacement: syn::Expr = if let Some(max) = number("longer than ") {
-            syn::parse_quote!(Err(::tc3_runtime::limits::too_long(value, #max).into()))
+            syn::parse_quote!(Err(::tc3_runtime::__private::too_long(value, #max).into()))
         } else if let Some(min) = number("shorter than ") {
-            syn::parse_quote!(Err(::tc3_runtime::limits::too_short(value, #min).into()))
+            syn::parse_quote!(Err(::tc3_runtime::__private::too_short(value, #min).into()))
         } else if let Some(pattern) = text
             .strip_prefix("doesn't match pattern \"")
             .and_then(|p| p.strip_suffix('"'))
         {
-            syn::parse_quote!(Err(::tc3_runtime::limits::mismatch(value, #pattern).into()))
+            syn::parse_quote!(Err(::tc3_runtime::__private::mismatch(value, #pattern).into()))
         } else {
             self.unrecognized.get_or_insert(text);
             return;

@@ -2,6 +2,8 @@
 
 mod batch_methods;
 mod body_setters;
+mod client_surface;
+mod doc_lines;
 mod limit_messages;
 mod private_reexports;
 mod reconcile_read;
@@ -27,7 +29,10 @@ const PASSES: &[Pass] = &[
     request_builders_module::apply,
 ];
 
-/// Runs every pass over `file`.
-pub(crate) fn run_all(file: &mut syn::File, model: &ApiModel) -> Result<()> {
-    PASSES.iter().try_for_each(|pass| pass(file, model))
+/// Runs every pass over `file`, the crate being `crate_name` (its doc examples name it).
+pub(crate) fn run_all(file: &mut syn::File, model: &ApiModel, crate_name: &str) -> Result<()> {
+    client_surface::apply(file, model, crate_name)?;
+    PASSES.iter().try_for_each(|pass| pass(file, model))?;
+    doc_lines::apply(file);
+    Ok(())
 }

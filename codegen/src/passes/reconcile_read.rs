@@ -1,37 +1,34 @@
-//! For a batch action whose spec names a read-back action (`x-tc-reconcile`), the end of its
-//! `send_in_batches`: the batch's scope taken from the first request, a closure that reads
-//! items back through the read action's own builder (so its limits, signing and rate apply),
-//! and `tc3_runtime::batch::run_reconciled` in place of `run`.
+//! For a batch action whose spec names a read-back action (`x-tc-reconcile`), its builder's
+//! `tc3_runtime::__private::ReadBack` impl: the batch's scope taken from the request, and one
+//! read-back request through the read action's own builder (so its limits, signing and rate
+//! apply), its results filtered to the scope and to the spec's present values.
 
 use crate::error::{CodegenError, Result};
 use crate::model::{Action, Reconcile};
 use crate::passes::WireField;
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 const PASS: &str = "batch_methods";
 
 /// What the batch method already knows.
 pub(super) struct Parts<'a> {
+    /// The batch action's request builder.
+    pub builder: &'a syn::Ident,
     /// The batch request's fields.
     pub batch_fields: &'a [WireField],
     /// The batch item's type.
     pub item: &'a syn::Type,
-    /// The batch field's setter.
-    pub setter: &'a syn::Ident,
-    /// The most items one request may carry.
-    pub max_items: u64,
-    /// The closure from a result to its key.
-    pub key: TokenStream,
+    /// One result's type.
+    pub result: &'a syn::Type,
 }
 
-/// The statements that end `send_in_batches` with reconciliation.
-pub(super) fn run_reconciled(
+/// The batch builder's `ReadBack` impl.
+pub(super) fn read_back_impl(
     file: &mut syn::File,
     reconcile: &Reconcile,
     reader: &Action,
     parts: Parts<'_>,
-) -> Result<TokenStream> {
+) -> Result<syn::Item> {
     let (_, read_fields) = super::action_request(file, reader, PASS)?;
     let read_setter = |wire: &str| -> Result<syn::Ident> {
         read_fields
@@ -92,7 +89,6 @@ pub(super) fn run_reconciled(
     let mut scope_values = Vec::new();
     let mut scope_setters = Vec::new();
     let mut scope_matches = Vec::new();
-    let mut scope_vars = Vec::new();
     for (i, wire) in reconcile.scope.iter().enumerate() {
         let var = format_ident!("scope_{i}");
         let batch_field = parts
@@ -122,7 +118,6 @@ pub(super) fn run_reconciled(
                 quote!(result.#ident.to_string() == #var)
             },
         );
-        scope_vars.push(var);
     }
 
     for (wire, values) in &reconcile.present_when {
@@ -138,13 +133,11 @@ pub(super) fn run_reconciled(
         });
     }
     let Parts {
+        builder,
         item,
-        setter,
-        max_items,
-        key,
+        result,
         ..
     } = parts;
-    let max = proc_macro2::Literal::u64_unsuffixed(max_items);
     // Without a scope a listing would read every item of the account: read one at a time.
     let scope_readable = if scope_setters.is_empty() {
         quote!(false)
@@ -157,48 +150,62 @@ pub(super) fn run_reconciled(
         quote!(#(#scope_matches)&&*)
     };
     let codes = &reconcile.present_codes;
-    Ok(quote! {
-        let scope_request = self.clone().#setter(chunks[0].clone()).validate()?;
-        #(#scope_values)*
-        let client = self.client;
-        let scope_readable = #scope_readable;
-        let read = |query: ::tc3_runtime::reconcile::ReadQuery<#item>,
-                    token: ::std::option::Option<::std::string::String>| {
-            let mut request = client.#read_method() #page;
-            let listing = matches!(query, ::tc3_runtime::reconcile::ReadQuery::Scope);
-            if let ::tc3_runtime::reconcile::ReadQuery::Item(item) = query {
-                request = request.#item_setter(item);
+    let scope_of_self = if scope_values.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let scope_request = self.validate()?;
+            #(#scope_values)*
+        }
+    };
+    let scope_readable_fn = if scope_setters.is_empty() {
+        quote!(false)
+    } else {
+        quote! {
+            let scope = || -> Result<bool, crate::Error> {
+                #scope_of_self
+                let client = self.client;
+                Ok(#scope_readable)
+            };
+            scope().unwrap_or(false)
+        }
+    };
+    Ok(syn::parse_quote! {
+        impl<'a> ::tc3_runtime::__private::ReadBack for #builder<'a> {
+            const PRESENT_CODES: &'static [&'static str] = &[#(#codes),*];
+
+            fn scope_readable(&self) -> bool {
+                #scope_readable_fn
             }
-            let filtered = listing || scope_readable;
-            if filtered {
-                request = request #(#scope_setters)*;
-            }
-            if let ::std::option::Option::Some(token) = token {
-                request = request.#token_setter(token);
-            }
-            #(let #scope_vars = #scope_vars.clone();)*
-            async move {
+
+            async fn read(
+                &self,
+                query: ::tc3_runtime::__private::ReadQuery<#item>,
+                token: ::std::option::Option<::std::string::String>,
+            ) -> Result<::tc3_runtime::__private::ReadPage<#result>, crate::Error> {
+                let scope_readable = ::tc3_runtime::__private::ReadBack::scope_readable(self);
+                #scope_of_self
+                let client = self.client;
+                let mut request = client.#read_method() #page;
+                let listing = matches!(query, ::tc3_runtime::__private::ReadQuery::Scope);
+                if let ::tc3_runtime::__private::ReadQuery::Item(item) = query {
+                    request = request.#item_setter(item);
+                }
+                let filtered = listing || scope_readable;
+                if filtered {
+                    request = request #(#scope_setters)*;
+                }
+                if let ::std::option::Option::Some(token) = token {
+                    request = request.#token_setter(token);
+                }
                 let response = request.send().await?;
                 let results = #to_results
                     .into_iter()
                     .filter(|result| #in_scope)
                     .collect();
-                Ok(::tc3_runtime::reconcile::ReadPage { results, next_token: #next_token })
+                Ok(::tc3_runtime::__private::ReadPage { results, next_token: #next_token })
             }
-        };
-        Ok(::tc3_runtime::batch::run_reconciled(
-            chunks,
-            &options,
-            send,
-            #key,
-            ::tc3_runtime::reconcile::ReadBack {
-                read,
-                scope_readable,
-                present_codes: &[#(#codes),*],
-                max_items: #max,
-            },
-        )
-        .await)
+        }
     })
 }
 

@@ -35,8 +35,8 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
             let wire = &limit.field;
             let min = option_usize(limit.min_items);
             let max = option_usize(limit.max_items);
-            let check = quote::quote!(::tc3_runtime::limits::check_list_length(#wire, list.len(), #min, #max)
-                .map_err(crate::Error::invalid_request)?;);
+            let check = quote::quote!(::tc3_runtime::__private::check_list_length(#wire, list.len(), #min, #max)
+                .map_err(::tc3_runtime::__private::invalid_request)?;);
             checks.push(if super::unwrap_type(&field.ty, "Option").is_some() {
                 quote::quote!(if let Some(list) = &body.#ident { #check })
             } else {
@@ -59,7 +59,7 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                         .body
                         .clone()
                         .and_then(|v| types::#request_ty::try_from(v).map_err(|e| e.to_string()))
-                        .map_err(crate::Error::invalid_request)?;
+                        .map_err(::tc3_runtime::__private::invalid_request)?;
                     #(#checks)*
                     Ok(body)
                 }
@@ -67,10 +67,13 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 #[doc = #send_doc]
                 pub async fn send(self) -> Result<#response, crate::Error> {
                     let body = self.validate()?;
-                    self.client
-                        .inner
-                        .call::<_, crate::ErrorCode>(&self.client.client, &crate::api::#const_ident, &body)
-                        .await
+                    ::tc3_runtime::__private::call::<_, crate::ErrorCode>(
+                        &self.client.inner,
+                        &self.client.client,
+                        &crate::api::#const_ident,
+                        &body,
+                    )
+                    .await
                 }
             }
         };

@@ -44,7 +44,10 @@ impl BatchOptions {
 
     /// Called after each request with its item count and whether it succeeded (requests
     /// sent again by reconciliation included).
-    pub fn on_request_done(mut self, callback: impl Fn(usize, bool) + Send + Sync + 'static) -> Self {
+    pub fn on_request_done(
+        mut self,
+        callback: impl Fn(usize, bool) + Send + Sync + 'static,
+    ) -> Self {
         self.on_request_done = Some(Arc::new(callback));
         self
     }

@@ -129,7 +129,9 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
             } else if refused && present == 0 {
                 // None of the refused request's items is there: the refusal stands.
                 if !absent.is_empty() {
-                    outcome.failures.push(BatchFailure::new(absent, failure.error));
+                    outcome
+                        .failures
+                        .push(BatchFailure::new(absent, failure.error));
                 }
             } else {
                 to_send.extend(absent);

@@ -69,4 +69,3 @@ impl ProvideCredentials for EnvProvider {
         Box::pin(async move { result })
     }
 }
-

@@ -131,4 +131,3 @@ impl fmt::Display for CredentialsError {
 }
 
 impl std::error::Error for CredentialsError {}
-

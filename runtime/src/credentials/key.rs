@@ -120,4 +120,3 @@ pub(super) fn check_part(field: &'static str, value: &str) -> Result<(), Credent
         Ok(())
     }
 }
-

@@ -182,4 +182,3 @@ impl ProvideCredentials for ProfileProvider {
         Box::pin(async move { result })
     }
 }
-

@@ -31,7 +31,6 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     }
 }
 
-
 /// Reads an environment variable through a lookup function (the process's, or a test's).
 pub(super) type EnvLookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 

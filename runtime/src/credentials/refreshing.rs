@@ -120,4 +120,3 @@ impl ProvideCredentials for RefreshingProvider {
         Box::pin(self.get())
     }
 }
-

@@ -387,14 +387,12 @@ pub(crate) fn shared_pacer(
     let connection = match redis {
         Some(connection) => connection.clone(),
         None => {
-            let made = Arc::new(
-                RedisPace::new(&shared.url, shared.redis_timeout).map_err(|problem| {
-                    crate::build_error::BuildError::SharedLimit {
-                        value: redacted(&shared.url),
-                        problem,
-                    }
-                })?,
-            );
+            let made = Arc::new(RedisPace::new(&shared.url, shared.redis_timeout).map_err(
+                |problem| crate::build_error::BuildError::SharedLimit {
+                    value: redacted(&shared.url),
+                    problem,
+                },
+            )?);
             *redis = Some(made.clone());
             made
         }
