@@ -6,7 +6,8 @@
 //! most 1000 reads a second).
 
 use crate::stats::Spread;
-use gse_client::{BatchOptions, Client, Credentials};
+use gse_client::credentials::Credentials;
+use gse_client::{BatchOptions, Client};
 use gse_emulator::{
     EmulatorConfig, FaultConfig, FaultKind, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
 };

@@ -3,7 +3,8 @@
 //! emulator's own throughput.
 
 use crate::stats::Spread;
-use gse_client::{api, Client, Credentials, RateLimit};
+use gse_client::credentials::Credentials;
+use gse_client::{api, Client, RateLimit};
 use gse_emulator::{EmulatorConfig, RunningEmulator, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use serde_json::{json, Value};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -124,7 +125,7 @@ pub(crate) async fn shared_limiter(n: usize) -> (Spread, Spread) {
     let plain = client(&emulator, RateLimit::Off);
     let shared = client(
         &emulator,
-        RateLimit::Shared(tc3_runtime::shared_limit::SharedLimit::new(redis.url()).share(1_000.0)),
+        RateLimit::Shared(tc3_runtime::SharedLimit::new(redis.url()).share(1_000.0)),
     );
     let join = |client: &Client, player: String| {
         let client = client.clone();

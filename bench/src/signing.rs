@@ -2,7 +2,8 @@
 //! and the aws-sigv4 crate on a same-size JSON POST.
 
 use crate::stats::Spread;
-use gse_client::{api, Credentials};
+use gse_client::api;
+use gse_client::credentials::Credentials;
 use std::hint::black_box;
 use std::time::{Instant, SystemTime};
 use tc3_runtime::signing::Signer;

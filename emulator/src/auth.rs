@@ -5,8 +5,8 @@
 use crate::api_error::ApiError;
 use std::collections::HashMap;
 use subtle::ConstantTimeEq;
+use tc3_runtime::credentials::Credentials;
 use tc3_runtime::signing::{self, Signer};
-use tc3_runtime::Credentials;
 
 /// One account the emulator knows: its key and, for temporary credentials, its token.
 #[derive(Clone)]

@@ -888,8 +888,8 @@ mod tests {
     use super::*;
     use crate::faults::{FaultConfig, FaultKind};
     use crate::{EmulatorConfig, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+    use tc3_runtime::credentials::Credentials;
     use tc3_runtime::signing::Signer;
-    use tc3_runtime::Credentials;
 
     /// A join of `players` to `session`, signed by the demo account now.
     fn signed_join(session: &str, players: &[&str]) -> Request<Full<Bytes>> {

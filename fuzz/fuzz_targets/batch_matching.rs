@@ -4,7 +4,7 @@
 
 use gse_client::types::JoinGameServerSessionBatchResponse;
 use libfuzzer_sys::fuzz_target;
-use tc3_runtime::read_answer;
+use tc3_runtime::__private::read_answer;
 
 fuzz_target!(|data: &[u8]| {
     let Some((count, body)) = data.split_first() else {

@@ -17,16 +17,17 @@
 //! alone at `--outage-share` of the rate (a warning says so once). Warnings go to stderr.
 
 use clap::Parser;
-use gse_client::runtime::shared_limit::{OnOutage, SharedLimit};
+// The shared limit is the runtime's `redis` feature (a dev-dependency here).
+use gse_client::credentials::Credentials;
 use gse_client::types::PlayerDataMap;
 use gse_client::BatchOptions;
-use gse_client::{Client, Credentials, Error, RateLimit};
+use gse_client::{Client, RateLimit};
 use gse_emulator::{EmulatorConfig, FaultConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
+use tc3_runtime::{OnOutage, SharedLimit};
 
 const DEMO_SESSION: &str =
     "qcs::gse:ap-shanghai:uin/100000000001:gameserversession/fleet-demo/gssess-demo";
@@ -66,13 +67,13 @@ struct Args {
     #[arg(long, value_name = "URL")]
     redis: Option<String>,
     /// With --redis: the share of each action's spec rate the whole fleet uses.
-    #[arg(long, value_name = "S", default_value_t = gse_client::runtime::DEFAULT_RATE_SHARE)]
+    #[arg(long, value_name = "S", default_value_t = gse_client::defaults::RATE_SHARE)]
     fleet_share: f64,
     /// Also trust the PEM certificate(s) in FILE as roots (e.g. an HTTPS emulator's ca.pem).
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<std::path::PathBuf>,
     /// With --redis: the share of the rate this process takes while Redis is unreachable.
-    #[arg(long, value_name = "S", default_value_t = gse_client::runtime::shared_limit::DEFAULT_OUTAGE_SHARE)]
+    #[arg(long, value_name = "S", default_value_t = gse_client::defaults::OUTAGE_SHARE)]
     outage_share: f64,
     /// Leave players whose answer was lost unknown instead of reading them back.
     #[arg(long)]
@@ -204,7 +205,7 @@ async fn main() -> ExitCode {
                 .expect("a valid template"),
         );
         let bar = bar.clone();
-        options.on_request_done = Some(Arc::new(move |items, _ok| bar.inc(items as u64)));
+        options = options.on_request_done(move |items, _ok| bar.inc(items as u64));
     }
 
     let started = Instant::now();
@@ -216,7 +217,6 @@ async fn main() -> ExitCode {
     }
     let outcome = match request.send_in_batches(players, options).await {
         Ok(outcome) => outcome,
-        Err(e @ Error::InvalidRequest { .. }) => return bad_input(e),
         Err(e) => return bad_input(e),
     };
     if let Some(bar) = progress {

@@ -41,11 +41,14 @@ async fn a_made_up_service_is_called_the_api_3_way() {
         r#"{"Response":{"Error":{"Code":"ResourceNotFound.Widget","Message":"no widget w-1"},"RequestId":"r-1"}}"#,
     );
     let client = client(&url);
-    let error = client
-        .runtime
-        .call::<Value, String>(&client.http, &ACTIONS[0], &json!({"WidgetId": "w-1"}))
-        .await
-        .unwrap_err();
+    let error = tc3_runtime::__private::call::<Value, String>(
+        &client.runtime,
+        &client.http,
+        &ACTIONS[0],
+        &json!({"WidgetId": "w-1"}),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         error.code().map(String::as_str),
         Some("ResourceNotFound.Widget")
@@ -75,11 +78,14 @@ async fn an_https_endpoint_starts_a_tls_handshake_with_the_crates_backend() {
         head
     });
     let client = client(&format!("https://127.0.0.1:{port}"));
-    let error = client
-        .runtime
-        .call::<Value, String>(&client.http, &ACTIONS[0], &json!({}))
-        .await
-        .unwrap_err();
+    let error = tc3_runtime::__private::call::<Value, String>(
+        &client.runtime,
+        &client.http,
+        &ACTIONS[0],
+        &json!({}),
+    )
+    .await
+    .unwrap_err();
     let head = first_bytes.join().unwrap();
     assert_eq!(
         head[0], 0x16,

@@ -9,8 +9,8 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use tc3_runtime::shared_limit::{OnOutage, SharedLimit};
 use tc3_runtime::{Error, RateLimit};
+use tc3_runtime::{OnOutage, SharedLimit};
 use test_support::{LogCapture, RedisServer as Redis, StubServer};
 
 const ANSWER: &str = r#"{"Response":{"RequestId":"r"}}"#;
@@ -18,10 +18,13 @@ const ANSWER: &str = r#"{"Response":{"RequestId":"r"}}"#;
 const KEY: &str = "{tc3:widgets:AKIDwidgets:DescribeWidgets}";
 
 async fn call(client: &WidgetClient) -> Result<Value, Error> {
-    client
-        .runtime
-        .call::<Value, String>(&client.http, &ACTIONS[0], &json!({"WidgetId": "w"}))
-        .await
+    tc3_runtime::__private::call::<Value, String>(
+        &client.runtime,
+        &client.http,
+        &ACTIONS[0],
+        &json!({"WidgetId": "w"}),
+    )
+    .await
 }
 
 /// Runs `tasks[i]` concurrent tasks on client `i`, each making `calls` calls in a row; the
@@ -157,7 +160,7 @@ async fn an_outage_falls_back_to_a_local_share_once_and_the_shared_quota_resumes
     );
 
     redis.restart();
-    tokio::time::sleep(tc3_runtime::shared_limit::PROBE_EVERY + Duration::from_millis(100)).await;
+    tokio::time::sleep(tc3_runtime::defaults::REDIS_PROBE_EVERY + Duration::from_millis(100)).await;
     call(&client).await.unwrap();
     assert_eq!(
         redis.int(&["EXISTS", KEY]),
@@ -205,7 +208,11 @@ async fn idle_schedules_expire_whatever_the_number_of_accounts() {
                 .endpoint(stub.url())
                 .region("ap-guangzhou")
                 .credentials(
-                    tc3_runtime::Credentials::new(format!("AKIDaccount{account}"), "key").unwrap(),
+                    tc3_runtime::credentials::Credentials::new(
+                        format!("AKIDaccount{account}"),
+                        "key",
+                    )
+                    .unwrap(),
                 )
                 .rate_limit(RateLimit::Shared(SharedLimit::new(redis.url())))
                 .build()
@@ -237,7 +244,7 @@ fn an_unusable_redis_url_is_refused_at_build_naming_it_without_its_password() {
     let error = tc3_runtime::ClientBuilder::<WidgetClient>::new()
         .endpoint("http://127.0.0.1:9")
         .region("ap-guangzhou")
-        .credentials(tc3_runtime::Credentials::new(SECRET_ID, "key").unwrap())
+        .credentials(tc3_runtime::credentials::Credentials::new(SECRET_ID, "key").unwrap())
         .rate_limit(RateLimit::Shared(SharedLimit::new(
             "http://user:hunter2@127.0.0.1:6379/",
         )))

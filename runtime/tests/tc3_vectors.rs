@@ -3,8 +3,8 @@
 //! headers. The documentation example goes through the low-level functions.
 
 use serde_json::Value;
+use tc3_runtime::credentials::Credentials;
 use tc3_runtime::signing::{self, RequestContext, Signer};
-use tc3_runtime::Credentials;
 
 fn cases() -> Vec<Value> {
     let path = concat!(

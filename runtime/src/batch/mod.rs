@@ -29,6 +29,8 @@ pub(crate) mod reading;
 mod reconcile;
 pub(crate) mod request;
 mod send;
+#[cfg(test)]
+mod simulated_tests;
 
 pub use options::BatchOptions;
 pub use outcome::{BatchError, BatchFailure, BatchOutcome, Reconciliation};

@@ -1,30 +1,21 @@
 //! A made-up service described as data, and the client the generator would write for it.
 #![allow(dead_code)]
 
-use tc3_runtime::service::{Action, Service};
-use tc3_runtime::{ClientBuilder, Credentials, GeneratedClient, RateLimit, RetryPolicy, Runtime};
+use tc3_runtime::credentials::Credentials;
+use tc3_runtime::service::{Action, GeneratedClient, Service};
+use tc3_runtime::{ClientBuilder, RateLimit, RetryPolicy, Runtime};
 
 /// The SecretId every test client signs with.
 pub(crate) const SECRET_ID: &str = "AKIDwidgets";
 
-pub(crate) const ACTIONS: &[Action] = &[Action {
-    name: "DescribeWidgets",
-    operation_id: "describe_widgets",
-    rate_limit_per_second: 50,
-    error_codes: &[("ResourceNotFound.Widget", "No such widget.")],
-    error_hints: &[("ResourceNotFound.Widget", "check the widget's id")],
-    batch: None,
-}];
+pub(crate) const ACTIONS: &[Action] = &[Action::__new("DescribeWidgets", "describe_widgets", 50)
+    .__error_codes(&[("ResourceNotFound.Widget", "No such widget.")])
+    .__error_hints(&[("ResourceNotFound.Widget", "check the widget's id")])];
 
-pub(crate) const SERVICE: Service = Service {
-    name: "widgets",
-    version: "2020-01-01",
-    default_endpoint: "https://widgets.example.com",
-    common_error_codes: &[],
-    actions: ACTIONS,
-};
+pub(crate) const SERVICE: Service =
+    Service::__new("widgets", "2020-01-01", "https://widgets.example.com").__actions(ACTIONS);
 
-/// What the generator would write: the endpoint, the HTTP client and the runtime.
+/// What the generator would write: the HTTP client and the runtime.
 pub(crate) struct WidgetClient {
     pub(crate) http: reqwest::Client,
     pub(crate) runtime: Runtime,
@@ -33,7 +24,7 @@ pub(crate) struct WidgetClient {
 impl GeneratedClient for WidgetClient {
     const SERVICE: &'static Service = &SERVICE;
 
-    fn from_parts(_endpoint: &str, http: reqwest::Client, runtime: Runtime) -> Self {
+    fn __from_parts(http: reqwest::Client, runtime: Runtime) -> Self {
         Self { http, runtime }
     }
 }

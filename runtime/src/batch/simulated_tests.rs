@@ -3,12 +3,14 @@
 //! while it is already there, and nothing stays unknown once reads work again. Property
 //! tests draw the fault schedules; the named tests pin one case each.
 
+use super::reading::{ReadPage, ReadQuery};
+use super::request::{send_reconciled, BatchRequest, ReadBack};
+use super::{BatchOptions, BatchOutcome};
+use crate::defaults::RECONCILE_ROUNDS;
+use crate::error::Error;
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
-use tc3_runtime::batch::{self, BatchOptions, BatchOutcome};
-use tc3_runtime::reconcile::{ReadBack, ReadPage, ReadQuery};
-use tc3_runtime::Error;
 
 /// The code the simulated service refuses a request with when one of its items is already
 /// there (the spec's `present-codes`).
@@ -90,7 +92,7 @@ impl Service {
         if fault == JoinFault::AppliedLate {
             self.late.lock().unwrap().extend(items);
             return Err(Error::Timeout {
-                scope: tc3_runtime::TimeoutScope::Attempt,
+                scope: crate::error::TimeoutScope::Attempt,
                 after: std::time::Duration::from_secs(1),
                 source: None,
             });
@@ -110,8 +112,7 @@ impl Service {
             JoinFault::None => Ok(items.iter().map(seat).collect()),
             JoinFault::LostAfter => Err(Error::Transport {
                 request_sent: true,
-                message: "connection closed before the answer".into(),
-                source: None,
+                source: "connection closed before the answer".into(),
             }),
             JoinFault::Http500After => Err(Error::HttpStatus {
                 status: 500,
@@ -131,8 +132,7 @@ impl Service {
         if self.reads.lock().unwrap().pop_front().unwrap_or(false) {
             return Err(Error::Transport {
                 request_sent: true,
-                message: "read lost".into(),
-                source: None,
+                source: "read lost".into(),
             });
         }
         let joined = self.joined.lock().unwrap();
@@ -172,10 +172,63 @@ fn api(code: &str) -> Error {
     }
 }
 
-fn run(
+/// A batch request of the simulated service, as a generated client's builder would be.
+#[derive(Clone)]
+struct Join<'s> {
+    service: &'s Service,
+    items: Vec<String>,
+    scope_readable: bool,
+    /// The listing answers no results and the same next-page token, forever.
+    lying_listing: bool,
+}
+
+impl BatchRequest for Join<'_> {
+    type Item = String;
+    type Result = Seat;
+    type Code = String;
+    const FIELD: &'static str = "Players";
+    const MAX_ITEMS: usize = MAX_ITEMS;
+    const RESULT_KEY: Option<fn(&Seat) -> Option<String>> = Some(key);
+
+    fn with_items(&self, items: Vec<String>) -> Result<Self, Error> {
+        Ok(Self {
+            items,
+            ..self.clone()
+        })
+    }
+
+    async fn send_items(self) -> Result<Vec<Seat>, Error> {
+        self.service.join(self.items)
+    }
+}
+
+impl ReadBack for Join<'_> {
+    const PRESENT_CODES: &'static [&'static str] = &[PRESENT];
+
+    fn scope_readable(&self) -> bool {
+        self.scope_readable
+    }
+
+    async fn read(
+        &self,
+        query: ReadQuery<String>,
+        token: Option<String>,
+    ) -> Result<ReadPage<Seat>, Error> {
+        if self.lying_listing {
+            return Ok(ReadPage {
+                results: Vec::new(),
+                next_token: Some("again".into()),
+            });
+        }
+        self.service.read(query, token)
+    }
+}
+
+fn run_with(
     service: &Service,
     items: &[String],
     scope_readable: bool,
+    lying_listing: bool,
     options: BatchOptions,
 ) -> BatchOutcome<String, Seat> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -183,18 +236,24 @@ fn run(
         .start_paused(true)
         .build()
         .unwrap();
-    runtime.block_on(batch::run_reconciled(
-        batch::chunks(items, MAX_ITEMS),
-        &options,
-        |chunk: Vec<String>| std::future::ready(service.join(chunk)),
-        key,
-        ReadBack {
-            read: |query, token| std::future::ready(service.read(query, token)),
-            scope_readable,
-            present_codes: &[PRESENT],
-            max_items: MAX_ITEMS,
-        },
-    ))
+    let template = Join {
+        service,
+        items: Vec::new(),
+        scope_readable,
+        lying_listing,
+    };
+    runtime
+        .block_on(send_reconciled(template, items.to_vec(), options))
+        .expect("the items are distinct and not empty")
+}
+
+fn run(
+    service: &Service,
+    items: &[String],
+    scope_readable: bool,
+    options: BatchOptions,
+) -> BatchOutcome<String, Seat> {
+    run_with(service, items, scope_readable, false, options)
 }
 
 fn players(n: usize) -> Vec<String> {
@@ -304,10 +363,7 @@ fn reads_that_keep_failing_leave_the_items_unknown_not_failed() {
     check_exact(&service, &items, &[], &outcome);
     assert_eq!(outcome.unknown_items().count(), 5);
     assert_eq!(outcome.failed_items().count(), 0);
-    assert_eq!(
-        outcome.reconciliation.rounds,
-        batch::DEFAULT_RECONCILE_ROUNDS
-    );
+    assert_eq!(outcome.reconciliation.rounds, RECONCILE_ROUNDS);
 }
 
 #[test]
@@ -379,35 +435,14 @@ proptest! {
 fn a_listing_whose_next_token_repeats_is_not_followed_forever() {
     let items = players(10);
     let service = Service::new(vec![JoinFault::LostAfter], vec![], &[]);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .unwrap();
-    let outcome = runtime.block_on(batch::run_reconciled(
-        batch::chunks(&items, MAX_ITEMS),
-        &BatchOptions::default(),
-        |chunk: Vec<String>| std::future::ready(service.join(chunk)),
-        key,
-        ReadBack {
-            read: |_query, _token| {
-                std::future::ready(Ok::<_, Error>(ReadPage {
-                    results: Vec::<Seat>::new(),
-                    next_token: Some("again".into()),
-                }))
-            },
-            scope_readable: true,
-            present_codes: &[PRESENT],
-            max_items: MAX_ITEMS,
-        },
-    ));
+    let outcome = run_with(&service, &items, true, true, BatchOptions::default());
     check_exact(&service, &items, &[], &outcome);
     // The lying listing never completes, so nothing is declared absent or sent again.
     assert_eq!(outcome.unknown_items().count(), 5);
     assert_eq!(outcome.reconciliation.resent, 0);
     assert_eq!(
         outcome.reconciliation.read_requests,
-        2 * batch::DEFAULT_RECONCILE_ROUNDS as usize
+        2 * RECONCILE_ROUNDS as usize
     );
 }
 
