@@ -29,6 +29,7 @@ mod server;
 pub mod sessions;
 pub mod spec_rules;
 pub mod stats;
+mod text;
 pub mod tls;
 pub mod validate;
 
