@@ -18,13 +18,16 @@
 //! # Ok(()) }
 //! ```
 
+mod actions;
 mod api_error;
 pub mod auth;
+mod clock;
 pub mod faults;
 pub mod lang;
 pub mod legacy_sign;
 pub mod params;
 pub mod rate;
+mod request_id;
 mod server;
 pub mod sessions;
 pub mod spec_rules;
@@ -33,10 +36,10 @@ mod text;
 pub mod tls;
 pub mod validate;
 
+pub use actions::{DESCRIBE_PLAYER_SESSIONS, JOIN_ACTION};
 pub use api_error::ApiError;
 pub use auth::Account;
 pub use faults::{FaultConfig, FaultKind};
-pub use server::{DESCRIBE_PLAYER_SESSIONS, JOIN_ACTION};
 pub use sessions::{JoinPolicy, SessionSpec};
 pub use spec_rules::SpecRules;
 pub use stats::StatsSnapshot;

@@ -1,13 +1,16 @@
 //! The HTTP side: the API endpoint `POST /` and `GET /` (faults, signature, action, size, body, rate,
 //! then the action itself) and the unsigned admin endpoints under `/_emulator/`.
 
+use crate::actions::{self, JOIN_ACTION};
 use crate::api_error::ApiError;
 use crate::auth::{Presented, Verifier};
+use crate::clock::{date_now, http_date, unix_now};
 use crate::faults::{FaultKind, Faults};
 use crate::lang::Language;
 use crate::legacy_sign::{self, LegacyPresented};
 use crate::params;
 use crate::rate::RateLimiter;
+use crate::request_id::request_id;
 use crate::sessions::{SessionSpec, Sessions};
 use crate::spec_rules::SpecRules;
 use crate::stats::Stats;
@@ -20,14 +23,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::fmt::Display;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// The action whose semantics the emulator implements.
-pub const JOIN_ACTION: &str = "JoinGameServerSessionBatch";
-/// The action that lists player sessions.
-pub const DESCRIBE_PLAYER_SESSIONS: &str = "DescribePlayerSessions";
-/// How the emulator's page tokens start (an offset follows).
-const NEXT_TOKEN_PREFIX: &str = "page-";
+use std::time::{Duration, Instant};
 
 /// Everything a request handler needs.
 pub(crate) struct Emulator {
@@ -47,11 +43,6 @@ const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
 /// The most a body buffer is sized to before any byte arrives, whatever Content-Length says:
 /// a peer announcing 1 MiB and sending nothing costs no more than this.
 const PRESIZE_MAX: usize = 8 * 1024;
-/// `Date` when the clock cannot be formatted (never expected: the clock is before 9999).
-const EPOCH_DATE: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
-/// The first second `Date` (HTTP-date, four-digit years) cannot show: 10000-01-01.
-const FIRST_UNSHOWABLE_SECOND: i64 = 253_402_300_800;
-
 /// Why a request body could not be read.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum BodyError {
@@ -252,71 +243,6 @@ impl std::error::Error for DropConnection {}
 
 type Answer = Result<Response<Full<Bytes>>, DropConnection>;
 
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
-
-/// The `Date` header `skew` seconds from now, or `None` when that is outside what an
-/// HTTP-date shows (1970 to 9999).
-fn http_date(skew: i64) -> Option<HeaderValue> {
-    if skew == 0 {
-        return this_second(|second| second.date.clone());
-    }
-    http_date_at(unix_now().checked_add(skew)?)
-}
-
-/// The `Date` header of the Unix second `secs`, or `None` when an HTTP-date cannot show it.
-fn http_date_at(secs: i64) -> Option<HeaderValue> {
-    if !(0..FIRST_UNSHOWABLE_SECOND).contains(&secs) {
-        return None;
-    }
-    let at = UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(secs).ok()?))?;
-    HeaderValue::from_str(&httpdate::fmt_http_date(at)).ok()
-}
-
-/// What answers show of the current second, made once a second (per thread).
-struct Second {
-    unix: i64,
-    /// `Date`.
-    date: Option<HeaderValue>,
-    /// A player session's `CreationTime`.
-    rfc3339: String,
-}
-
-thread_local! {
-    static SECOND: std::cell::RefCell<Option<Second>> = const { std::cell::RefCell::new(None) };
-}
-
-/// `f` of the current second's texts.
-fn this_second<T>(f: impl FnOnce(&Second) -> T) -> T {
-    let unix = unix_now();
-    SECOND.with_borrow_mut(|cached| {
-        let second = match cached {
-            Some(second) if second.unix == unix => second,
-            _ => cached.insert(Second {
-                unix,
-                date: http_date_at(unix),
-                rfc3339: time::OffsetDateTime::from_unix_timestamp(unix)
-                    .ok()
-                    .and_then(|t| {
-                        t.format(&time::format_description::well_known::Rfc3339)
-                            .ok()
-                    })
-                    .unwrap_or_default(),
-            }),
-        };
-        f(second)
-    })
-}
-
-/// `Date` now (the epoch if the clock cannot be shown).
-fn date_now() -> HeaderValue {
-    http_date(0).unwrap_or_else(|| HeaderValue::from_static(EPOCH_DATE))
-}
-
 fn respond(
     status: StatusCode,
     content_type: &'static str,
@@ -345,17 +271,6 @@ fn closing(mut response: Response<Full<Bytes>>) -> Response<Full<Bytes>> {
         .headers_mut()
         .insert(CONNECTION, HeaderValue::from_static("close"));
     response
-}
-
-/// A fresh `RequestId`: a random (version 4) UUID from the thread's generator, which the
-/// OS seeds (not a system call per id).
-fn request_id() -> String {
-    use rand::RngExt;
-    let bytes: [u8; 16] = rand::rng().random();
-    uuid::Builder::from_random_bytes(bytes)
-        .into_uuid()
-        .hyphenated()
-        .to_string()
 }
 
 /// The action's parameters as sent: a JSON body, or flattened pairs (a query string or a
@@ -784,102 +699,7 @@ impl Emulator {
                 ),
             ));
         }
-        match action.name.as_str() {
-            JOIN_ACTION => self.join(&value),
-            DESCRIBE_PLAYER_SESSIONS => self.describe_player_sessions(&value),
-            other => Err(ApiError::new(
-                "UnsupportedOperation",
-                format!("the emulator does not implement {other}"),
-            )),
-        }
-    }
-
-    /// Player sessions, filtered and a page at a time: `Limit` per page (all when absent),
-    /// `NextToken` from the previous page's answer.
-    fn describe_player_sessions(&self, body: &Value) -> Result<String, ApiError> {
-        let text = |key: &str| body[key].as_str();
-        let filter = crate::sessions::PlayerSessionFilter {
-            game_server_session_id: text("GameServerSessionId"),
-            player_id: text("PlayerId"),
-            player_session_id: text("PlayerSessionId"),
-            status: text("PlayerSessionStatusFilter"),
-        };
-        let limit = match body.get("Limit").and_then(Value::as_u64) {
-            None => None,
-            Some(0) => {
-                return Err(ApiError::new(
-                    "InvalidParameterValue",
-                    "`Limit`: 0 given, at least 1 required",
-                ))
-            }
-            Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
-        };
-        let offset = match text("NextToken") {
-            None => 0,
-            Some(token) => token
-                .strip_prefix(NEXT_TOKEN_PREFIX)
-                .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| {
-                    ApiError::new(
-                        "InvalidParameterValue",
-                        format!("`NextToken`: {token:?} is not a token this service gave"),
-                    )
-                })?,
-        };
-        // The envelope as serde_json writes its JSON tree (keys by name), without the tree.
-        let mut out = br#"{"Response":{"NextToken":"#.to_vec();
-        let mut sessions = Vec::new();
-        let (count, more) = self
-            .sessions
-            .player_sessions(&filter, offset, limit, &mut sessions)?;
-        match more {
-            true => crate::sessions::json_string(
-                &mut out,
-                &format!("{NEXT_TOKEN_PREFIX}{}", offset + count),
-            ),
-            false => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(br#","PlayerSessions":"#);
-        out.extend_from_slice(&sessions);
-        out.extend_from_slice(br#","RequestId":"#);
-        crate::sessions::json_string(&mut out, &request_id());
-        out.extend_from_slice(b"}}");
-        // Only JSON strings and numbers were written: the bytes are UTF-8.
-        String::from_utf8(out)
-            .map_err(|_| ApiError::new("InternalError", "an answer was not UTF-8"))
-    }
-
-    fn join(&self, body: &Value) -> Result<String, ApiError> {
-        let session = body["GameServerSessionId"].as_str().unwrap_or_default();
-        let players: Vec<String> = body["PlayerIds"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|p| p.as_str().map(String::from))
-            .collect();
-        let data = body
-            .get("PlayerDataMap")
-            .and_then(|map| map.get("Value"))
-            .and_then(Value::as_str);
-        let created = this_second(|now| self.sessions.join(session, &players, data, &now.rfc3339))?;
-        self.stats.joined(session, created.len());
-        Ok(join_answer(&created, &request_id()))
-    }
-}
-
-/// A join's answer: the bytes serde_json writes for the JSON tree
-/// `{"Response": {"PlayerSessions": [...], "RequestId": ...}}`.
-fn join_answer(created: &crate::sessions::Joined, request_id: &str) -> String {
-    let mut out = Vec::with_capacity(128 + 384 * created.len());
-    out.extend_from_slice(b"{\"Response\":{\"PlayerSessions\":");
-    created.write_json(&mut out);
-    out.extend_from_slice(b",\"RequestId\":");
-    crate::sessions::json_string(&mut out, request_id);
-    out.extend_from_slice(b"}}");
-    // Only JSON text was written: UTF-8 (the lossy conversion never replaces anything).
-    match String::from_utf8(out) {
-        Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        actions::dispatch(&action.name, &self.sessions, &self.stats, &value)
     }
 }
 
@@ -985,47 +805,5 @@ mod tests {
             "{answer}"
         );
         assert_eq!(state.sessions.all_players().len(), 2);
-    }
-
-    #[test]
-    fn a_join_answer_is_the_bytes_of_its_json_tree() {
-        let sessions = Sessions::default();
-        sessions.put(SessionSpec::new("gssess-a", 10));
-        for players in [vec![], vec!["p1".to_string(), "p\"2".to_string()]] {
-            let joined = sessions
-                .join("gssess-a", &players, Some("d"), "2026-11-25T00:00:00Z")
-                .unwrap();
-            let mut written = Vec::new();
-            joined.write_json(&mut written);
-            let tree: Value = serde_json::from_slice(&written).unwrap();
-            assert_eq!(tree.as_array().map(Vec::len), Some(players.len()));
-            let id = request_id();
-            assert_eq!(
-                join_answer(&joined, &id),
-                json!({"Response": {"PlayerSessions": tree, "RequestId": id}}).to_string()
-            );
-        }
-    }
-
-    #[test]
-    fn request_ids_are_distinct_version_4_uuids() {
-        let ids: Vec<String> = (0..1000).map(|_| request_id()).collect();
-        for id in &ids {
-            let uuid = uuid::Uuid::parse_str(id).unwrap();
-            assert_eq!(uuid.get_version_num(), 4, "{id}");
-            assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{id}");
-            assert_eq!(id.len(), 36, "{id}");
-        }
-        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
-        assert_eq!(distinct.len(), ids.len());
-    }
-
-    #[test]
-    fn dates_outside_what_http_dates_show_are_refused_not_panicked_on() {
-        for skew in [i64::MAX, i64::MIN, -unix_now() - 1, FIRST_UNSHOWABLE_SECOND] {
-            assert_eq!(http_date(skew), None, "{skew}");
-        }
-        assert!(http_date(crate::faults::MAX_DATE_SKEW_SECS).is_some());
-        assert!(http_date(-crate::faults::MAX_DATE_SKEW_SECS).is_some());
     }
 }
