@@ -158,7 +158,7 @@ impl EmulatorConfig {
     /// [`EmulatorConfig::validate`] refuses.
     pub async fn start(self) -> Result<RunningEmulator, String> {
         self.validate()?;
-        let state = build_state(&self)?;
+        let state = server::state::Emulator::from_config(&self)?;
         let listener = tokio::net::TcpListener::bind(self.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", self.listen))?;
@@ -189,37 +189,6 @@ impl EmulatorConfig {
     }
 }
 
-/// The handlers' state from a configuration, without [`EmulatorConfig::validate`] (tests
-/// build states no start would accept).
-pub(crate) fn build_state(config: &EmulatorConfig) -> Result<Arc<server::Emulator>, String> {
-    let rules = match &config.spec_yaml {
-        Some(text) => SpecRules::from_yaml(text)?,
-        None => SpecRules::embedded(),
-    };
-    let verifier = auth::Verifier::new(&rules.service, config.max_skew_secs, &config.accounts)?;
-    let limiters = rules
-        .actions
-        .values()
-        .map(|a| {
-            let rate = config.rate_limit.unwrap_or(a.rate_limit);
-            (a.name.clone(), rate::RateLimiter::new(rate))
-        })
-        .collect();
-    let state = Arc::new(server::Emulator {
-        verifier,
-        limiters,
-        sessions: sessions::Sessions::default(),
-        initial_sessions: config.sessions.clone(),
-        stats: stats::Stats::default(),
-        faults: faults::Faults::new(config.faults.clone()),
-        max_body_bytes: config.max_body_bytes,
-        body_read_timeout: config.body_read_timeout,
-        rules,
-    });
-    state.reset();
-    Ok(state)
-}
-
 /// What the accept loop enforces per connection.
 struct Limits {
     max_header_bytes: usize,
@@ -243,7 +212,7 @@ fn is_per_connection(error: &std::io::Error) -> bool {
 
 async fn accept_loop(
     listener: tokio::net::TcpListener,
-    state: Arc<server::Emulator>,
+    state: Arc<server::state::Emulator>,
     mut stopped: oneshot::Receiver<()>,
     limits: Limits,
     tls: Option<tokio_rustls::TlsAcceptor>,
@@ -295,14 +264,14 @@ async fn accept_loop(
                     let state = state.clone();
                     let nth = served.fetch_add(1, Ordering::Relaxed).saturating_add(1);
                     async move {
-                        let mut answer = state.handle(request).await?;
+                        let mut answer = server::handle(&state, request).await?;
                         if nth >= max_requests {
                             answer.headers_mut().insert(
                                 hyper::header::CONNECTION,
                                 hyper::header::HeaderValue::from_static("close"),
                             );
                         }
-                        Ok::<_, server::DropConnection>(answer)
+                        Ok::<_, server::answer::DropConnection>(answer)
                     }
                 });
                 match &tls {
@@ -339,7 +308,7 @@ async fn accept_loop(
 pub struct RunningEmulator {
     addr: SocketAddr,
     scheme: &'static str,
-    state: Arc<server::Emulator>,
+    state: Arc<server::state::Emulator>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
