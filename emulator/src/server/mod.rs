@@ -1,15 +1,16 @@
-//! The HTTP side, as a request flows: [`handle`] sends `POST /` and `GET /` to the API
-//! [`pipeline`] and every other request to the [`admin`] API. Each answer is written by
-//! [`answer`].
+//! The HTTP side, as a request flows: [`transport`] accepts connections and serves HTTP/1.1
+//! on them; [`handle`] sends `POST /` and `GET /` to the API [`pipeline`] and every other
+//! request to the [`admin`] API. Each answer is written by [`answer`].
 
 mod admin;
-pub(crate) mod answer;
+mod answer;
 mod body;
 mod call;
 mod headers;
 mod injected;
 mod pipeline;
 pub(crate) mod state;
+pub(crate) mod transport;
 
 use answer::Answer;
 use bytes::Bytes;

@@ -140,9 +140,9 @@ fn serve(
 mod tests {
     use super::*;
     use crate::clock::unix_now;
+    use crate::config::{EmulatorConfig, DEMO_SECRET_ID, DEMO_SECRET_KEY};
     use crate::faults::{FaultConfig, FaultKind};
     use crate::sessions::SessionSpec;
-    use crate::{EmulatorConfig, DEMO_SECRET_ID, DEMO_SECRET_KEY};
     use http_body_util::{BodyExt, Full};
     use hyper::Method;
     use serde_json::{json, Value};

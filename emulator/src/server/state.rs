@@ -2,12 +2,12 @@
 //! sessions, the counters and the faults; made from a configuration, reset to its start.
 
 use crate::auth::Verifier;
+use crate::config::EmulatorConfig;
 use crate::faults::Faults;
 use crate::rate::RateLimiter;
 use crate::sessions::{SessionSpec, Sessions};
 use crate::spec_rules::SpecRules;
 use crate::stats::Stats;
-use crate::EmulatorConfig;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
