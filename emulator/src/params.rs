@@ -220,7 +220,9 @@ mod tests {
 
     fn rules_and_schema() -> (SpecRules, Value) {
         let rules = SpecRules::embedded();
-        let schema = rules.actions[crate::JOIN_ACTION].request_schema.clone();
+        let schema = rules.actions[crate::actions::JOIN_ACTION]
+            .request_schema
+            .clone();
         (rules, schema)
     }
 
