@@ -213,7 +213,7 @@ mod tests {
         Verifier::new(
             "gse",
             300,
-            &[crate::Account {
+            &[crate::auth::Account {
                 secret_id: ID.into(),
                 secret_key: KEY.into(),
                 token: token.map(String::from),

@@ -7,6 +7,7 @@
 
 use crate::api_error::ApiError;
 use crate::spec_rules::SpecRules;
+use crate::text::shown;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -38,16 +39,6 @@ fn decode_component(text: &str) -> Result<String, ApiError> {
             ),
         )
     })
-}
-
-fn shown(text: &str) -> String {
-    const MAX: usize = 64;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let head: String = text.chars().take(MAX).collect();
-        format!("{head}…")
-    }
 }
 
 /// A dotted name's tree before it becomes JSON: a leaf (the text given) or named children.
@@ -229,7 +220,9 @@ mod tests {
 
     fn rules_and_schema() -> (SpecRules, Value) {
         let rules = SpecRules::embedded();
-        let schema = rules.actions[crate::JOIN_ACTION].request_schema.clone();
+        let schema = rules.actions[crate::actions::JOIN_ACTION]
+            .request_schema
+            .clone();
         (rules, schema)
     }
 

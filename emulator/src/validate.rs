@@ -5,6 +5,7 @@
 
 use crate::api_error::ApiError;
 use crate::spec_rules::SpecRules;
+use crate::text::shown;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
@@ -138,7 +139,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
         while let Some(key) = access.next_key::<String>()? {
             if map.contains_key(&key) {
                 return Err(de::Error::custom(format!(
-                    "the key {} appears twice in one object (each key may appear once)",
+                    "the key {:?} appears twice in one object (each key may appear once)",
                     shown(&key)
                 )));
             }
@@ -165,16 +166,6 @@ fn type_name(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-fn shown(text: &str) -> String {
-    const MAX: usize = 64;
-    if text.chars().count() <= MAX {
-        format!("{text:?}")
-    } else {
-        let head: String = text.chars().take(MAX).collect();
-        format!("{head:?}…")
     }
 }
 
@@ -284,7 +275,7 @@ fn check_at(
                     return Err(ApiError::new(
                         "InvalidParameterValue",
                         format!(
-                            "`{}`: {n} characters given ({}), at least {min} required",
+                            "`{}`: {n} characters given ({:?}), at least {min} required",
                             field(),
                             shown(text)
                         ),
@@ -296,7 +287,7 @@ fn check_at(
                     return Err(ApiError::new(
                         "InvalidParameterValue",
                         format!(
-                            "`{}`: {n} characters given ({}), at most {max} allowed",
+                            "`{}`: {n} characters given ({:?}), at most {max} allowed",
                             field(),
                             shown(text)
                         ),
@@ -312,7 +303,7 @@ fn check_at(
                     return Err(ApiError::new(
                         "InvalidParameterValue",
                         format!(
-                            "`{}`: {} does not match the pattern {pattern}",
+                            "`{}`: {:?} does not match the pattern {pattern}",
                             field(),
                             shown(text)
                         ),

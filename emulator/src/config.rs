@@ -1,0 +1,111 @@
+//! How to run an emulator: [`EmulatorConfig`], its defaults, and the demo account.
+
+use crate::auth::Account;
+use crate::faults::FaultConfig;
+use crate::sessions::SessionSpec;
+use crate::tls::TlsIdentity;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The SecretId of the demo account used when none is configured.
+pub const DEMO_SECRET_ID: &str = "AKIDEMULATORDEMO00000000000000000";
+/// The SecretKey of the demo account (public on purpose: it only opens the emulator).
+pub const DEMO_SECRET_KEY: &str = "emulator-demo-secret-key";
+
+/// How to run an emulator. `Default`: loopback on a free port, the demo account, no
+/// sessions, the spec's rates, 300 s of allowed skew, a 1 MiB body cap, 10 s to send a head
+/// and 10 s to send a body, 1 000 requests per connection, no faults.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// The address to listen on.
+    pub listen: SocketAddr,
+    /// The accounts whose signatures are accepted.
+    pub accounts: Vec<Account>,
+    /// The sessions that exist at start (and after a reset).
+    pub sessions: Vec<SessionSpec>,
+    /// Requests per second per SecretId for every action; `None`: each action's spec rate.
+    pub rate_limit: Option<u32>,
+    /// Most seconds between a request's timestamp and the server's clock.
+    pub max_skew_secs: u64,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Largest request head (request line and headers) accepted.
+    pub max_header_bytes: usize,
+    /// How long a client may take to send its request head; also how long a keep-alive
+    /// connection may stay idle between requests (hyper starts the head timer as soon as a
+    /// connection is idle).
+    pub header_read_timeout: Duration,
+    /// How long a client may take to send a whole request body, from the end of its head.
+    /// Past it the request is answered `InvalidParameter` (nothing is changed) and the
+    /// connection is closed.
+    pub body_read_timeout: Duration,
+    /// Requests served on one connection; the last answer carries `Connection: close` and the
+    /// connection is closed after it.
+    pub max_requests_per_connection: usize,
+    /// Fault injection.
+    pub faults: FaultConfig,
+    /// The spec's YAML; `None`: the workspace spec embedded in the binary.
+    pub spec_yaml: Option<String>,
+    /// Serve HTTPS with this certificate and key; `None`: plain HTTP.
+    pub tls: Option<TlsIdentity>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            accounts: vec![Account {
+                secret_id: DEMO_SECRET_ID.to_string(),
+                secret_key: DEMO_SECRET_KEY.to_string(),
+                token: None,
+            }],
+            sessions: Vec::new(),
+            rate_limit: None,
+            max_skew_secs: 300,
+            max_body_bytes: 1024 * 1024,
+            max_header_bytes: 64 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            max_requests_per_connection: 1000,
+            faults: FaultConfig::default(),
+            spec_yaml: None,
+            tls: None,
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Adds a session that exists at start.
+    pub fn session(mut self, spec: SessionSpec) -> Self {
+        self.sessions.push(spec);
+        self
+    }
+
+    /// Accepts this account (replacing the demo account on first use).
+    pub fn account(mut self, secret_id: &str, secret_key: &str) -> Self {
+        if self.accounts.len() == 1 && self.accounts[0].secret_id == DEMO_SECRET_ID {
+            self.accounts.clear();
+        }
+        self.accounts.push(Account {
+            secret_id: secret_id.to_string(),
+            secret_key: secret_key.to_string(),
+            token: None,
+        });
+        self
+    }
+
+    /// Checks the limits that cannot be expressed in the fields' types; the error names the
+    /// field, the limit and the value.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.body_read_timeout.is_zero() {
+            return Err("body_read_timeout: must be more than 0, 0 was given".to_string());
+        }
+        if self.header_read_timeout.is_zero() {
+            return Err("header_read_timeout: must be more than 0, 0 was given".to_string());
+        }
+        if self.max_requests_per_connection == 0 {
+            return Err("max_requests_per_connection: must be at least 1, 0 was given".to_string());
+        }
+        self.faults.validate()
+    }
+}

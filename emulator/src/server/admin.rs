@@ -1,0 +1,130 @@
+//! The unsigned admin API under `/_emulator/`: the counters, creating and describing
+//! sessions, a reset; and the not-found answer of every other path.
+
+use super::answer::{closing, json_response, respond};
+use super::body::read_body;
+use super::state::Emulator;
+use crate::actions::JOIN_ACTION;
+use crate::api_error::ApiError;
+use crate::clock::date_now;
+use crate::sessions::SessionSpec;
+use crate::spec_rules::SpecRules;
+use crate::validate;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Body;
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::{json, Value};
+use std::fmt::Display;
+
+/// The largest body the admin API reads.
+const MAX_ADMIN_BODY_BYTES: usize = 64 * 1024;
+
+/// Answers a request that is not the API's: `GET /_emulator/stats`, `POST
+/// /_emulator/sessions`, `GET /_emulator/sessions/ID`, `POST /_emulator/reset`, or 404.
+pub(crate) async fn handle<B>(state: &Emulator, request: Request<B>) -> Response<Full<Bytes>>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Display,
+{
+    let path = request.uri().path().to_string();
+    let now = date_now();
+    match (request.method().clone(), path.as_str()) {
+        (Method::GET, "/_emulator/stats") => json_response(
+            &serde_json::to_value(state.stats.snapshot()).unwrap_or_default(),
+            &now,
+        ),
+        (Method::POST, "/_emulator/sessions") => create_session(state, request).await,
+        (Method::POST, "/_emulator/reset") => {
+            state.reset();
+            json_response(&json!({"Reset": true}), &now)
+        }
+        (Method::GET, p) if p.starts_with("/_emulator/sessions/") => {
+            let id = &p["/_emulator/sessions/".len()..];
+            let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+            match state.sessions.describe(&id) {
+                Some(v) => json_response(&v, &now),
+                None => respond(
+                    StatusCode::NOT_FOUND,
+                    "text/plain",
+                    format!("no session {id:?}\n"),
+                    &now,
+                ),
+            }
+        }
+        _ => respond(
+            StatusCode::NOT_FOUND,
+            "text/plain",
+            "the API is POST / and GET /; admin: GET /_emulator/stats, POST /_emulator/sessions, GET /_emulator/sessions/ID, POST /_emulator/reset\n",
+            &now,
+        ),
+    }
+}
+
+/// `POST /_emulator/sessions`: creates or replaces the session of the body.
+async fn create_session<B>(state: &Emulator, request: Request<B>) -> Response<Full<Bytes>>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Display,
+{
+    let now = date_now();
+    let refuse = |message: String| {
+        respond(
+            StatusCode::BAD_REQUEST,
+            "text/plain",
+            format!("POST /_emulator/sessions: {message}\n"),
+            &now,
+        )
+    };
+    let body = match read_body(
+        request.into_body(),
+        MAX_ADMIN_BODY_BYTES,
+        state.body_read_timeout,
+    )
+    .await
+    {
+        Ok(body) => body,
+        Err(e) => {
+            // The rest of the body is not read: the connection cannot carry another request.
+            return closing(refuse(
+                e.api_error(MAX_ADMIN_BODY_BYTES, state.body_read_timeout)
+                    .message,
+            ));
+        }
+    };
+    let spec = match serde_json::from_slice::<SessionSpec>(&body) {
+        Ok(spec) => spec,
+        Err(e) => {
+            return refuse(format!(
+                "expected {{\"GameServerSessionId\": ..., \"Capacity\": ...}} and optionally FleetId, Status, JoinPolicy, IpAddress, Port, DnsName: {e}"
+            ))
+        }
+    };
+    if let Err(e) = check_session_id(&state.rules, &spec.game_server_session_id) {
+        return refuse(e.message);
+    }
+    let id = spec.game_server_session_id.clone();
+    state.sessions.put(spec);
+    json_response(&json!({"Created": id}), &now)
+}
+
+/// Checks a session id against the limits the spec gives the join's
+/// `GameServerSessionId` (1 to 256 ASCII characters in the workspace spec); at least one
+/// character when the spec has no such field.
+fn check_session_id(rules: &SpecRules, id: &str) -> Result<(), ApiError> {
+    let field = "GameServerSessionId";
+    let schema = rules.actions.get(JOIN_ACTION).and_then(|action| {
+        rules
+            .resolve(&action.request_schema)
+            .get("properties")
+            .and_then(|p| p.get(field))
+    });
+    match schema {
+        Some(schema) => validate::check_field(rules, schema, &Value::String(id.to_string()), field),
+        None if id.is_empty() => Err(ApiError::new(
+            "InvalidParameterValue",
+            format!("`{field}`: 0 characters given, at least 1 required"),
+        )),
+        None => Ok(()),
+    }
+}
