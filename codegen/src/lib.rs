@@ -15,7 +15,6 @@ pub mod official;
 mod overlay;
 mod passes;
 mod progenitor_run;
-mod reconcile_model;
 mod render;
 mod spec;
 pub mod spec_audit;
