@@ -24,6 +24,7 @@ mod validate;
 
 pub use error::{CodegenError, Result};
 pub use manifest::{CrateSettings, Dependency, RUNTIME_CRATE};
+pub use model::refs;
 pub use model::{Action, ApiModel, BatchField, ErrorCode, ListLimit};
 pub use render::REGENERATE_COMMAND;
 pub use spec_path::SpecPath;

@@ -9,6 +9,7 @@
 //! present): that is reported as lenient, not as a contradiction; reading them more strictly
 //! (a field required or not nullable that the definition lets be absent or null) is one.
 
+use crate::model::refs::resolve_at;
 use crate::official::{stated_limits, Definition, Member};
 use crate::spec_path::SpecPath;
 use serde_json::Value;
@@ -408,13 +409,7 @@ impl<'a> Audit<'a> {
     where
         'a: 's,
     {
-        match schema["$ref"].as_str() {
-            Some(reference) if reference.starts_with("#/") => (
-                self.tree.pointer(&reference[1..]).unwrap_or(&Value::Null),
-                SpecPath::from_pointer(&reference[1..]),
-            ),
-            _ => (schema, path),
-        }
+        resolve_at(self.tree, schema, path)
     }
 }
 

@@ -7,7 +7,7 @@
 
 mod read;
 mod reconcile;
-mod refs;
+pub mod refs;
 
 /// Everything the generated code needs to know about the API beyond progenitor's output.
 #[derive(Clone, Debug)]
