@@ -7,6 +7,7 @@ mod generate;
 mod import_action;
 mod manifests;
 mod node;
+mod official;
 mod process;
 mod python;
 mod root;
