@@ -8,23 +8,20 @@
 
 mod error;
 mod extensions;
-pub mod import;
 mod manifest;
 mod model;
-pub mod official;
 mod overlay;
 mod passes;
 mod progenitor_run;
-mod reconcile_model;
 mod render;
 mod spec;
-pub mod spec_audit;
 pub mod spec_diff;
 mod spec_path;
 mod validate;
 
 pub use error::{CodegenError, Result};
 pub use manifest::{CrateSettings, Dependency, RUNTIME_CRATE};
+pub use model::refs;
 pub use model::{Action, ApiModel, BatchField, ErrorCode, ListLimit};
 pub use render::REGENERATE_COMMAND;
 pub use spec_path::SpecPath;
@@ -97,16 +94,12 @@ pub fn diff_specs(
     ))
 }
 
-/// Reads and checks a spec, and compares it with Tencent's definition of the service and
-/// its error codes (see [`spec_audit`]).
-pub fn audit_spec(
-    label: &str,
-    text: &str,
-    definition: &official::Definition,
-    service_codes: Option<&std::collections::BTreeSet<String>>,
-) -> Result<Vec<spec_audit::Finding>> {
-    let (_, _, tree) = load(&SpecInput::plain(label, text))?;
-    Ok(spec_audit::audit(&tree, definition, service_codes))
+/// Reads and checks a spec as [`generate`] does (its model included) and gives its tree, the
+/// YAML as JSON with `$ref`s as written: for tools that look at more than the model, such as
+/// xtask's audit against Tencent's definition (follow the `$ref`s with [`refs`]).
+pub fn checked_tree(input: &SpecInput<'_>) -> Result<serde_json::Value> {
+    let (_, _, tree) = load(input)?;
+    Ok(tree)
 }
 
 /// Reads and checks a spec: its model, its `openapiv3` form and its raw tree.

@@ -1,6 +1,7 @@
 //! Compares two versions of a spec structurally and classes each change for callers of the
 //! generated client: breaking (code or requests that worked stop working) or compatible.
 
+use crate::model::refs::resolve;
 use crate::model::{Action, ApiModel, ErrorCode};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -294,21 +295,6 @@ enum Direction {
 fn schema_of<'a>(tree: &'a Value, component: &str) -> &'a Value {
     tree.pointer(&format!("/components/schemas/{component}"))
         .unwrap_or(&Value::Null)
-}
-
-fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut current = schema;
-    for _ in 0..16 {
-        match current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(pointer) => current = tree.pointer(pointer).unwrap_or(&Value::Null),
-            None => break,
-        }
-    }
-    current
 }
 
 /// The object inside the 200 response's envelope.

@@ -2,9 +2,10 @@
 //! definition of the service (the same `api.json` `spec-audit` reads), in this spec's
 //! conventions, for a spec author to review. `--standalone` drafts a whole spec.
 
+use crate::official::definition::Definition;
+use crate::official::{draft, tccli};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
-use tc3_codegen::official::Definition;
 
 /// The rate a draft puts where the definition has none: the API pages' usual default (kept
 /// here, not in the generator, which knows no number of any spec).
@@ -29,17 +30,17 @@ pub(crate) fn run(root: &Path, import: &Import) -> Result<()> {
         std::fs::read_to_string(root.join(spec)).with_context(|| format!("reading {spec}"))?;
     let tree: serde_yaml::Value =
         serde_yaml::from_str(&text).with_context(|| format!("{spec} is not YAML"))?;
-    let (service, version) = crate::spec_audit::service_and_version(&tree, spec)?;
+    let (service, version) = tccli::service_and_version(&tree, spec)?;
     let file = match &import.definition {
         Some(path) => path.clone(),
-        None => crate::spec_audit::official_definition(root, &service, &version)?,
+        None => tccli::official_definition(root, &service, &version)?,
     };
     let definition = Definition::parse(
         &std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?,
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let service = definition.service().unwrap_or(&service).to_string();
-    let draft = tc3_codegen::import::import_actions(
+    let draft = draft::import_actions(
         &definition,
         &service,
         &import.actions,

@@ -7,8 +7,10 @@ mod generate;
 mod import_action;
 mod manifests;
 mod node;
+mod official;
 mod process;
 mod python;
+mod root;
 mod spec_audit;
 mod spec_diff;
 mod targets;
@@ -22,7 +24,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Workspace commands for the GSE client")]
 struct Cli {
-    /// The workspace root (defaults to the one this xtask was built in).
+    /// The workspace root (default: the workspace around the current directory).
     #[arg(long, global = true, hide = true)]
     root: Option<PathBuf>,
     #[command(subcommand)]
@@ -117,7 +119,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = cli.root.unwrap_or_else(targets::workspace_root);
+    let root = match cli.root {
+        Some(root) => root,
+        None => match root::current() {
+            Ok(root) => root,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     match cli.command {
         Command::Generate { check } => exit_status(generate::run(&root, check)),
         Command::Vendor { dir, spec } => exit_status(vendor::run(&root, &dir, spec.as_deref())),

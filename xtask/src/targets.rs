@@ -223,14 +223,6 @@ pub(crate) const TARGETS: &[Target] = &[
     },
 ];
 
-/// The workspace root this xtask was built in.
-pub(crate) fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits one level below the workspace root")
-        .to_path_buf()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,47 +6,47 @@ use serde_json::Value;
 
 /// One action of the definition.
 #[derive(Clone, Debug, PartialEq)]
-pub struct OfficialAction {
+pub(crate) struct OfficialAction {
     /// The action's name, e.g. `DescribeWidgets`.
-    pub name: String,
+    pub(crate) name: String,
     /// `online` or `deprecated`.
-    pub status: String,
+    pub(crate) status: String,
     /// The action's documentation.
-    pub document: String,
+    pub(crate) document: String,
     /// The request object's name.
-    pub input: String,
+    pub(crate) input: String,
     /// The answer object's name.
-    pub output: String,
+    pub(crate) output: String,
 }
 
 /// One member of an object.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Member {
+pub(crate) struct Member {
     /// The field's name.
-    pub name: String,
+    pub(crate) name: String,
     /// `string`, `int`, `float`, `bool`, `list` or `object`.
-    pub kind: String,
+    pub(crate) kind: String,
     /// For a list its items' type, for an object its object's name; for a scalar its precise
     /// type (`string`, `uint64`, …).
-    pub member: String,
+    pub(crate) member: String,
     /// Whether a request must carry it, or an answer always has it (`None`: not stated, as
     /// for the members of most answers' top-level objects).
-    pub required: Option<bool>,
+    pub(crate) required: Option<bool>,
     /// Whether an answer may carry `null`.
-    pub nullable: bool,
+    pub(crate) nullable: bool,
     /// The field's documentation.
-    pub document: String,
+    pub(crate) document: String,
 }
 
 /// A service's definition.
 #[derive(Clone, Debug)]
-pub struct Definition {
+pub(crate) struct Definition {
     tree: Value,
 }
 
 impl Definition {
     /// Reads an `api.json`; `Err` says what is missing.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         let tree: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         if !tree["actions"].is_object() || !tree["objects"].is_object() {
             return Err("no `actions` and `objects` mappings: not a tccli api.json".into());
@@ -55,17 +55,17 @@ impl Definition {
     }
 
     /// The API version the definition describes (`metadata.apiVersion`).
-    pub fn version(&self) -> Option<&str> {
+    pub(crate) fn version(&self) -> Option<&str> {
         self.tree["metadata"]["apiVersion"].as_str()
     }
 
     /// The service's short name (`metadata.serviceShortName`), e.g. the first label of its host.
-    pub fn service(&self) -> Option<&str> {
+    pub(crate) fn service(&self) -> Option<&str> {
         self.tree["metadata"]["serviceShortName"].as_str()
     }
 
     /// The action named `name`.
-    pub fn action(&self, name: &str) -> Option<OfficialAction> {
+    pub(crate) fn action(&self, name: &str) -> Option<OfficialAction> {
         let a = self.tree["actions"].get(name)?;
         let text = |k: &str| a[k].as_str().unwrap_or_default().to_string();
         Some(OfficialAction {
@@ -77,21 +77,13 @@ impl Definition {
         })
     }
 
-    /// Every action's name.
-    pub fn action_names(&self) -> Vec<String> {
-        self.tree["actions"]
-            .as_object()
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default()
-    }
-
     /// Whether `name` is an object of the definition.
-    pub fn is_object(&self, name: &str) -> bool {
+    pub(crate) fn is_object(&self, name: &str) -> bool {
         self.tree["objects"].get(name).is_some()
     }
 
     /// The object's documentation.
-    pub fn object_document(&self, name: &str) -> String {
+    pub(crate) fn object_document(&self, name: &str) -> String {
         self.tree["objects"][name]["document"]
             .as_str()
             .unwrap_or_default()
@@ -99,7 +91,7 @@ impl Definition {
     }
 
     /// The members of the object `name`, in the definition's order.
-    pub fn members(&self, name: &str) -> Option<Vec<Member>> {
+    pub(crate) fn members(&self, name: &str) -> Option<Vec<Member>> {
         let members = self.tree["objects"].get(name)?["members"].as_array()?;
         Some(
             members
@@ -119,26 +111,26 @@ impl Definition {
 
 /// The limits a field's documentation states in words.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StatedLimits {
+pub(crate) struct StatedLimits {
     /// Characters at least / at most.
-    pub min_length: Option<u64>,
+    pub(crate) min_length: Option<u64>,
     /// Characters at most.
-    pub max_length: Option<u64>,
+    pub(crate) max_length: Option<u64>,
     /// Whether the characters are ASCII.
-    pub ascii: bool,
+    pub(crate) ascii: bool,
     /// Items at least.
-    pub min_items: Option<u64>,
+    pub(crate) min_items: Option<u64>,
     /// Items at most.
-    pub max_items: Option<u64>,
+    pub(crate) max_items: Option<u64>,
     /// Smallest value.
-    pub minimum: Option<u64>,
+    pub(crate) minimum: Option<u64>,
     /// Largest value.
-    pub maximum: Option<u64>,
+    pub(crate) maximum: Option<u64>,
 }
 
 /// Reads the limits out of a field's documentation: `最小长度3个ASCII字符，最大长度不超过33个ASCII
 /// 字符` (length and ASCII), `最小3组，最大17组` (items), `最小值不小于3，最大值不超过4321` (range).
-pub fn stated_limits(document: &str) -> StatedLimits {
+pub(crate) fn stated_limits(document: &str) -> StatedLimits {
     let mut limits = StatedLimits {
         ascii: document.contains("ASCII"),
         ..StatedLimits::default()
@@ -196,4 +188,34 @@ pub fn stated_limits(document: &str) -> StatedLimits {
         i = j + digits.len();
     }
     limits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_read_from_the_words_of_the_documentation() {
+        let l =
+            stated_limits("游戏服务器会话ID，最小长度1个ASCII字符，最大长度不超过256个ASCII字符");
+        assert_eq!(
+            l,
+            StatedLimits {
+                min_length: Some(1),
+                max_length: Some(256),
+                ascii: true,
+                ..StatedLimits::default()
+            }
+        );
+        let l = stated_limits("玩家ID列表，最小1组，最大25组");
+        assert_eq!(
+            (l.min_items, l.max_items, l.ascii),
+            (Some(1), Some(25), false)
+        );
+        let l = stated_limits("端口号，最小值不小于1，最大值不超过60000");
+        assert_eq!((l.minimum, l.maximum), (Some(1), Some(60000)));
+        let l = stated_limits("玩家自定义数据，最大长度2048个ASCII字符\n注意：此字段可能返回 null");
+        assert_eq!((l.min_length, l.max_length), (None, Some(2048)));
+        assert_eq!(stated_limits("玩家自定义数据"), StatedLimits::default());
+    }
 }

@@ -11,12 +11,12 @@
 //! - `x-tc-action`, `x-tc-status` from the definition; `x-tc-rate-limit` is not in the
 //!   definition: the draft puts the rate it is given and says so, for the author to check.
 
-use crate::official::{stated_limits, Definition, Member};
+use super::definition::{stated_limits, Definition, Member};
 use serde_yaml::{Mapping, Value};
 
 /// The drafted spec: with `standalone`, a whole document (header, servers, extensions) that
 /// generates a client as it is; without, the `paths` and `components` to merge into a spec.
-pub fn import_actions(
+pub(crate) fn import_actions(
     definition: &Definition,
     service: &str,
     actions: &[String],

@@ -1,9 +1,10 @@
 //! `x-tc-reconcile`: how a batch action's items are read back when their outcome is unknown,
 //! read from the spec and checked against both actions' schemas.
 
+use super::refs::{resolve, response_inner_schema};
+use super::{Action, ErrorCode, Reconcile};
 use crate::error::{CodegenError, Result};
 use crate::extensions as ext;
-use crate::model::{resolve, response_inner_schema, Action, ErrorCode};
 use crate::spec_path::SpecPath;
 use serde_json::{Map, Value};
 
@@ -20,33 +21,9 @@ const KEYS: &[&str] = &[
     "present-when",
 ];
 
-/// How a batch action's items are read back (see spec/README.md).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reconcile {
-    /// The `x-tc-action` of the action that reads items back.
-    pub action: String,
-    /// Its request property that takes one item.
-    pub item_filter: String,
-    /// Properties of the batch request that every result read back must match: the same
-    /// name in the batch request (required there), in the read request (a filter) and in the
-    /// read results.
-    pub scope: Vec<String>,
-    /// The read answer's list of results (the same schema as the batch's results).
-    pub results: String,
-    /// The property carrying the next page's token, in the read request and its answer.
-    pub next_token: String,
-    /// The read request's page-size property and the page size to ask for.
-    pub page: Option<(String, u64)>,
-    /// Batch error codes that may mean "an item is already there".
-    pub present_codes: Vec<String>,
-    /// Properties of a result read back and the values that make it count as present (e.g.
-    /// a status that is still live); by property name.
-    pub present_when: Vec<(String, Vec<String>)>,
-}
-
 /// The operation's `x-tc-reconcile`, checked against `actions` (every action of the spec;
 /// `batch_action` is the one carrying it).
-pub(crate) fn read(
+pub(super) fn read(
     label: &str,
     tree: &Value,
     op: &Map<String, Value>,

@@ -1,89 +1,13 @@
-//! The API as the generator sees it: service metadata and one entry per action, read from
-//! the spec's standard fields and its `x-tc-*` extensions.
+//! Reading the model from a checked spec tree: the standard fields, the `x-tc-*` extensions,
+//! each action's request schema, batch field and item limits.
 
+use super::refs::{resolve, response_inner_schema};
+use super::{Action, ApiModel, BatchField, ErrorCode, ListLimit};
 use crate::error::{CodegenError, Result};
 use crate::extensions as ext;
-pub(crate) use crate::reconcile_model::Reconcile;
 use crate::spec_path::SpecPath;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-
-/// Everything the generated code needs to know about the API beyond progenitor's output.
-#[derive(Clone, Debug)]
-pub struct ApiModel {
-    /// The spec's `info.title`.
-    pub title: String,
-    /// The service name signed into the credential scope (`x-tc-service`).
-    pub service: String,
-    /// The API version sent as `X-TC-Version` (`x-tc-version`).
-    pub version: String,
-    /// The default endpoint (`servers[0].url`), without a trailing slash.
-    pub endpoint: String,
-    /// The generated crate's version (`x-tc-crate-version`), when the spec sets one.
-    pub crate_version: Option<String>,
-    /// Codes every action may return (`x-tc-common-error-codes`), sorted by code.
-    pub common_error_codes: Vec<ErrorCode>,
-    /// The actions, in the order of the spec's paths.
-    pub actions: Vec<Action>,
-}
-
-/// One documented error code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ErrorCode {
-    /// The code as the service sends it: PascalCase parts joined by dots.
-    pub code: String,
-    /// What it means.
-    pub description: String,
-}
-
-/// One action of the API.
-#[derive(Clone, Debug)]
-pub struct Action {
-    /// The action name sent as `X-TC-Action`.
-    pub name: String,
-    /// The operation's `operationId`: the generated method's name.
-    pub operation_id: String,
-    /// The spec's path key (a label; requests always go to `/`).
-    pub path: String,
-    /// The most requests per second the service accepts.
-    pub rate_limit: u32,
-    /// Codes specific to this action, sorted by code.
-    pub error_codes: Vec<ErrorCode>,
-    /// What to do next after a code of this action (`description` holds the hint), by code.
-    pub error_hints: Vec<ErrorCode>,
-    /// The component name of the request body's schema.
-    pub request_schema: String,
-    /// The list field that may be split across requests, if any.
-    pub batch: Option<BatchField>,
-    /// How the batch's items are read back when their outcome is unknown (`x-tc-reconcile`).
-    pub reconcile: Option<Reconcile>,
-    /// The item limits of the request's list fields (typify does not enforce them).
-    pub list_limits: Vec<ListLimit>,
-}
-
-/// `minItems`/`maxItems` of one list field of a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListLimit {
-    /// The property's name in the request body.
-    pub field: String,
-    /// `minItems`.
-    pub min_items: Option<u64>,
-    /// `maxItems`.
-    pub max_items: Option<u64>,
-}
-
-/// A list field of a request that may be split into several requests.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BatchField {
-    /// The property's name in the request body.
-    pub field: String,
-    /// Its `maxItems`: the most items one request may carry.
-    pub max_items: u64,
-    /// The response's array property holding one result per item, if any.
-    pub results: Option<String>,
-    /// The property of a result that echoes its item, if any.
-    pub result_key: Option<String>,
-}
 
 impl ApiModel {
     /// Reads the model from a spec tree that passed the generic checks.
@@ -195,7 +119,7 @@ impl ApiModel {
             }
         }
         for (i, (op, op_path)) in operations.iter().enumerate() {
-            let reconcile = crate::reconcile_model::read(
+            let reconcile = super::reconcile::read(
                 label,
                 tree,
                 op,
@@ -221,11 +145,6 @@ impl ApiModel {
             common_error_codes,
             actions,
         })
-    }
-
-    /// The action whose operation has this `operationId`.
-    pub fn action_by_operation_id(&self, operation_id: &str) -> Option<&Action> {
-        self.actions.iter().find(|a| a.operation_id == operation_id)
     }
 }
 
@@ -589,33 +508,6 @@ fn collect_nested_item_limits(
             collect_nested_item_limits(tree, prop, &path.key("properties").key(name), false, found);
         }
     }
-}
-
-/// Follows one local `$ref`, if `schema` is one.
-pub(crate) fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| tree.pointer(p))
-        .unwrap_or(schema)
-}
-
-/// The schema inside the 200 response's envelope: its only property's schema.
-pub(crate) fn response_inner_schema<'a>(
-    tree: &'a Value,
-    op: &'a Map<String, Value>,
-) -> Option<&'a Value> {
-    let envelope = resolve(
-        tree,
-        op.get("responses")?
-            .pointer("/200/content/application~1json/schema")?,
-    );
-    let props = envelope.get("properties")?.as_object()?;
-    if props.len() != 1 {
-        return None;
-    }
-    Some(resolve(tree, props.values().next()?))
 }
 
 fn error_codes(label: &str, node: Option<&Value>, path: &SpecPath) -> Result<Vec<ErrorCode>> {

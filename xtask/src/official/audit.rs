@@ -9,14 +9,15 @@
 //! present): that is reported as lenient, not as a contradiction; reading them more strictly
 //! (a field required or not nullable that the definition lets be absent or null) is one.
 
-use crate::official::{stated_limits, Definition, Member};
-use crate::spec_path::SpecPath;
+use super::definition::{stated_limits, Definition, Member};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use tc3_codegen::refs::resolve_at;
+use tc3_codegen::SpecPath;
 
 /// How a finding weighs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum AuditClass {
+pub(crate) enum AuditClass {
     /// The spec says something the definition contradicts: fix the spec.
     Contradiction,
     /// The spec reads an answer more leniently than the definition promises: on purpose.
@@ -28,15 +29,15 @@ pub enum AuditClass {
 
 /// One difference between the spec and the definition.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// How it weighs.
-    pub class: AuditClass,
+    pub(crate) class: AuditClass,
     /// Where in the spec.
-    pub path: String,
+    pub(crate) path: String,
     /// What the spec says.
-    pub what: String,
+    pub(crate) what: String,
     /// What the definition says.
-    pub official: String,
+    pub(crate) official: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -53,7 +54,7 @@ struct Audit<'a> {
 
 /// Compares the spec `tree` (parsed and checked) with `definition` and the service's error
 /// codes (`service_codes`; `None` skips that check).
-pub fn audit(
+pub(crate) fn audit(
     tree: &Value,
     definition: &Definition,
     service_codes: Option<&BTreeSet<String>>,
@@ -408,13 +409,7 @@ impl<'a> Audit<'a> {
     where
         'a: 's,
     {
-        match schema["$ref"].as_str() {
-            Some(reference) if reference.starts_with("#/") => (
-                self.tree.pointer(&reference[1..]).unwrap_or(&Value::Null),
-                SpecPath::from_pointer(&reference[1..]),
-            ),
-            _ => (schema, path),
-        }
+        resolve_at(self.tree, schema, path)
     }
 }
 
@@ -435,7 +430,7 @@ fn is_ascii_pattern(pattern: &str) -> bool {
 }
 
 /// The report as text for a terminal.
-pub fn render_text(title: &str, findings: &[Finding]) -> String {
+pub(crate) fn render_text(title: &str, findings: &[Finding]) -> String {
     let mut out = format!("{title}\n");
     if findings.is_empty() {
         out.push_str("  faithful: nothing differs\n");
@@ -457,7 +452,7 @@ pub fn render_text(title: &str, findings: &[Finding]) -> String {
 }
 
 /// The report as Markdown for a pull-request comment.
-pub fn render_markdown(title: &str, findings: &[Finding]) -> String {
+pub(crate) fn render_markdown(title: &str, findings: &[Finding]) -> String {
     let mut out = format!("### {title}\n\n");
     if findings.is_empty() {
         out.push_str("Faithful: nothing differs.\n");
@@ -485,7 +480,7 @@ pub fn render_markdown(title: &str, findings: &[Finding]) -> String {
 }
 
 /// `N contradictions, M lenient, K notes`.
-pub fn summary(findings: &[Finding]) -> String {
+pub(crate) fn summary(findings: &[Finding]) -> String {
     let count = |c: AuditClass| findings.iter().filter(|f| f.class == c).count();
     format!(
         "{} contradictions, {} lenient, {} notes",
