@@ -90,7 +90,7 @@ impl Client {{
     }}
 }}
 
-impl tc3_runtime::service::GeneratedClient for Client {{
+impl tc3_runtime::GeneratedClient for Client {{
     const SERVICE: &'static tc3_runtime::service::Service = &api::SERVICE;
 
     fn __from_parts(http: reqwest::Client, runtime: Runtime) -> Self {{

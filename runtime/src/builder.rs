@@ -5,36 +5,17 @@ use crate::build_error::BuildError;
 use crate::clock::{Clock, SystemClock};
 use crate::credentials::{DefaultChain, ProvideCredentials};
 use crate::defaults;
+use crate::generated::GeneratedClient;
+use crate::language::Language;
 use crate::pacing::{pacers, RateLimit};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::runtime::Runtime;
-use crate::service::GeneratedClient;
 use crate::signing::Signer;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The language of the service's messages (`X-TC-Language`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Language {
-    /// `zh-CN`
-    ZhCn,
-    /// `en-US`
-    EnUs,
-}
-
-impl Language {
-    /// The header value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ZhCn => "zh-CN",
-            Self::EnUs => "en-US",
-        }
-    }
-}
 
 /// Builds a generated client `C`: endpoint, region, credentials, language, timeouts, clock,
 /// rate limit and retry policy. Generated crates name it `ClientBuilder` and start it with

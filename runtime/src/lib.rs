@@ -21,6 +21,8 @@ mod clock;
 pub mod credentials;
 pub mod defaults;
 mod error;
+mod generated;
+mod language;
 mod limits;
 mod pacing;
 mod retry;
@@ -31,9 +33,11 @@ mod text;
 pub mod tls;
 
 pub use build_error::BuildError;
-pub use builder::{ClientBuilder, Language};
+pub use builder::ClientBuilder;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Cause, Error, TimeoutScope};
+pub use generated::GeneratedClient;
+pub use language::Language;
 pub use pacing::RateLimit;
 #[cfg(feature = "redis")]
 pub use pacing::{OnOutage, SharedLimit};

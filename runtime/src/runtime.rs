@@ -2,10 +2,10 @@
 //! signer, the clock and its learned skew, the pacers, the retry policy and budget, the
 //! timeouts. The builder assembles it; a call reads it.
 
-use crate::builder::Language;
 use crate::clock::{unix_seconds, Clock};
 use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use crate::defaults;
+use crate::language::Language;
 use crate::pacing::Pacer;
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::service::Service;

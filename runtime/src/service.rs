@@ -197,16 +197,6 @@ impl fmt::Display for UnknownCode {
     }
 }
 
-/// A client type the generator wrote: the runtime's [`crate::ClientBuilder`] builds it.
-pub trait GeneratedClient: Sized {
-    /// The API the client calls.
-    const SERVICE: &'static Service;
-
-    /// The client, from the HTTP client and the runtime (which holds the endpoint).
-    #[doc(hidden)]
-    fn __from_parts(http: reqwest::Client, runtime: crate::Runtime) -> Self;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
-//! The modules of the generator (`codegen/src`) and of xtask (`xtask/src`) form no cycle: no
+//! The modules of the generator (`codegen/src`), xtask (`xtask/src`), the runtime
+//! (`runtime/src`) and the emulator (`emulator/src`) form no cycle: no
 //! file uses a file that uses it back, directly or through others. Each `crate::`, `super::`,
 //! `self::` or child-module path (in `use` items, code and the arguments of macros such as
 //! `format!`; not in `quote!`, whose paths belong to the generated crate) is followed to the
@@ -450,4 +451,20 @@ fn files_that_use_each_other_are_found() {
         ),
     ]);
     assert!(cycles(&quoted).is_empty(), "{quoted:?}");
+}
+
+#[test]
+fn the_runtimes_files_use_each_other_in_one_direction_only() {
+    let edges = assert_no_cycle("runtime/src");
+    let uses = |from: &str, to: &str| edges[Path::new(from)].contains(Path::new(to));
+    assert!(uses("batch/reconcile.rs", "batch/send.rs"));
+    assert!(uses("batch/request.rs", "batch/reconcile.rs"));
+    assert!(uses("builder.rs", "pacing/pacer.rs"));
+}
+
+#[test]
+fn the_emulators_files_use_each_other_in_one_direction_only() {
+    let edges = assert_no_cycle("emulator/src");
+    let uses = |from: &str, to: &str| edges[Path::new(from)].contains(Path::new(to));
+    assert!(uses("server/pipeline.rs", "actions/mod.rs"));
 }

@@ -146,8 +146,8 @@ mod tests {
     use http_body_util::{BodyExt, Full};
     use hyper::Method;
     use serde_json::{json, Value};
-    use tc3_runtime::signing::Signer;
     use tc3_runtime::credentials::Credentials;
+    use tc3_runtime::signing::Signer;
 
     /// A join of `players` to `session`, signed by the demo account now.
     fn signed_join(session: &str, players: &[&str]) -> Request<Full<Bytes>> {

@@ -3,7 +3,7 @@
 use super::error::CredentialsError;
 use super::key::{check_part, Credentials};
 use super::provider::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
-use super::{ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN};
+use super::variables::{ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN};
 use std::fmt;
 /// Credentials from `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and, for temporary
 /// credentials, `TENCENTCLOUD_SESSION_TOKEN`.

@@ -1,6 +1,6 @@
 //! Why credentials could not be had.
 
-use super::{ENV_SECRET_ID, ENV_SECRET_KEY};
+use super::variables::{ENV_SECRET_ID, ENV_SECRET_KEY};
 use std::fmt;
 use std::path::PathBuf;
 /// Why credentials could not be had. Never holds a secret.

@@ -13,6 +13,7 @@ mod provider;
 mod refreshing;
 #[cfg(test)]
 mod tests;
+mod variables;
 
 pub use chain::DefaultChain;
 pub use env::EnvProvider;
@@ -21,14 +22,6 @@ pub use key::Credentials;
 pub use profile::{ProfileProvider, MAX_PROFILE_FILE_BYTES};
 pub use provider::{CredentialsFuture, ProvideCredentials};
 pub use refreshing::{FetchFuture, RefreshingProvider};
-
-/// Environment variable holding the SecretId.
-pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
-/// Environment variable holding the SecretKey.
-pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
-/// Environment variable holding the token of temporary credentials.
-pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
-/// Environment variable overriding the profile file's path.
-pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
-/// The profile read when none is named.
-pub const DEFAULT_PROFILE: &str = "default";
+pub use variables::{
+    DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN,
+};

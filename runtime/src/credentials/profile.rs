@@ -3,7 +3,7 @@
 use super::error::CredentialsError;
 use super::key::Credentials;
 use super::provider::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
-use super::{DEFAULT_PROFILE, ENV_CREDENTIALS_FILE};
+use super::variables::{DEFAULT_PROFILE, ENV_CREDENTIALS_FILE};
 use std::fmt;
 use std::path::{Path, PathBuf};
 /// The largest credentials file read (a real one is a few hundred bytes).

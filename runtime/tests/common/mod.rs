@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use tc3_runtime::credentials::Credentials;
-use tc3_runtime::service::{Action, GeneratedClient, Service};
-use tc3_runtime::{ClientBuilder, RateLimit, RetryPolicy, Runtime};
+use tc3_runtime::service::{Action, Service};
+use tc3_runtime::{ClientBuilder, GeneratedClient, RateLimit, RetryPolicy, Runtime};
 
 /// The SecretId every test client signs with.
 pub(crate) const SECRET_ID: &str = "AKIDwidgets";

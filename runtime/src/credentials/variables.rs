@@ -1,0 +1,12 @@
+//! The environment variables and the profile name the sources read.
+
+/// Environment variable holding the SecretId.
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+/// Environment variable holding the SecretKey.
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+/// Environment variable holding the token of temporary credentials.
+pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+/// Environment variable overriding the profile file's path.
+pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
+/// The profile read when none is named.
+pub const DEFAULT_PROFILE: &str = "default";
