@@ -39,6 +39,8 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     )?;
     step("cargo xtask generate --check");
     crate::generate::run(root, true)?;
+    step("cargo xtask public-api --check (every change to what callers can name is reviewed)");
+    crate::public_api::run(root, true)?;
     step("cargo xtask spec-diff (for reviewers; breaking changes are reported, not failed)");
     match crate::spec_diff::report(root, None, crate::spec_diff::Format::Text) {
         Ok((report, _)) => print!("{report}"),

@@ -9,6 +9,7 @@ mod manifests;
 mod node;
 mod official;
 mod process;
+mod public_api;
 mod python;
 mod root;
 mod spec_audit;
@@ -50,6 +51,12 @@ enum Command {
     },
     /// Validate the specs with openapi-spec-validator (installed into target/py).
     ValidateSpec,
+    /// List the public API of tc3-runtime and gse-client into their public-api.txt.
+    PublicApi {
+        /// Change nothing; fail with a diff when a listing is stale.
+        #[arg(long)]
+        check: bool,
+    },
     /// Create target/py with the pinned Python tools and the official SDK.
     PythonEnv,
     /// Install the pinned official Node.js SDK into target/node (npm ci).
@@ -133,6 +140,7 @@ fn main() -> ExitCode {
         Command::Generate { check } => exit_status(generate::run(&root, check)),
         Command::Vendor { dir, spec } => exit_status(vendor::run(&root, &dir, spec.as_deref())),
         Command::ValidateSpec => exit_status(python::validate_specs(&root)),
+        Command::PublicApi { check } => exit_status(public_api::run(&root, check)),
         Command::PythonEnv => exit_status(python::ensure_venv(&root).map(|bin| {
             println!("python tools ready in {}", bin.display());
         })),
