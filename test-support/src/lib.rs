@@ -26,7 +26,7 @@ mod stub;
 pub use artifacts::{cargo_artifact, emulator_binary, join_example};
 pub use http::{http, http_builder};
 pub use logs::LogCapture;
-pub use oracle::batch_matching_holds;
+pub use oracle::{batch_matching_holds, BatchMatching};
 pub use process::EmulatorBinary;
 pub use redis::RedisServer;
 pub use sdk::{node_with_sdk, python_with_sdk};

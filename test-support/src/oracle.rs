@@ -1,18 +1,32 @@
 //! The batch-matching oracle: the rules an exact matching of a batch answer's results to its
-//! request's items obeys, checked against the runtime's matching.
+//! request's items obeys. The caller runs the matching (the runtime's
+//! `batch::match_results`) and hands over what it decided, so this crate needs no runtime.
 
-/// Runs the batch matching on a request's distinct `items` and an answer's result keys, and
-/// checks that the outcome is exact: every item exactly once in succeeded or missing, every
-/// result either given to one item (its own key, or a blank key) or counted as unmatched,
-/// blank keys used only for items no keyed result claimed, and no item missing while a blank
-/// result was left over. `Err` says which rule broke.
+/// What a batch matching decided for item ids and result keys: the fields of the runtime's
+/// `batch::Matched`.
+#[derive(Clone, Debug, Default)]
+pub struct BatchMatching {
+    /// The items that have a result, in request order.
+    pub succeeded: Vec<String>,
+    /// `results[i]` (a result's key) belongs to `succeeded[i]`.
+    pub results: Vec<Option<String>>,
+    /// The items without a result, in request order.
+    pub missing: Vec<String>,
+    /// Results that belong to no item.
+    pub unmatched: usize,
+}
+
+/// Checks that `matched`, the batch matching of a request's distinct `items` and an answer's
+/// result keys, is exact: every item exactly once in succeeded or missing, every result
+/// either given to one item (its own key, or a blank key) or counted as unmatched, blank keys
+/// used only for items no keyed result claimed, and no item missing while a blank result was
+/// left over. `Err` says which rule broke.
 pub fn batch_matching_holds(
     items: &[String],
     answer_keys: &[Option<String>],
+    matched: &BatchMatching,
 ) -> Result<(), String> {
     use std::collections::{BTreeMap, BTreeSet};
-    let matched =
-        tc3_runtime::batch::match_results(items.to_vec(), answer_keys.to_vec(), |k| k.clone());
     let blank = |k: &Option<String>| k.as_deref().is_none_or(|k| k.trim().is_empty());
     let succeeded: BTreeSet<&String> = matched.succeeded.iter().collect();
     let missing: BTreeSet<&String> = matched.missing.iter().collect();
