@@ -1,47 +1,11 @@
-//! Every error code of the emulator, through real HTTP on loopback, in the order it checks.
+//! Every error code of the emulator, through real HTTP on loopback, in the order it checks
+//! (a valid join through gse-client, every field of the answer: `e2e/tests/join_answer.rs`).
 
 mod common;
 
 use common::*;
 use gse_emulator::{EmulatorConfig, JoinPolicy, SessionSpec};
 use serde_json::json;
-
-#[tokio::test]
-async fn a_valid_join_returns_every_field() {
-    let emulator = emulator_with_session(10).await;
-    let answer = client(&emulator)
-        .join_game_server_session_batch()
-        .game_server_session_id(SESSION)
-        .player_ids(vec!["p1".to_string(), "p2".to_string()])
-        .player_data_map(
-            gse_client::types::PlayerDataMap::builder()
-                .key("team")
-                .value("red"),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert!(answer.error.is_none(), "{:?}", answer.error);
-    let sessions = answer.player_sessions.unwrap();
-    assert_eq!(sessions.len(), 2);
-    for (s, id) in sessions.iter().zip(["p1", "p2"]) {
-        assert_eq!(s.player_id.as_deref(), Some(id));
-        assert_eq!(s.status.as_deref(), Some("RESERVED"));
-        assert_eq!(s.player_data.as_deref(), Some("red"));
-        assert_eq!(s.game_server_session_id.as_deref(), Some(SESSION));
-        assert_eq!(s.fleet_id.as_deref(), Some("fleet-emulator"));
-        assert!(s
-            .player_session_id
-            .as_deref()
-            .is_some_and(|p| p.starts_with("psess-")));
-        assert!(s.creation_time.as_deref().is_some_and(|t| t.ends_with('Z')));
-        assert!(s.ip_address.is_some() && s.port.is_some() && s.dns_name.is_some());
-    }
-    assert_ne!(sessions[0].player_session_id, sessions[1].player_session_id);
-    let stats = emulator.stats();
-    assert_eq!((stats.requests, stats.joined_players), (1, 2));
-    emulator.shutdown().await;
-}
 
 #[tokio::test]
 async fn authorization_failures() {

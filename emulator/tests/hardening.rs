@@ -112,7 +112,7 @@ fn the_binary_never_prints_authorization_headers_or_keys() {
                 url: format!("{url}/"),
                 body: serde_json::json!({"GameServerSessionId": "gssess-h", "PlayerIds": [format!("p{i}")]}).to_string().into_bytes(),
                 action: "JoinGameServerSessionBatch".into(),
-                version: gse_client::api::SERVICE.version.into(),
+                version: version(),
                 region: Some("ap-shanghai".into()),
                 content_type: "application/json".into(),
                 secret_id: "AKIDHARDEN".into(),

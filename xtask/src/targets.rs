@@ -160,19 +160,14 @@ pub(crate) const TARGETS: &[Target] = &[
         crate_dir: "generated-client",
         name: "gse-client",
         description: "",
+        // The `join` example's; the tests of the client are in `e2e/` (package gse-e2e).
         dev_dependencies: &[
             DevDependency::Pinned("clap", &[]),
             DevDependency::Member("gse-emulator", "emulator", &[]),
-            DevDependency::Pinned("httpdate", &[]),
             DevDependency::Pinned("indicatif", &[]),
-            DevDependency::Pinned("proptest", &[]),
-            DevDependency::Pinned("rand", &[]),
-            DevDependency::Pinned("serde_yaml", &[]),
             // The `join` example's `--redis`: the fleet-wide rate limit.
             DevDependency::Member("tc3-runtime", "runtime", &["redis"]),
-            DevDependency::Pinned("tempfile", &[]),
-            DevDependency::Member("test-support", "test-support", &[]),
-            DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
+            DevDependency::Pinned("tokio", &["macros", "rt-multi-thread"]),
             DevDependency::Pinned("tracing", &[]),
             DevDependency::Pinned("tracing-subscriber", &[]),
         ],

@@ -1,14 +1,29 @@
-//! Helpers shared by the emulator's tests: a started emulator, clients of it, and raw
-//! requests signed by hand so that each can be broken in one way.
+//! Helpers shared by the emulator's tests: a started emulator, and raw requests signed by
+//! hand so that each can be broken in one way. No generated client here: the tests that run
+//! gse-client against the emulator are in `e2e/`.
 #![allow(dead_code)]
 
-use gse_client::{Client, Credentials, FixedClock};
 use gse_emulator::{EmulatorConfig, RunningEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use serde_json::Value;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tc3_runtime::signing::{self, RequestContext, Signer};
+use tc3_runtime::Credentials;
 
 pub(crate) const SESSION: &str = "gssess-test";
+
+/// A value of the spec the emulator embeds (`spec/gse.yaml`), by JSON pointer, read here on
+/// its own rather than through the emulator's `SpecRules`.
+pub(crate) fn spec(pointer: &str) -> Value {
+    let spec: Value = serde_yaml::from_str(gse_emulator::spec_rules::EMBEDDED_SPEC).unwrap();
+    spec.pointer(pointer)
+        .unwrap_or_else(|| panic!("the spec has {pointer}"))
+        .clone()
+}
+
+/// The API version of the spec (`x-tc-version`).
+pub(crate) fn version() -> String {
+    spec("/x-tc-version").as_str().unwrap().to_string()
+}
 
 pub(crate) fn now() -> i64 {
     SystemTime::now()
@@ -24,45 +39,6 @@ pub(crate) async fn emulator_with_session(capacity: usize) -> RunningEmulator {
         .start()
         .await
         .expect("the emulator starts")
-}
-
-/// A gse-client of the emulator, signing with the demo account.
-pub(crate) fn client(emulator: &RunningEmulator) -> Client {
-    Client::builder()
-        .endpoint(emulator.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
-        .build()
-        .unwrap()
-}
-
-/// A gse-client of the emulator at `url`, signing with the demo account, each attempt given
-/// at most `timeout` (so that late answers time out).
-pub(crate) fn client_timing_out(url: &str, timeout: std::time::Duration) -> Client {
-    Client::builder()
-        .endpoint(url)
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
-        .timeout(timeout)
-        .build()
-        .unwrap()
-}
-
-/// A gse-client of the emulator with other credentials or another clock.
-pub(crate) fn client_with(
-    emulator: &RunningEmulator,
-    id: &str,
-    key: &str,
-    unix: Option<u64>,
-) -> Client {
-    let mut builder = Client::builder()
-        .endpoint(emulator.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new(id, key).unwrap());
-    if let Some(at) = unix {
-        builder = builder.clock(FixedClock::at_unix(at));
-    }
-    builder.build().unwrap()
 }
 
 /// A request as a client would send it, before signing, so a test can change any part.
@@ -91,7 +67,7 @@ impl Raw {
             url: format!("{}/", emulator.url()),
             body,
             action: "JoinGameServerSessionBatch".into(),
-            version: gse_client::api::SERVICE.version.into(),
+            version: version(),
             region: Some("ap-shanghai".into()),
             content_type: "application/json".into(),
             secret_id: DEMO_SECRET_ID.into(),
@@ -118,7 +94,7 @@ impl Raw {
         };
         signing::sign_request(
             &mut request,
-            &Signer::new(gse_client::api::SERVICE.name),
+            &Signer::new(spec("/x-tc-service").as_str().unwrap()),
             &credentials,
             self.timestamp,
             context,

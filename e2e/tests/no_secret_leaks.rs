@@ -3,7 +3,7 @@
 use gse_client::credentials::{
     CredentialsError, EnvProvider, ProfileProvider, ProvideCredentials, RefreshingProvider,
 };
-use gse_client::{Client, Credentials, FixedClock};
+use gse_client::{Credentials, FixedClock};
 use std::time::{Duration, SystemTime};
 use test_support::{LogCapture, StubServer};
 
@@ -28,10 +28,7 @@ async fn a_whole_run_leaks_no_secret() {
             .expiring_at(SystemTime::now() + Duration::from_secs(3600)))
     });
     refreshing.provide().await.unwrap();
-    let client = Client::builder()
-        .endpoint(stub.url())
-        .region("ap-shanghai")
-        .credentials(refreshing)
+    let client = gse_e2e::builder_with(stub.url(), refreshing)
         .clock(FixedClock::at_unix(1_700_000_000))
         .build()
         .unwrap();
@@ -50,14 +47,12 @@ async fn a_whole_run_leaks_no_secret() {
     );
 
     // A failing provider's error as a caller sees it.
-    let failing = Client::builder()
-        .endpoint(stub.url())
-        .region("ap-shanghai")
-        .credentials(RefreshingProvider::new(|| async {
-            Err(format!("sts said no for {}", "AKIDLEAKTEST"))
-        }))
-        .build()
-        .unwrap();
+    let failing = gse_e2e::builder_with(
+        stub.url(),
+        RefreshingProvider::new(|| async { Err(format!("sts said no for {}", "AKIDLEAKTEST")) }),
+    )
+    .build()
+    .unwrap();
     let error = failing
         .join_game_server_session_batch()
         .game_server_session_id("s")

@@ -1,7 +1,7 @@
 //! Each call and attempt is a `tracing` span carrying the action, the attempt, the request id
 //! and the error code.
 
-use gse_client::{Client, Credentials, RateLimit, RetryPolicy};
+use gse_client::{RateLimit, RetryPolicy};
 use std::sync::{Arc, Mutex};
 use test_support::{LogCapture, Reply, StubServer};
 
@@ -22,10 +22,7 @@ async fn calls_and_attempts_are_spans_with_their_fields() {
         })
     })
     .await;
-    let client = Client::builder()
-        .endpoint(stub.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new("AKIDTRACE", "k").unwrap())
+    let client = gse_e2e::builder(stub.url(), "AKIDTRACE", "k")
         .rate_limit(RateLimit::Off)
         .retry_policy(RetryPolicy {
             base_delay: std::time::Duration::from_millis(1),

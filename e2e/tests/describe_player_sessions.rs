@@ -1,8 +1,9 @@
 //! DescribePlayerSessions against the emulator: the state joins leave, filtered and read a page
 //! at a time with NextToken; the spec's limits refuse a bad request before sending.
 
-use gse_client::{Client, Credentials, Error};
-use gse_emulator::{EmulatorConfig, RunningEmulator, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use gse_client::Error;
+use gse_e2e::demo_client;
+use gse_emulator::{EmulatorConfig, RunningEmulator, SessionSpec};
 use std::collections::BTreeSet;
 
 const SESSION: &str = "gssess-describe";
@@ -16,19 +17,10 @@ async fn emulator() -> RunningEmulator {
         .unwrap()
 }
 
-fn client(emulator: &RunningEmulator) -> Client {
-    Client::builder()
-        .endpoint(emulator.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_sessions_players_are_listed_a_page_at_a_time() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = demo_client(&emulator);
     let players: Vec<String> = (0..60).map(|i| format!("p-{i:02}")).collect();
     let outcome = client
         .join_game_server_session_batch()
@@ -96,7 +88,7 @@ async fn the_sessions_players_are_listed_a_page_at_a_time() {
 #[tokio::test]
 async fn unknown_sessions_bad_tokens_and_broken_limits_are_refused() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = demo_client(&emulator);
     let error = client
         .describe_player_sessions()
         .game_server_session_id("gssess-missing")

@@ -81,10 +81,7 @@ fn the_region_comes_from_the_environment_when_not_given() {
 async fn language_is_sent_when_set() {
     let stub = StubServer::start(r#"{"Response":{"RequestId":"r"}}"#).await;
     for (language, expected) in [(Some(Language::EnUs), Some("en-US")), (None, None)] {
-        let mut builder = Client::builder()
-            .endpoint(stub.url())
-            .region("ap-shanghai")
-            .credentials(credentials());
+        let mut builder = gse_e2e::builder(stub.url(), "AKIDTEST", "k");
         if let Some(language) = language {
             builder = builder.language(language);
         }

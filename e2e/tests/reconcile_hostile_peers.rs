@@ -3,7 +3,7 @@
 //! joined; pages that never end are not followed forever; and a player is never sent again
 //! unless a complete read showed it absent.
 
-use gse_client::{BatchOptions, Client, Credentials};
+use gse_client::{BatchOptions, Client};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,12 +12,7 @@ use test_support::{Recorded, Reply, StubServer};
 const SESSION: &str = "gssess-1";
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .endpoint(url)
-        .region("ap-shanghai")
-        .credentials(Credentials::new("AKIDTEST", "k").unwrap())
-        .build()
-        .unwrap()
+    gse_e2e::builder(url, "AKIDTEST", "k").build().unwrap()
 }
 
 fn action(request: &Recorded) -> &str {

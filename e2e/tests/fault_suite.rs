@@ -5,10 +5,8 @@
 //! client reports as joined; no player is joined twice; every player is accounted for. And a
 //! clock ten minutes off either way is corrected.
 
-use gse_client::{BatchOptions, Client, Credentials, FixedClock};
-use gse_emulator::{
-    EmulatorConfig, FaultConfig, FaultKind, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
-};
+use gse_client::{BatchOptions, FixedClock};
+use gse_emulator::{EmulatorConfig, FaultConfig, FaultKind, SessionSpec};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -26,10 +24,7 @@ async fn run(faults: FaultConfig, label: &str) -> (usize, usize) {
     .start()
     .await
     .unwrap();
-    let client = Client::builder()
-        .endpoint(emulator.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+    let client = gse_e2e::demo_builder(emulator.url())
         .timeout(Duration::from_secs(2))
         .overall_timeout(OVERALL)
         .build()
@@ -140,10 +135,7 @@ async fn a_clock_ten_minutes_off_either_way_is_corrected() {
         .unwrap()
         .as_secs();
     for (i, off) in [600i64, -600].into_iter().enumerate() {
-        let client = Client::builder()
-            .endpoint(emulator.url())
-            .region("ap-shanghai")
-            .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+        let client = gse_e2e::demo_builder(emulator.url())
             .clock(FixedClock::at_unix((now as i64 + off) as u64))
             .build()
             .unwrap();

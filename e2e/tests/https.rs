@@ -1,7 +1,7 @@
 //! HTTPS with certificate verification on, against the emulator serving TLS: a join through a
 //! trusted CA, and clear refusals of an unknown CA and of a certificate for another host.
 
-use gse_client::{Client, Credentials, Error};
+use gse_client::{Client, Error};
 use gse_emulator::tls::SELF_SIGNED_HOSTS;
 use gse_emulator::{EmulatorConfig, RunningEmulator, SessionSpec, TlsIdentity};
 use std::path::{Path, PathBuf};
@@ -24,10 +24,7 @@ async fn https_emulator(dir: &Path, hosts: &[&str]) -> (RunningEmulator, PathBuf
 }
 
 fn client(url: &str, ca: Option<&Path>) -> Client {
-    let mut builder = Client::builder()
-        .endpoint(url)
-        .region("ap-shanghai")
-        .credentials(Credentials::new("AKIDHTTPS", "https-secret-key").unwrap())
+    let mut builder = gse_e2e::builder(url, "AKIDHTTPS", "https-secret-key")
         .retry_policy(gse_client::RetryPolicy::never());
     if let Some(ca) = ca {
         builder = builder.add_root_certificates_pem(std::fs::read(ca).unwrap());
@@ -108,10 +105,7 @@ async fn a_certificate_for_another_host_is_refused() {
 
 #[test]
 fn an_unusable_root_certificate_is_refused_at_build() {
-    let error = Client::builder()
-        .endpoint("https://127.0.0.1:9")
-        .region("ap-shanghai")
-        .credentials(Credentials::new("AKIDHTTPS", "k").unwrap())
+    let error = gse_e2e::builder("https://127.0.0.1:9", "AKIDHTTPS", "k")
         .add_root_certificates_pem(b"not a certificate".to_vec())
         .build()
         .unwrap_err();

@@ -9,10 +9,7 @@
 //! then a byte every 50 ms. Each is cut at the body deadline (`--body-read-timeout-ms`, 2 s
 //! here) and the emulator's memory afterwards is within 10% of before.
 
-mod common;
-
-use gse_client::{Client, Credentials};
-use gse_emulator::{DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use gse_client::Client;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -168,21 +165,21 @@ async fn fifty_tasks_hold_steady_with_flat_memory_and_no_fd_leak() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(20);
     let deadline_ms = BODY_DEADLINE.as_millis().to_string();
-    let binary = common::binary(&[
-        "--session",
-        &format!("{SESSION}:100000000"),
-        "--body-read-timeout-ms",
-        &deadline_ms,
-    ]);
+    let binary = test_support::EmulatorBinary::start(
+        &test_support::emulator_binary(),
+        &[
+            "--session",
+            &format!("{SESSION}:100000000"),
+            "--body-read-timeout-ms",
+            &deadline_ms,
+        ],
+    );
     let emulator_pid = binary.pid().to_string();
     let url = binary.url.clone();
     // At most one idle connection per task: the pool may open an extra connection when a task
     // asks again before its last one is back, and without a cap such extras (live, not leaked)
     // would pile up between the two measurements, which are taken with every task idle.
-    let client = Client::builder()
-        .endpoint(&url)
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
+    let client = gse_e2e::demo_builder(&url)
         .http_client(reqwest::Client::builder().pool_max_idle_per_host(TASKS))
         .build()
         .unwrap();

@@ -4,8 +4,6 @@
 //! reports such players as joined or as failed: they are unknown (check before sending
 //! again), and the emulator's state holds exactly the players reported joined or unknown.
 
-mod common;
-
 use gse_client::{BatchOptions, Client, Error};
 use gse_emulator::{EmulatorConfig, FaultConfig, FaultKind, SessionSpec};
 use std::collections::BTreeSet;
@@ -25,7 +23,10 @@ async fn emulator(faults: FaultConfig, capacity: usize) -> gse_emulator::Running
 }
 
 fn client(url: &str) -> Client {
-    common::client_timing_out(url, Duration::from_millis(500))
+    gse_e2e::demo_builder(url)
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]

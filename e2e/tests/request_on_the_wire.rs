@@ -2,15 +2,12 @@
 
 use gse_client::types::PlayerDataMap;
 use gse_client::Client;
-use gse_client::{Credentials, FixedClock};
+use gse_client::FixedClock;
 use test_support::StubServer;
 
 /// A client of the stub, signing as `AKIDTEST` at a fixed time.
 fn client_for(stub: &StubServer) -> Client {
-    Client::builder()
-        .endpoint(stub.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new("AKIDTEST", "test-secret-key").unwrap())
+    gse_e2e::builder(stub.url(), "AKIDTEST", "test-secret-key")
         .clock(FixedClock::at_unix(1_700_000_000))
         .build()
         .expect("a valid configuration")

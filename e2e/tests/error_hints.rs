@@ -1,8 +1,8 @@
 //! The spec's `x-tc-error-hints` reach the caller: an error of the action carries the spec's
 //! sentence for its code, and codes without one get the runtime's generic hint.
 
-use gse_client::{api, Client, Credentials, ErrorCode};
-use gse_emulator::{EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use gse_client::{api, ErrorCode};
+use gse_emulator::{EmulatorConfig, SessionSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_session_carries_the_specs_hint() {
@@ -11,12 +11,7 @@ async fn an_unknown_session_carries_the_specs_hint() {
         .start()
         .await
         .unwrap();
-    let client = Client::builder()
-        .endpoint(emulator.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
-        .build()
-        .unwrap();
+    let client = gse_e2e::demo_client(&emulator);
     let action = api::action_by_operation_id("join_game_server_session_batch").unwrap();
 
     let missing = client
@@ -45,10 +40,7 @@ async fn an_unknown_session_carries_the_specs_hint() {
     );
 
     // A code the spec gives no hint for on this action: the runtime's hint for its family.
-    let unknown_key = Client::builder()
-        .endpoint(emulator.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new("AKIDunknown", "key").unwrap())
+    let unknown_key = gse_e2e::builder(emulator.url(), "AKIDunknown", "key")
         .build()
         .unwrap()
         .join_game_server_session_batch()

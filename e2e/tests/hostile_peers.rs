@@ -2,17 +2,14 @@
 //! and never retried; an answer larger than the cap is not read; text the peer controls is
 //! printed escaped and cut; an implausible server clock is not learned.
 
-use gse_client::{Client, Credentials, Error, FixedClock, RetryPolicy};
+use gse_client::{Client, Error, FixedClock, RetryPolicy};
 use std::time::{Duration, UNIX_EPOCH};
 use test_support::{Reply, StubServer};
 
 const OK: &str = r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","PlayerSessionId":"psess-p"}],"RequestId":"ok"}}"#;
 
 fn builder(url: &str) -> gse_client::ClientBuilder {
-    Client::builder()
-        .endpoint(url)
-        .region("ap-shanghai")
-        .credentials(Credentials::new("AKIDTEST", "k").unwrap())
+    gse_e2e::builder(url, "AKIDTEST", "k")
         // Every error would be retried if the client thought it safe: the tests show it does not.
         .retry_policy(RetryPolicy {
             max_attempts: 4,

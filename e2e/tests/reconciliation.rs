@@ -6,8 +6,6 @@
 //! session id short enough for DescribePlayerSessions' filter (a listing) and one longer than
 //! its 48 characters (one read per player).
 
-mod common;
-
 use gse_client::{BatchOptions, BatchOutcome, Client};
 use gse_emulator::{EmulatorConfig, FaultConfig, FaultKind, RunningEmulator, SessionSpec};
 use std::collections::BTreeSet;
@@ -38,7 +36,10 @@ async fn emulator(faults: FaultConfig, session: &str) -> RunningEmulator {
 }
 
 fn client(url: &str) -> Client {
-    common::client_timing_out(url, ATTEMPT_TIMEOUT)
+    gse_e2e::demo_builder(url)
+        .timeout(ATTEMPT_TIMEOUT)
+        .build()
+        .unwrap()
 }
 
 fn players() -> Vec<String> {

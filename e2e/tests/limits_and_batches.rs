@@ -2,10 +2,9 @@
 //! stays under the rate with nothing throttled, forced throttling stays within the retry
 //! budget, and under faults no player is joined twice and every player is accounted for.
 
-use gse_client::{BatchOptions, Client, Credentials, Error, RateLimit, RetryPolicy};
-use gse_emulator::{
-    EmulatorConfig, FaultConfig, RunningEmulator, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY,
-};
+use gse_client::{BatchOptions, Error, RateLimit, RetryPolicy};
+use gse_e2e::demo_builder;
+use gse_emulator::{EmulatorConfig, FaultConfig, RunningEmulator, SessionSpec};
 use std::collections::BTreeSet;
 
 const SESSION: &str = "gssess-limits";
@@ -18,13 +17,6 @@ async fn emulator(config: EmulatorConfig) -> RunningEmulator {
         .unwrap()
 }
 
-fn client(emulator: &RunningEmulator) -> gse_client::ClientBuilder {
-    Client::builder()
-        .endpoint(emulator.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap())
-}
-
 fn players(n: usize, prefix: &str) -> Vec<String> {
     (0..n).map(|i| format!("{prefix}-{i:06}")).collect()
 }
@@ -32,7 +24,7 @@ fn players(n: usize, prefix: &str) -> Vec<String> {
 #[tokio::test]
 async fn broken_limits_fail_client_side_and_nothing_reaches_the_emulator() {
     let emulator = emulator(EmulatorConfig::default()).await;
-    let client = client(&emulator).build().unwrap();
+    let client = demo_builder(emulator.url()).build().unwrap();
     let join = || {
         client
             .join_game_server_session_batch()
@@ -106,7 +98,7 @@ async fn broken_limits_fail_client_side_and_nothing_reaches_the_emulator() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_thousand_players_through_the_splitter_stay_under_the_rate() {
     let emulator = emulator(EmulatorConfig::default()).await;
-    let client = client(&emulator).build().unwrap();
+    let client = demo_builder(emulator.url()).build().unwrap();
     let all = players(50_000, "load");
     let outcome = client
         .join_game_server_session_batch()
@@ -142,7 +134,7 @@ async fn forced_throttling_retries_within_the_budget() {
     })
     .await;
     const BUDGET: u32 = 6;
-    let client = client(&emulator)
+    let client = demo_builder(emulator.url())
         .rate_limit(RateLimit::Off)
         .retry_policy(RetryPolicy {
             budget: BUDGET,
@@ -195,7 +187,7 @@ async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
         ..EmulatorConfig::default()
     })
     .await;
-    let client = client(&emulator)
+    let client = demo_builder(emulator.url())
         .timeout(std::time::Duration::from_secs(5))
         .build()
         .unwrap();

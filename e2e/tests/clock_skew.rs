@@ -1,7 +1,7 @@
 //! A client whose clock is off learns the service's time from the `Date` header of the
 //! SignatureExpire answer, retries once, and keeps the offset.
 
-use gse_client::{Client, Credentials, FixedClock};
+use gse_client::{Client, FixedClock};
 use std::time::{Duration, UNIX_EPOCH};
 use test_support::{Recorded, Reply, StubServer};
 
@@ -27,10 +27,7 @@ async fn service_at(server_now: u64) -> StubServer {
 }
 
 fn client(stub: &StubServer) -> Client {
-    Client::builder()
-        .endpoint(stub.url())
-        .region("ap-shanghai")
-        .credentials(Credentials::new("AKIDTEST", "k").unwrap())
+    gse_e2e::builder(stub.url(), "AKIDTEST", "k")
         .clock(FixedClock::at_unix(LOCAL_NOW))
         .build()
         .unwrap()

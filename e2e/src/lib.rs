@@ -1,0 +1,42 @@
+//! What the end-to-end tests in `tests/` share: the client each starts from. Every test
+//! client talks to a loopback endpoint (the emulator, embedded or as a binary, or a stub) in
+//! [`REGION`]; a test adds what it is about (a clock, timeouts, a retry policy) before
+//! `build()`.
+
+use gse_client::credentials::ProvideCredentials;
+use gse_client::{Client, ClientBuilder, Credentials};
+use gse_emulator::{RunningEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+
+/// The region of every test client.
+pub const REGION: &str = "ap-shanghai";
+
+/// A client builder for `endpoint` in [`REGION`], with credentials from `provider`.
+pub fn builder_with(
+    endpoint: impl Into<String>,
+    provider: impl ProvideCredentials + 'static,
+) -> ClientBuilder {
+    Client::builder()
+        .endpoint(endpoint)
+        .region(REGION)
+        .credentials(provider)
+}
+
+/// A client builder for `endpoint` in [`REGION`], signing with `secret_id` and `secret_key`.
+pub fn builder(endpoint: impl Into<String>, secret_id: &str, secret_key: &str) -> ClientBuilder {
+    builder_with(
+        endpoint,
+        Credentials::new(secret_id, secret_key).expect("valid test credentials"),
+    )
+}
+
+/// A client builder for the emulator at `endpoint`, signing with its demo account.
+pub fn demo_builder(endpoint: impl Into<String>) -> ClientBuilder {
+    builder(endpoint, DEMO_SECRET_ID, DEMO_SECRET_KEY)
+}
+
+/// A client of the running emulator, signing with its demo account.
+pub fn demo_client(emulator: &RunningEmulator) -> Client {
+    demo_builder(emulator.url())
+        .build()
+        .expect("a valid configuration")
+}
