@@ -3,8 +3,9 @@
 //! [`REGION`]; a test adds what it is about (a clock, timeouts, a retry policy) before
 //! `build()`.
 
+use gse_client::credentials::Credentials;
 use gse_client::credentials::ProvideCredentials;
-use gse_client::{Client, ClientBuilder, Credentials};
+use gse_client::{Client, ClientBuilder};
 use gse_emulator::{RunningEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 
 /// The region of every test client.

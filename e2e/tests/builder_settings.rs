@@ -1,6 +1,7 @@
 //! Endpoint, region and language settings of the client builder.
 
-use gse_client::{api, Client, ClientInfo, Credentials, Language};
+use gse_client::credentials::Credentials;
+use gse_client::{api, Client, Language};
 use test_support::StubServer;
 
 fn credentials() -> Credentials {
@@ -14,14 +15,14 @@ fn the_endpoint_defaults_to_the_specs_server_and_accepts_loopback_http() {
         .credentials(credentials())
         .build()
         .unwrap();
-    assert_eq!(client.baseurl(), api::SERVICE.default_endpoint);
+    assert_eq!(client.runtime().endpoint(), api::SERVICE.default_endpoint);
     let client = Client::builder()
         .endpoint("http://127.0.0.1:8080/")
         .region("ap-shanghai")
         .credentials(credentials())
         .build()
         .unwrap();
-    assert_eq!(client.baseurl(), "http://127.0.0.1:8080");
+    assert_eq!(client.runtime().endpoint(), "http://127.0.0.1:8080");
 }
 
 #[test]

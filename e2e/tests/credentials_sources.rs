@@ -1,11 +1,11 @@
 //! Credentials from the environment, the profile file and the default chain, and temporary
 //! credentials refreshed once under concurrency.
 
+use gse_client::credentials::Credentials;
 use gse_client::credentials::{
     CredentialsError, DefaultChain, EnvProvider, ProfileProvider, ProvideCredentials,
     RefreshingProvider,
 };
-use gse_client::Credentials;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -71,8 +71,10 @@ async fn run(faults: FaultConfig, label: &str) -> (usize, usize) {
         assert!(!failure.error.to_string().is_empty());
         assert!(
             failure.error.may_have_taken_effect()
-                || failure.error.is_retryable()
-                || failure.error.is_throttling(),
+                || failure
+                    .error
+                    .call_error()
+                    .is_some_and(|e| e.is_retryable() || e.is_throttling()),
             "{label}: {}",
             failure.error
         );

@@ -11,11 +11,11 @@ const OK: &str = r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","PlayerSessio
 fn builder(url: &str) -> gse_client::ClientBuilder {
     gse_e2e::builder(url, "AKIDTEST", "k")
         // Every error would be retried if the client thought it safe: the tests show it does not.
-        .retry_policy(RetryPolicy {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(4)
+                .base_delay(Duration::from_millis(1)),
+        )
 }
 
 async fn join(client: &Client) -> Result<String, Error> {

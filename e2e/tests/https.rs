@@ -39,7 +39,10 @@ async fn join(client: &Client, players: usize) -> Result<usize, Error> {
         .send_in_batches((0..players).map(|i| format!("p-{i:03}")), 4)
         .await?;
     match outcome.failures.into_iter().next() {
-        Some(failure) => Err(failure.error),
+        Some(failure) => Err(match failure.error {
+            gse_client::BatchError::Call(error) => error,
+            other => panic!("not a failed call: {other}"),
+        }),
         None => Ok(outcome.succeeded.len()),
     }
 }

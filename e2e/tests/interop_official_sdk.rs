@@ -3,7 +3,8 @@
 //! X-TC headers equal what the SDK's own TC3 code computes for the same bytes, timestamp and
 //! host. `cargo xtask ci` installs the SDK into `target/py` before the tests run.
 
-use gse_client::{Client, Credentials, FixedClock, Language};
+use gse_client::credentials::Credentials;
+use gse_client::{Client, FixedClock, Language};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::{json, Value};

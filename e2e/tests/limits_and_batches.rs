@@ -136,11 +136,11 @@ async fn forced_throttling_retries_within_the_budget() {
     const BUDGET: u32 = 6;
     let client = demo_builder(emulator.url())
         .rate_limit(RateLimit::Off)
-        .retry_policy(RetryPolicy {
-            budget: BUDGET,
-            base_delay: std::time::Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .budget(BUDGET)
+                .base_delay(std::time::Duration::from_millis(20)),
+        )
         .build()
         .unwrap();
     let calls = 30;
@@ -222,7 +222,8 @@ async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
     assert!(!outcome.failures.is_empty(), "faults were injected");
     for failure in &outcome.failures {
         assert!(
-            failure.error.may_have_taken_effect() || failure.error.is_retryable(),
+            failure.error.may_have_taken_effect()
+                || failure.error.call_error().is_some_and(|e| e.is_retryable()),
             "{}",
             failure.error
         );

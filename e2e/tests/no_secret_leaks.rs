@@ -1,9 +1,10 @@
 //! Secret keys and tokens never appear in tracing output, `Debug` output or error text.
 
+use gse_client::credentials::Credentials;
 use gse_client::credentials::{
     CredentialsError, EnvProvider, ProfileProvider, ProvideCredentials, RefreshingProvider,
 };
-use gse_client::{Credentials, FixedClock};
+use gse_client::FixedClock;
 use std::time::{Duration, SystemTime};
 use test_support::{LogCapture, StubServer};
 

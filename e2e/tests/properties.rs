@@ -5,7 +5,7 @@
 use gse_client::types::{JoinGameServerSessionBatchResponse, PlayerDataMap};
 use gse_client::{Client, Error};
 use proptest::prelude::*;
-use tc3_runtime::read_answer;
+use tc3_runtime::__private::read_answer;
 
 fn client() -> Client {
     gse_e2e::builder("http://127.0.0.1:9", "AKIDPROP", "k")
@@ -53,7 +53,7 @@ proptest! {
                 prop_assert!(session_ok && players_ok && data_ok);
                 prop_assert_eq!(body.player_ids, players);
             }
-            Err(Error::InvalidRequest { message }) => {
+            Err(Error::InvalidRequest { message, .. }) => {
                 prop_assert!(!(session_ok && players_ok && data_ok), "refused a valid request: {}", message);
                 let named = ["GameServerSessionId", "PlayerIds", "PlayerDataMap.Key", "PlayerDataMap.Value"]
                     .iter()

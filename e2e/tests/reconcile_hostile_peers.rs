@@ -127,10 +127,7 @@ async fn pages_that_never_end_leave_the_players_unknown_and_never_sent_again() {
         format!(r#"{{"Response":{{"PlayerSessions":[],"NextToken":"t{n}","RequestId":"read"}}}}"#)
     })
     .await;
-    let options = BatchOptions {
-        reconcile_timeout: Duration::from_millis(300),
-        ..BatchOptions::default()
-    };
+    let options = BatchOptions::new().reconcile_timeout(Duration::from_millis(300));
     let outcome = join(&stub, SESSION, &["p", "q"], options).await;
     assert_eq!(outcome.unknown_items().collect::<Vec<_>>(), ["p", "q"]);
     assert_eq!(outcome.reconciliation.resent, 0);

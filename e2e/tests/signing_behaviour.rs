@@ -1,6 +1,6 @@
 //! The signature covers what it must: any change to the body, host, timestamp or key changes it.
 
-use gse_client::Credentials;
+use gse_client::credentials::Credentials;
 use tc3_runtime::signing::Signer;
 
 const BODY: &[u8] = br#"{"GameServerSessionId":"s","PlayerIds":["p1","p2"]}"#;

@@ -24,10 +24,7 @@ async fn calls_and_attempts_are_spans_with_their_fields() {
     .await;
     let client = gse_e2e::builder(stub.url(), "AKIDTRACE", "k")
         .rate_limit(RateLimit::Off)
-        .retry_policy(RetryPolicy {
-            base_delay: std::time::Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().base_delay(std::time::Duration::from_millis(1)))
         .build()
         .unwrap();
     let join = || {

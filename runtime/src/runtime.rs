@@ -68,6 +68,11 @@ impl Runtime {
         self.service
     }
 
+    /// The endpoint every action is sent to (`POST /`), without the trailing `/`.
+    pub fn endpoint(&self) -> &str {
+        self.action_url.as_str().trim_end_matches('/')
+    }
+
     /// The region sent as `X-TC-Region`.
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()

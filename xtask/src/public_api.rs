@@ -49,8 +49,7 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
             print_diff(listed.listing, &old, &text);
             stale.push(listed.listing);
         } else {
-            std::fs::write(&path, &text)
-                .with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
             println!("wrote {}", listed.listing);
         }
     }

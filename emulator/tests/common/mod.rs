@@ -6,8 +6,8 @@
 use gse_emulator::{EmulatorConfig, RunningEmulator, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use serde_json::Value;
 use std::time::{SystemTime, UNIX_EPOCH};
+use tc3_runtime::credentials::Credentials;
 use tc3_runtime::signing::{self, RequestContext, Signer};
-use tc3_runtime::Credentials;
 
 pub(crate) const SESSION: &str = "gssess-test";
 
