@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///A failure answered in the envelope (still HTTP 200).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ApiError {
         ///The error code, e.g. `InvalidParameter` or a dotted sub-code.
         #[serde(rename = "Code", skip_serializing_if = "::std::option::Option::is_none")]
@@ -28,6 +29,7 @@ pub mod types {
     }
     ///The body of every answer: one `Response` object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DescribePlayerSessionsEnvelope {
         #[serde(rename = "Response")]
         pub response: DescribePlayerSessionsResponse,
@@ -40,6 +42,7 @@ pub mod types {
     ///Which player sessions to list (every filter given must hold), and which page.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct DescribePlayerSessionsRequest {
         ///Only this game server session's, 1 to 48 ASCII characters (Tencent's definition of this action says 48, against 256 when joining).
         #[serde(
@@ -356,6 +359,7 @@ pub mod types {
     }
     ///The answer to DescribePlayerSessions: a page of player sessions and the token of the next page, or an `Error`; `RequestId` is always present.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DescribePlayerSessionsResponse {
         #[serde(
             rename = "Error",
@@ -385,6 +389,7 @@ pub mod types {
     }
     ///The body of every answer: one `Response` object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct JoinGameServerSessionBatchEnvelope {
         #[serde(rename = "Response")]
         pub response: JoinGameServerSessionBatchResponse,
@@ -397,6 +402,7 @@ pub mod types {
     ///The players to join and the game server session to join them to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct JoinGameServerSessionBatchRequest {
         ///The game server session's id, 1 to 256 ASCII characters.
         #[serde(rename = "GameServerSessionId")]
@@ -487,6 +493,7 @@ pub mod types {
     }
     ///The answer to JoinGameServerSessionBatch: the player sessions created, or an `Error`; `RequestId` is always present and locates the request in the service's logs.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct JoinGameServerSessionBatchResponse {
         #[serde(
             rename = "Error",
@@ -511,6 +518,7 @@ pub mod types {
     ///Custom player data, one key and one value (one object, despite the name).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct PlayerDataMap {
         ///The data's key, 1 to 1024 ASCII characters.
         #[serde(rename = "Key")]
@@ -654,6 +662,7 @@ pub mod types {
     }
     ///A player's reservation in a game server session. The service's definition has every field always present, and only DnsName, PlayerData, PlayerId and TerminationTime may be null. The client reads every field as optional and nullable all the same, so that an answer that strays from the definition still parses (the official example answer has an empty PlayerId, and a PlayerData other than the one sent): what it keeps of the answer is then the caller's to judge.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct PlayerSession {
         ///When the player session was created (RFC 3339, UTC).
         #[serde(

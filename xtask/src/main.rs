@@ -12,6 +12,7 @@ mod process;
 mod public_api;
 mod python;
 mod root;
+mod semver_check;
 mod spec_audit;
 mod spec_diff;
 mod targets;
@@ -56,6 +57,13 @@ enum Command {
         /// Change nothing; fail with a diff when a listing is stale.
         #[arg(long)]
         check: bool,
+    },
+    /// Check with cargo-semver-checks that spec-diff's verdicts and the generated crate's API
+    /// agree (fixed compatible and breaking edits, or the spec at --base against the tree).
+    SemverCheck {
+        /// Compare the spec at this revision with the working tree instead.
+        #[arg(long)]
+        base: Option<String>,
     },
     /// Create target/py with the pinned Python tools and the official SDK.
     PythonEnv,
@@ -141,6 +149,7 @@ fn main() -> ExitCode {
         Command::Vendor { dir, spec } => exit_status(vendor::run(&root, &dir, spec.as_deref())),
         Command::ValidateSpec => exit_status(python::validate_specs(&root)),
         Command::PublicApi { check } => exit_status(public_api::run(&root, check)),
+        Command::SemverCheck { base } => exit_status(semver_check::run(&root, base.as_deref())),
         Command::PythonEnv => exit_status(python::ensure_venv(&root).map(|bin| {
             println!("python tools ready in {}", bin.display());
         })),

@@ -91,7 +91,11 @@ fn client_files(
 }
 
 /// The runtime crate: its sources as written, a standalone manifest, and its README.
-fn runtime_files(root: &Path, command: &str, revision: &str) -> Result<Vec<(PathBuf, String)>> {
+pub(crate) fn runtime_files(
+    root: &Path,
+    command: &str,
+    revision: &str,
+) -> Result<Vec<(PathBuf, String)>> {
     let name = tc3_codegen::RUNTIME_CRATE;
     let workspace = Workspace::read(root)?;
     let manifest = workspace.standalone_manifest(

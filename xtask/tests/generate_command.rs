@@ -79,7 +79,7 @@ fn every_kind_of_limit_and_rate_edit_regenerates_cleanly() {
             "x-tc-rate-limit",
             "x-tc-rate-limit: 1000",
             "x-tc-rate-limit: 500",
-            "rate_limit_per_second: 500",
+            "\"join_game_server_session_batch\",\n        500,",
         ),
     ];
     for (kind, from, to, reaches) in edits {
@@ -112,7 +112,8 @@ fn every_kind_of_limit_and_rate_edit_regenerates_cleanly() {
         let variant =
             std::fs::read_to_string(ws.path().join("fixtures/spec-variant/src/api.rs")).unwrap();
         assert!(
-            variant.contains("rate_limit_per_second: 7") && variant.contains("max_items: 10"),
+            variant.contains("\"join_game_server_session_batch\",\n        7,")
+                && variant.contains(".__batch(\"PlayerIds\", 10)"),
             "{kind}: the spec variant keeps its own rate and batch size"
         );
     }
@@ -290,8 +291,8 @@ fn a_second_action_in_the_spec_adds_a_second_method_with_no_codegen_change() {
     assert!(client.contains("pub fn join_game_server_session_batch("));
     let api = std::fs::read_to_string(ws.path().join("generated-client/src/api.rs")).unwrap();
     assert!(
-        api.contains("name: \"LeaveGameServerSessionBatch\""),
+        api.contains("Action::__new(\n        \"LeaveGameServerSessionBatch\","),
         "the X-TC-Action value"
     );
-    assert!(api.contains("rate_limit_per_second: 20"));
+    assert!(api.contains("\"leave_game_server_session_batch\",\n        20,"));
 }

@@ -62,7 +62,8 @@ fn start_emulator() -> test_support::EmulatorBinary {
 }
 
 /// A game backend's program: joins `PLAYERS` players through `send_in_batches`.
-const MAIN_RS: &str = r#"use gse_client::{BatchOptions, Client, Credentials};
+const MAIN_RS: &str = r#"use gse_client::credentials::Credentials;
+use gse_client::{BatchOptions, Client};
 
 #[tokio::main]
 async fn main() {

@@ -96,7 +96,7 @@ fn drop_base_url(file: &mut syn::File) -> Result<()> {
     let before = fields.named.len();
     fields.named = std::mem::take(&mut fields.named)
         .into_iter()
-        .filter(|f| !f.ident.as_ref().is_some_and(|i| i == "baseurl"))
+        .filter(|f| f.ident.as_ref().is_none_or(|i| i != "baseurl"))
         .collect();
     if fields.named.len() + 1 != before {
         return Err(CodegenError::pass(

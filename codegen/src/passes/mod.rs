@@ -4,6 +4,7 @@ mod batch_methods;
 mod body_setters;
 mod client_surface;
 mod doc_lines;
+mod growable_types;
 mod limit_messages;
 mod private_reexports;
 mod reconcile_read;
@@ -22,6 +23,7 @@ type Pass = fn(&mut syn::File, &ApiModel) -> Result<()>;
 /// `batch_methods` reads the envelope type from progenitor's `send`, which `send_calls` removes.
 const PASSES: &[Pass] = &[
     private_reexports::apply,
+    growable_types::apply,
     limit_messages::apply,
     body_setters::apply,
     batch_methods::apply,
