@@ -37,7 +37,7 @@ pub(super) fn failure_formats(file: &syn::File, body_type: &syn::Ident) -> Vec<(
 
 const PASS: &str = "body_setters";
 
-pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
+pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
     let setters_by_type = body_type_setters(file)?;
     let messages: HashMap<String, String> = setters_by_type
         .iter()
@@ -52,6 +52,16 @@ pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
             _ => None,
         })
         .collect();
+    if bodies.len() != model.actions.len() {
+        return Err(CodegenError::pass(
+            PASS,
+            format!(
+                "expected one operation builder with a `body: Result<types::builder::X, String>` per action ({}); found {}",
+                model.actions.len(),
+                bodies.len()
+            ),
+        ));
+    }
     for (op_builder, body_type) in bodies {
         let setters = setters_by_type
             .iter()
@@ -64,13 +74,15 @@ pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
             })?;
         let methods = setters.1.iter().map(|setter| {
             let key = format!("{body_type}.{}", setter.sig.ident);
-            let failure = messages
-                .get(&key)
-                .cloned()
-                .unwrap_or_else(|| format!("{}: {{e}}", setter.sig.ident));
-            forwarding_setter(setter, &body_type, &failure)
+            let failure = messages.get(&key).ok_or_else(|| {
+                CodegenError::pass(
+                    PASS,
+                    format!("the setter `{key}` has no field of `{body_type}` with a JSON name"),
+                )
+            })?;
+            Ok(forwarding_setter(setter, &body_type, failure))
         });
-        let methods: Vec<syn::ImplItem> = methods.collect();
+        let methods: Vec<syn::ImplItem> = methods.collect::<Result<_>>()?;
         builder.push(syn::parse_quote! {
             impl<'a> #op_builder<'a> {
                 #(#methods)*

@@ -53,6 +53,9 @@ pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
         .ok_or_else(|| {
             CodegenError::pass(PASS, "no `types::builder` module in progenitor's output")
         })?;
+    // Every builder type's messages are typify's own: each type gets at least one rewritten
+    // (its setters' conversion failures), and none is left that names an unknown field.
+    let mut rewritten: HashMap<String, usize> = HashMap::new();
     for item in builder.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
         let Some(ty) = type_ident(&imp.self_ty) else {
@@ -61,8 +64,25 @@ pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
         let mut rewrite = BuilderMessages {
             ty: ty.to_string(),
             formats: &formats,
+            rewritten: 0,
+            unknown: None,
         };
         rewrite.visit_item_impl_mut(imp);
+        if let Some(field) = rewrite.unknown {
+            return Err(CodegenError::pass(
+                PASS,
+                format!("typify's builder message names `{}.{field}`, a field with no JSON name", rewrite.ty),
+            ));
+        }
+        *rewritten.entry(rewrite.ty).or_default() += rewrite.rewritten;
+    }
+    if let Some((ty, _)) = rewritten.iter().find(|(_, n)| **n == 0) {
+        return Err(CodegenError::pass(
+            PASS,
+            format!(
+                "no message of typify's builder `types::builder::{ty}` is one this pass knows (`error converting supplied value for …`, `no value supplied for …`): its output changed"
+            ),
+        ));
     }
     Ok(())
 }
@@ -134,31 +154,43 @@ fn err_literal(expr: &syn::Expr) -> Option<String> {
 struct BuilderMessages<'a> {
     ty: String,
     formats: &'a HashMap<String, String>,
+    /// Messages rewritten.
+    rewritten: usize,
+    /// A field a typify message names that has no format.
+    unknown: Option<String>,
 }
 
 impl BuilderMessages<'_> {
     /// The replacement of a message, if it is one of typify's.
-    fn rewrite(&self, text: &str) -> Option<String> {
-        if let Some(field) = text
+    fn rewrite(&mut self, text: &str) -> Option<String> {
+        let (field, missing) = if let Some(field) = text
             .strip_prefix("error converting supplied value for ")
             .and_then(|rest| rest.strip_suffix(": {e}"))
         {
-            self.formats.get(&format!("{}.{field}", self.ty)).cloned()
+            (field, false)
         } else if let Some(field) = text.strip_prefix("no value supplied for ") {
-            self.formats.get(&format!("{}.{field}", self.ty)).map(|f| {
-                let wire = f
-                    .trim_end_matches("{e}")
-                    .trim_end_matches(": ")
-                    .trim_end_matches('.');
-                format!("{wire}: missing; a value is required")
-            })
+            (field, true)
         } else {
-            None
-        }
+            return None;
+        };
+        let Some(format) = self.formats.get(&format!("{}.{field}", self.ty)) else {
+            self.unknown.get_or_insert_with(|| field.to_owned());
+            return None;
+        };
+        self.rewritten += 1;
+        Some(if missing {
+            let wire = format
+                .trim_end_matches("{e}")
+                .trim_end_matches(": ")
+                .trim_end_matches('.');
+            format!("{wire}: missing; a value is required")
+        } else {
+            format.clone()
+        })
     }
 
     /// Rewrites string literals inside a macro's tokens (`format!("...")`).
-    fn rewrite_tokens(&self, tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    fn rewrite_tokens(&mut self, tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         use proc_macro2::TokenTree;
         tokens
             .into_iter()

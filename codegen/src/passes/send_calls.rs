@@ -15,6 +15,16 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         .into_iter()
         .map(|(operation_id, _)| operation_id)
         .collect();
+    if ops.len() != model.actions.len() {
+        return Err(CodegenError::pass(
+            PASS,
+            format!(
+                "expected progenitor's `send` (with `OperationInfo {{ operation_id }}`) on one builder per action ({}); found {}",
+                model.actions.len(),
+                ops.len()
+            ),
+        ));
+    }
     for operation_id in &ops {
         let action = model.action_by_operation_id(operation_id).ok_or_else(|| {
             CodegenError::pass(PASS, format!("`{operation_id}` is not in the model"))
