@@ -53,9 +53,9 @@ fn run_fleet(scale: usize, outage: Option<Duration>) -> Run {
         ("brief", 100 * scale, Duration::ZERO),
     ];
     let session = |prefix: &str| format!("gssess-fleet-{prefix}");
-    let mut args = vec!["--account".to_string(), format!("{id}:{key}")];
+    let mut args = vec!["--account".to_owned(), format!("{id}:{key}")];
     for (prefix, _, _) in &loads {
-        args.push("--session".to_string());
+        args.push("--session".to_owned());
         args.push(format!("{}:100000000", session(prefix)));
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -127,12 +127,12 @@ impl Run {
     /// The run as a chart: each process, the total, and the outage.
     fn chart(&self, title: String) -> Chart {
         let mut series = vec![Series {
-            name: "all processes".to_string(),
+            name: "all processes".to_owned(),
             points: rates(&self.samples, |s| s.requests),
         }];
         for (name, session) in &self.members {
             series.push(Series {
-                name: (*name).to_string(),
+                name: (*name).to_owned(),
                 points: rates(&self.samples, |s| {
                     s.joins_by_session.get(session).copied().unwrap_or(0)
                 }),

@@ -10,7 +10,7 @@ pub(crate) fn raw(request: &reqwest::Request) -> Vec<u8> {
     let url = request.url();
     let host = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_string(),
+        None => url.host_str().unwrap_or_default().to_owned(),
     };
     let body = request
         .body()

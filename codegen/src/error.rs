@@ -54,8 +54,8 @@ impl CodegenError {
     /// A spec rule violation at `path` (segments joined with `.`).
     pub(crate) fn spec(file: &str, path: &str, problem: impl Into<String>) -> Self {
         Self::Spec {
-            file: file.to_string(),
-            path: path.to_string(),
+            file: file.to_owned(),
+            path: path.to_owned(),
             problem: problem.into(),
         }
     }

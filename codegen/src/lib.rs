@@ -51,6 +51,7 @@ pub struct SpecInput<'a> {
 
 impl<'a> SpecInput<'a> {
     /// The spec as written.
+    #[must_use]
     pub fn plain(label: &'a str, text: &'a str) -> Self {
         Self {
             label,
@@ -60,9 +61,10 @@ impl<'a> SpecInput<'a> {
     }
 
     /// The label with the overlay's replacements, e.g. `spec/api.yaml with /a/b = 7`.
+    #[must_use]
     pub fn describe(&self) -> String {
         if self.overlay.is_empty() {
-            return self.label.to_string();
+            return self.label.to_owned();
         }
         let edits: Vec<String> = self
             .overlay
@@ -122,7 +124,7 @@ pub fn generate(input: &SpecInput<'_>, settings: &CrateSettings) -> Result<Vec<G
     let label = input.describe();
     let tokens = progenitor_run::generate_tokens(input.label, &openapi)?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Progenitor {
-        file: input.label.to_string(),
+        file: input.label.to_owned(),
         message: format!("output does not parse as Rust: {e}"),
     })?;
     passes::run_all(&mut file, &model, &settings.name)?;
@@ -173,7 +175,7 @@ pub fn generate_from_file(
     settings: &CrateSettings,
 ) -> Result<Vec<GeneratedFile>> {
     let text = std::fs::read_to_string(root.join(label)).map_err(|source| CodegenError::Read {
-        file: label.to_string(),
+        file: label.to_owned(),
         source,
     })?;
     generate(&SpecInput::plain(label, &text), settings)

@@ -38,7 +38,7 @@ impl Dependency {
             parts.push(format!("path = {}", quoted(path)));
         }
         if !self.default_features {
-            parts.push("default-features = false".to_string());
+            parts.push("default-features = false".to_owned());
         }
         if !self.features.is_empty() {
             let features: Vec<String> = self.features.iter().map(|f| quoted(f)).collect();

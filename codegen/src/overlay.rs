@@ -9,7 +9,7 @@ use serde_json::Value;
 pub(crate) fn apply(label: &str, tree: &mut Value, overlay: &[(&str, &str)]) -> Result<()> {
     for (pointer, value) in overlay {
         let fail = |problem: String| CodegenError::Spec {
-            file: label.to_string(),
+            file: label.to_owned(),
             path: format!("overlay {pointer}"),
             problem,
         };
@@ -17,7 +17,7 @@ pub(crate) fn apply(label: &str, tree: &mut Value, overlay: &[(&str, &str)]) -> 
             .map_err(|e| fail(format!("the value {value:?} is not YAML: {e}")))?;
         let node = tree
             .pointer_mut(pointer)
-            .ok_or_else(|| fail("no such node in the spec".to_string()))?;
+            .ok_or_else(|| fail("no such node in the spec".to_owned()))?;
         *node = value;
     }
     Ok(())

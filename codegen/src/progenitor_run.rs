@@ -18,11 +18,11 @@ pub(crate) fn generate_tokens(label: &str, spec: &openapiv3::OpenAPI) -> Result<
     match generated {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(CodegenError::Progenitor {
-            file: label.to_string(),
+            file: label.to_owned(),
             message: e.to_string(),
         }),
         Err(panic) => Err(CodegenError::Progenitor {
-            file: label.to_string(),
+            file: label.to_owned(),
             message: format!(
                 "it stopped on this spec ({}); simplify the schema it names",
                 panic

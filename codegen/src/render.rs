@@ -193,8 +193,8 @@ pub(crate) fn error_code_rs(
         let ident = code.replace('.', "");
         if let Some(other) = by_ident.insert(ident.clone(), code) {
             return Err(crate::CodegenError::Spec {
-                file: spec_label.to_string(),
-                path: "x-tc-error-codes".to_string(),
+                file: spec_label.to_owned(),
+                path: "x-tc-error-codes".to_owned(),
                 problem: format!(
                     "the codes `{other}` and `{code}` would both be the variant `ErrorCode::{ident}`"
                 ),

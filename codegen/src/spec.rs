@@ -7,7 +7,7 @@ use serde_json::Value;
 /// Parses `text` into a JSON tree; the error carries YAML's line and column.
 pub(crate) fn parse_tree(label: &str, text: &str) -> Result<Value> {
     let tree: Value = serde_yaml::from_str(text).map_err(|e| CodegenError::Yaml {
-        file: label.to_string(),
+        file: label.to_owned(),
         message: e.to_string(),
     })?;
     if !tree.is_object() {

@@ -38,6 +38,13 @@ pub struct Change {
     pub why: String,
 }
 
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for Side<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Side").finish_non_exhaustive()
+    }
+}
+
 /// A spec as compared: its model and its raw tree (for schemas).
 pub struct Side<'a> {
     /// The checked model.
@@ -62,12 +69,13 @@ impl Diff {
             class,
             subject: subject.into(),
             what: what.into(),
-            why: why.to_string(),
+            why: why.to_owned(),
         });
     }
 }
 
 /// Every change from `old` to `new`, breaking ones first.
+#[must_use]
 pub fn diff(old: &Side<'_>, new: &Side<'_>) -> Vec<Change> {
     let mut d = Diff {
         changes: Vec::new(),
@@ -315,7 +323,7 @@ fn type_of(tree: &Value, schema: &Value) -> String {
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or("any")
-        .to_string();
+        .to_owned();
     let base = match s.get("format").and_then(Value::as_str) {
         Some(format) => format!("{base}({format})"),
         None => base,
@@ -478,7 +486,7 @@ fn compare_field(
         if a == b {
             continue;
         }
-        let show = |v: Option<f64>| v.map_or("none".to_string(), |v| v.to_string());
+        let show = |v: Option<f64>| v.map_or("none".to_owned(), |v| v.to_string());
         let tighter = match (a, b) {
             (None, Some(_)) => true,
             (Some(_), None) => false,
@@ -496,7 +504,7 @@ fn compare_field(
     let pattern = |s: &Value| s.get("pattern").and_then(Value::as_str).map(String::from);
     if pattern(o) != pattern(n) {
         let tighter = pattern(n).is_some();
-        let show = |p: Option<String>| p.unwrap_or_else(|| "none".to_string());
+        let show = |p: Option<String>| p.unwrap_or_else(|| "none".to_owned());
         limit_change(
             d,
             field,
@@ -516,7 +524,7 @@ fn compare_field(
             (None, Some(_)) => true,
             _ => false,
         };
-        limit_change(d, field, "enum values changed".to_string(), tighter, dir);
+        limit_change(d, field, "enum values changed".to_owned(), tighter, dir);
     }
     if type_of(new.tree, n) == "object" || n.get("properties").is_some() {
         compare_schema(d, old, new, field, o, n, dir);
@@ -550,6 +558,7 @@ fn limit_change(d: &mut Diff, field: &str, what: String, tighter: bool, dir: Dir
 }
 
 /// The report as text for a terminal.
+#[must_use]
 pub fn render_text(title: &str, changes: &[Change]) -> String {
     let mut out = format!("{title}\n");
     if changes.is_empty() {
@@ -568,6 +577,7 @@ pub fn render_text(title: &str, changes: &[Change]) -> String {
 }
 
 /// The report as Markdown for a pull-request comment.
+#[must_use]
 pub fn render_markdown(title: &str, changes: &[Change]) -> String {
     let mut out = format!("### {title}\n\n");
     if changes.is_empty() {
@@ -593,6 +603,7 @@ pub fn render_markdown(title: &str, changes: &[Change]) -> String {
 }
 
 /// `N breaking, M compatible`.
+#[must_use]
 pub fn summary(changes: &[Change]) -> String {
     let breaking = changes
         .iter()

@@ -8,25 +8,29 @@ pub struct SpecPath(String);
 
 impl SpecPath {
     /// The document root.
+    #[must_use]
     pub fn root() -> Self {
         Self::default()
     }
 
     /// The child named `key` of this mapping.
+    #[must_use]
     pub fn key(&self, key: &str) -> Self {
         if self.0.is_empty() {
-            Self(key.to_string())
+            Self(key.to_owned())
         } else {
             Self(format!("{}.{key}", self.0))
         }
     }
 
     /// The element at `index` of this sequence.
+    #[must_use]
     pub fn index(&self, index: usize) -> Self {
         Self(format!("{}[{index}]", self.0))
     }
 
     /// The path of a JSON pointer such as `/components/schemas/X`.
+    #[must_use]
     pub fn from_pointer(pointer: &str) -> Self {
         pointer
             .split('/')
@@ -36,6 +40,7 @@ impl SpecPath {
     }
 
     /// The path as text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         if self.0.is_empty() {
             "(root)"

@@ -128,7 +128,7 @@ pub(crate) type SchemaVisitor<'f> = dyn FnMut(&Map<String, Value>, &SpecPath) ->
 
 /// Calls `f` on every schema object of the document: components, bodies, responses,
 /// parameters and everything nested in them (properties, items, compositions).
-pub(crate) fn for_each_schema(tree: &Value, f: &mut SchemaVisitor) -> Result<()> {
+pub(crate) fn for_each_schema(tree: &Value, f: &mut SchemaVisitor<'_>) -> Result<()> {
     let root = SpecPath::root();
     if let Some(schemas) = tree
         .pointer("/components/schemas")
@@ -165,7 +165,11 @@ fn content_schemas<'a>(node: Option<&'a Value>, base: &SpecPath) -> Vec<(&'a Val
         .collect()
 }
 
-fn visit_operation_schemas(op: &Value, op_path: &SpecPath, f: &mut SchemaVisitor) -> Result<()> {
+fn visit_operation_schemas(
+    op: &Value,
+    op_path: &SpecPath,
+    f: &mut SchemaVisitor<'_>,
+) -> Result<()> {
     let mut found = content_schemas(op.get("requestBody"), &op_path.key("requestBody"));
     if let Some(responses) = op.get("responses").and_then(Value::as_object) {
         for (status, response) in responses {
@@ -187,7 +191,7 @@ fn visit_operation_schemas(op: &Value, op_path: &SpecPath, f: &mut SchemaVisitor
         .try_for_each(|(schema, path)| visit_schema(schema, &path, f))
 }
 
-fn visit_schema(schema: &Value, path: &SpecPath, f: &mut SchemaVisitor) -> Result<()> {
+fn visit_schema(schema: &Value, path: &SpecPath, f: &mut SchemaVisitor<'_>) -> Result<()> {
     let Some(map) = schema.as_object() else {
         return Ok(());
     };

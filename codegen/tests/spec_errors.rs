@@ -438,7 +438,7 @@ fn reconciliation_names_what_it_reads_with_and_each_part_must_exist() {
                     .remove("result-key");
             }),
             vec![
-                at.to_string(),
+                at.to_owned(),
                 "needs `x-tc-batch` with `results` and `result-key`".into(),
             ],
         ),

@@ -36,6 +36,7 @@ pub fn demo_builder(endpoint: impl Into<String>) -> ClientBuilder {
 }
 
 /// A client of the running emulator, signing with its demo account.
+#[must_use]
 pub fn demo_client(emulator: &RunningEmulator) -> Client {
     demo_builder(emulator.url())
         .build()

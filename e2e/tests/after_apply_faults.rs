@@ -41,7 +41,7 @@ async fn each_after_apply_fault_changes_the_state_and_loses_the_answer() {
         let error = client(&emulator.url())
             .join_game_server_session_batch()
             .game_server_session_id(SESSION)
-            .player_ids(vec!["a".to_string(), "b".to_string()])
+            .player_ids(vec!["a".to_owned(), "b".to_owned()])
             .send()
             .await
             .unwrap_err();

@@ -91,7 +91,7 @@ async fn language_is_sent_when_set() {
             .unwrap()
             .join_game_server_session_batch()
             .game_server_session_id("s")
-            .player_ids(vec!["p".to_string()])
+            .player_ids(vec!["p".to_owned()])
             .send()
             .await
             .unwrap();

@@ -37,7 +37,7 @@ async fn join(client: &Client) -> String {
     client
         .join_game_server_session_batch()
         .game_server_session_id("s")
-        .player_ids(vec!["p".to_string()])
+        .player_ids(vec!["p".to_owned()])
         .send()
         .await
         .unwrap()
@@ -54,7 +54,7 @@ async fn skew_of_plus_or_minus_ten_minutes_is_corrected_and_kept() {
         let timestamps: Vec<String> = stub
             .requests()
             .iter()
-            .map(|r| r.header("x-tc-timestamp").unwrap().to_string())
+            .map(|r| r.header("x-tc-timestamp").unwrap().to_owned())
             .collect();
         assert_eq!(timestamps, [LOCAL_NOW.to_string(), server_now.to_string()]);
         assert_eq!(client.runtime().clock_skew_seconds(), skew);
@@ -92,7 +92,7 @@ async fn the_retry_happens_once_only() {
     let error = client
         .join_game_server_session_batch()
         .game_server_session_id("s")
-        .player_ids(vec!["p".to_string()])
+        .player_ids(vec!["p".to_owned()])
         .send()
         .await
         .unwrap_err();

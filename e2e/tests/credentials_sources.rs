@@ -271,7 +271,7 @@ async fn a_rotating_provider_is_refreshed_once_under_100_concurrent_callers() {
     }
     let mut ids = Vec::new();
     while let Some(result) = tasks.join_next().await {
-        ids.push(result.unwrap().secret_id().to_string());
+        ids.push(result.unwrap().secret_id().to_owned());
     }
     assert_eq!(
         fetches.load(Ordering::SeqCst),
@@ -306,7 +306,7 @@ async fn credentials_near_expiry_are_refreshed_once_for_a_wave_of_callers() {
     }
     let mut ids = Vec::new();
     while let Some(result) = tasks.join_next().await {
-        ids.push(result.unwrap().secret_id().to_string());
+        ids.push(result.unwrap().secret_id().to_owned());
     }
     assert_eq!(
         fetches.load(Ordering::SeqCst),
@@ -331,7 +331,7 @@ async fn a_failed_refresh_keeps_unexpired_credentials_and_reports_otherwise() {
                     .unwrap()
                     .expiring_at(SystemTime::now() + Duration::from_secs(2)))
             } else {
-                Err("sts unreachable".to_string())
+                Err("sts unreachable".to_owned())
             }
         }
     });
@@ -341,7 +341,7 @@ async fn a_failed_refresh_keeps_unexpired_credentials_and_reports_otherwise() {
     assert_eq!(provider.provide().await.unwrap().secret_id(), "AKIDONE");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 
-    let failing = RefreshingProvider::new(|| async { Err("sts unreachable".to_string()) });
+    let failing = RefreshingProvider::new(|| async { Err("sts unreachable".to_owned()) });
     let e = failing.provide().await.unwrap_err();
     assert_eq!(
         e.to_string(),

@@ -32,7 +32,7 @@ async fn the_sessions_players_are_listed_a_page_at_a_time() {
     client
         .join_game_server_session_batch()
         .game_server_session_id("gssess-other")
-        .player_ids(vec!["elsewhere".to_string()])
+        .player_ids(vec!["elsewhere".to_owned()])
         .send()
         .await
         .unwrap();
@@ -53,7 +53,7 @@ async fn the_sessions_players_are_listed_a_page_at_a_time() {
         pages.push(sessions.len());
         listed.extend(sessions.into_iter().filter_map(|s| s.player_id));
         match page.next_token.as_deref() {
-            Some(t) => token = Some(t.to_string()),
+            Some(t) => token = Some(t.to_owned()),
             None => break,
         }
     }
@@ -96,7 +96,7 @@ async fn unknown_sessions_bad_tokens_and_broken_limits_are_refused() {
         .await
         .unwrap_err();
     assert_eq!(
-        error.code().map(|c| c.as_str().to_string()).as_deref(),
+        error.code().map(|c| c.as_str().to_owned()).as_deref(),
         Some("ResourceNotFound"),
         "{error}"
     );

@@ -17,7 +17,7 @@ async fn an_unknown_session_carries_the_specs_hint() {
     let missing = client
         .join_game_server_session_batch()
         .game_server_session_id("gssess-missing")
-        .player_ids(vec!["p1".to_string()])
+        .player_ids(vec!["p1".to_owned()])
         .send()
         .await
         .unwrap_err();
@@ -29,7 +29,7 @@ async fn an_unknown_session_carries_the_specs_hint() {
     let full = client
         .join_game_server_session_batch()
         .game_server_session_id("gssess-small")
-        .player_ids(vec!["p1".to_string(), "p2".to_string()])
+        .player_ids(vec!["p1".to_owned(), "p2".to_owned()])
         .send()
         .await
         .unwrap_err();
@@ -45,7 +45,7 @@ async fn an_unknown_session_carries_the_specs_hint() {
         .unwrap()
         .join_game_server_session_batch()
         .game_server_session_id("gssess-small")
-        .player_ids(vec!["p1".to_string()])
+        .player_ids(vec!["p1".to_owned()])
         .send()
         .await
         .unwrap_err();

@@ -22,7 +22,7 @@ async fn join(client: &Client) -> Result<String, Error> {
     client
         .join_game_server_session_batch()
         .game_server_session_id("gssess-1")
-        .player_ids(vec!["p".to_string()])
+        .player_ids(vec!["p".to_owned()])
         .send()
         .await
         .map(|answer| answer.request_id.clone())
@@ -153,7 +153,7 @@ async fn an_implausible_server_clock_is_not_learned() {
             .unwrap();
         let error = join(&client).await.unwrap_err();
         assert_eq!(
-            error.code().map(|c| c.as_str().to_string()).as_deref(),
+            error.code().map(|c| c.as_str().to_owned()).as_deref(),
             Some("AuthFailure.SignatureExpire"),
             "{error}"
         );

@@ -67,7 +67,7 @@ async fn players_join_over_https_with_verification_on() {
     let joined = client
         .join_game_server_session_batch()
         .game_server_session_id(SESSION)
-        .player_ids(vec!["by-name".to_string()])
+        .player_ids(vec!["by-name".to_owned()])
         .send()
         .await;
     assert!(joined.is_ok(), "{joined:?}");

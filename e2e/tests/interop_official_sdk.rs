@@ -71,12 +71,12 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
             0 => (
                 stub.url(),
                 direct(),
-                stub.url().trim_start_matches("http://").to_string(),
+                stub.url().trim_start_matches("http://").to_owned(),
             ),
             1 => (
-                "http://gse.interop.test".to_string(),
+                "http://gse.interop.test".to_owned(),
                 proxied(),
-                "gse.interop.test".to_string(),
+                "gse.interop.test".to_owned(),
             ),
             _ => {
                 let port = rng.random_range(1024..65535u16);

@@ -14,7 +14,7 @@ async fn a_valid_join_returns_every_field() {
     let answer = gse_e2e::demo_client(&emulator)
         .join_game_server_session_batch()
         .game_server_session_id(SESSION)
-        .player_ids(vec!["p1".to_string(), "p2".to_string()])
+        .player_ids(vec!["p1".to_owned(), "p2".to_owned()])
         .player_data_map(
             gse_client::types::PlayerDataMap::builder()
                 .key("team")

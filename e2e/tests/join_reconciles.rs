@@ -52,7 +52,7 @@ fn held(emulator: &EmulatorBinary) -> Vec<String> {
         .as_array()
         .unwrap_or_else(|| panic!("the session is described: {session}"))
         .iter()
-        .map(|p| p["PlayerId"].as_str().unwrap().to_string())
+        .map(|p| p["PlayerId"].as_str().unwrap().to_owned())
         .collect()
 }
 
@@ -108,7 +108,7 @@ fn without_reconciliation_the_lost_answers_are_listed_as_unknown() {
         .filter_map(|l| l.strip_prefix("unknown (check the session before sending again): "))
         .flat_map(|l| {
             let list = l.split_once('[').unwrap().1.split_once(']').unwrap().0;
-            list.split(", ").map(str::to_string).collect::<Vec<_>>()
+            list.split(", ").map(str::to_owned).collect::<Vec<_>>()
         })
         .collect();
     assert!(!unknown.is_empty(), "{stderr}");

@@ -36,7 +36,7 @@ async fn a_whole_run_leaks_no_secret() {
     client
         .join_game_server_session_batch()
         .game_server_session_id("s")
-        .player_ids(vec!["p".to_string()])
+        .player_ids(vec!["p".to_owned()])
         .send()
         .await
         .unwrap();
@@ -57,7 +57,7 @@ async fn a_whole_run_leaks_no_secret() {
     let error = failing
         .join_game_server_session_batch()
         .game_server_session_id("s")
-        .player_ids(vec!["p".to_string()])
+        .player_ids(vec!["p".to_owned()])
         .send()
         .await
         .unwrap_err();

@@ -103,13 +103,13 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     ];
     leaf.prop_recursive(4, 32, 6, |inner| {
         let keys = prop_oneof![
-            Just("Error".to_string()),
-            Just("Code".to_string()),
-            Just("Message".to_string()),
-            Just("RequestId".to_string()),
-            Just("PlayerSessions".to_string()),
-            Just("PlayerId".to_string()),
-            Just("Port".to_string()),
+            Just("Error".to_owned()),
+            Just("Code".to_owned()),
+            Just("Message".to_owned()),
+            Just("RequestId".to_owned()),
+            Just("PlayerSessions".to_owned()),
+            Just("PlayerId".to_owned()),
+            Just("Port".to_owned()),
             "[A-Za-z]{1,8}",
         ];
         prop_oneof![
@@ -125,7 +125,7 @@ fn answer_key(items: usize) -> impl Strategy<Value = Option<String>> {
     prop_oneof![
         Just(None),
         Just(Some(String::new())),
-        Just(Some("  ".to_string())),
+        Just(Some("  ".to_owned())),
         (0..items.max(1)).prop_map(|i| Some(format!("player-{i}"))),
         "[a-z]{1,6}".prop_map(Some),
     ]

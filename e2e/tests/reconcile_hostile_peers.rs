@@ -75,7 +75,7 @@ async fn join(
 fn actions(stub: &StubServer) -> Vec<String> {
     stub.requests()
         .iter()
-        .map(|r| action(r).to_string())
+        .map(|r| action(r).to_owned())
         .collect()
 }
 
@@ -167,7 +167,7 @@ async fn a_player_read_back_without_its_session_field_counts_when_the_read_was_f
     // The session's id fits the read's filter, so the service filtered by it: a result that
     // leaves the field null still belongs to the session.
     let stub = stub(|_| {
-        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null","Status":"ACTIVE"}],"RequestId":"read"}}"#.to_string()
+        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null","Status":"ACTIVE"}],"RequestId":"read"}}"#.to_owned()
     })
     .await;
     let outcome = join(&stub, SESSION, &["p"], BatchOptions::default()).await;
@@ -187,7 +187,7 @@ async fn with_a_session_id_too_long_to_filter_by_a_result_without_its_session_pr
         "f".repeat(40)
     );
     let stub = stub(|_| {
-        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null","Status":"ACTIVE"}],"RequestId":"read"}}"#.to_string()
+        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":null,"PlayerSessionId":"psess-null","Status":"ACTIVE"}],"RequestId":"read"}}"#.to_owned()
     })
     .await;
     let outcome = join(&stub, &long, &["p"], BatchOptions::default()).await;
@@ -202,7 +202,7 @@ async fn with_a_session_id_too_long_to_filter_by_a_result_without_its_session_pr
 #[tokio::test]
 async fn a_finished_player_session_read_back_is_an_earlier_join_not_this_one() {
     let stub = stub(|_| {
-        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":"gssess-1","PlayerSessionId":"psess-old","Status":"COMPLETED"}],"RequestId":"read"}}"#.to_string()
+        r#"{"Response":{"PlayerSessions":[{"PlayerId":"p","GameServerSessionId":"gssess-1","PlayerSessionId":"psess-old","Status":"COMPLETED"}],"RequestId":"read"}}"#.to_owned()
     })
     .await;
     let outcome = join(&stub, SESSION, &["p"], BatchOptions::default()).await;

@@ -22,7 +22,7 @@ async fn sends_post_slash_with_action_and_version_headers_and_the_three_fields()
     let response = client
         .join_game_server_session_batch()
         .game_server_session_id("gssess-1")
-        .player_ids(vec!["p1".to_string(), "p2".to_string()])
+        .player_ids(vec!["p1".to_owned(), "p2".to_owned()])
         .player_data_map(PlayerDataMap::builder().key("team").value("red"))
         .send()
         .await
@@ -65,7 +65,7 @@ async fn a_too_long_session_id_fails_before_any_request() {
     let result = client
         .join_game_server_session_batch()
         .game_server_session_id("s".repeat(257))
-        .player_ids(vec!["p1".to_string()])
+        .player_ids(vec!["p1".to_owned()])
         .send()
         .await;
     let error = result.expect_err("257 characters are over the limit");

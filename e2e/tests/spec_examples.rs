@@ -21,7 +21,7 @@ fn request_example_round_trips_through_the_generated_type() {
     assert!(example.is_object(), "the spec has a request example");
     let request: JoinGameServerSessionBatchRequest =
         serde_json::from_value(example.clone()).expect("the example is a valid request");
-    assert_eq!(request.player_ids, vec!["xx".to_string()]);
+    assert_eq!(request.player_ids, vec!["xx".to_owned()]);
     assert_eq!(
         request.player_data_map.as_ref().map(|m| m.key.as_str()),
         Some("xx")

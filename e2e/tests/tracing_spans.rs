@@ -31,7 +31,7 @@ async fn calls_and_attempts_are_spans_with_their_fields() {
         client
             .join_game_server_session_batch()
             .game_server_session_id("s")
-            .player_ids(vec!["p".to_string()])
+            .player_ids(vec!["p".to_owned()])
             .send()
     };
     assert_eq!(join().await.unwrap().request_id, "req-ok");

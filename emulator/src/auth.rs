@@ -89,11 +89,25 @@ pub fn parse_authorization(header: &str) -> Result<Authorization<'_>, ApiError> 
     })
 }
 
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier").finish_non_exhaustive()
+    }
+}
+
 /// The accounts and one cached signer each.
 pub struct Verifier {
     service: String,
     max_skew_secs: u64,
     accounts: HashMap<String, (Account, Credentials, Signer)>,
+}
+
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for Presented<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Presented").finish_non_exhaustive()
+    }
 }
 
 /// What a TC3 request presents for verification.
@@ -123,6 +137,7 @@ pub struct Presented<'a> {
 
 /// The `Host` header without its `:PORT`, if it has one (`127.0.0.1:8080` -> `127.0.0.1`,
 /// `[::1]:8080` -> `[::1]`).
+#[must_use]
 pub fn host_without_port(host: &str) -> Option<&str> {
     let (name, port) = host.rsplit_once(':')?;
     let is_port = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
@@ -175,7 +190,7 @@ impl Verifier {
             );
         }
         Ok(Self {
-            service: service.to_string(),
+            service: service.to_owned(),
             max_skew_secs,
             accounts: map,
         })

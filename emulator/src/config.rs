@@ -55,8 +55,8 @@ impl Default for EmulatorConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             accounts: vec![Account {
-                secret_id: DEMO_SECRET_ID.to_string(),
-                secret_key: DEMO_SECRET_KEY.to_string(),
+                secret_id: DEMO_SECRET_ID.to_owned(),
+                secret_key: DEMO_SECRET_KEY.to_owned(),
                 token: None,
             }],
             sessions: Vec::new(),
@@ -76,19 +76,21 @@ impl Default for EmulatorConfig {
 
 impl EmulatorConfig {
     /// Adds a session that exists at start.
+    #[must_use]
     pub fn session(mut self, spec: SessionSpec) -> Self {
         self.sessions.push(spec);
         self
     }
 
     /// Accepts this account (replacing the demo account on first use).
+    #[must_use]
     pub fn account(mut self, secret_id: &str, secret_key: &str) -> Self {
         if self.accounts.len() == 1 && self.accounts[0].secret_id == DEMO_SECRET_ID {
             self.accounts.clear();
         }
         self.accounts.push(Account {
-            secret_id: secret_id.to_string(),
-            secret_key: secret_key.to_string(),
+            secret_id: secret_id.to_owned(),
+            secret_key: secret_key.to_owned(),
             token: None,
         });
         self
@@ -98,13 +100,13 @@ impl EmulatorConfig {
     /// field, the limit and the value.
     pub fn validate(&self) -> Result<(), String> {
         if self.body_read_timeout.is_zero() {
-            return Err("body_read_timeout: must be more than 0, 0 was given".to_string());
+            return Err("body_read_timeout: must be more than 0, 0 was given".to_owned());
         }
         if self.header_read_timeout.is_zero() {
-            return Err("header_read_timeout: must be more than 0, 0 was given".to_string());
+            return Err("header_read_timeout: must be more than 0, 0 was given".to_owned());
         }
         if self.max_requests_per_connection == 0 {
-            return Err("max_requests_per_connection: must be at least 1, 0 was given".to_string());
+            return Err("max_requests_per_connection: must be at least 1, 0 was given".to_owned());
         }
         self.faults.validate()
     }

@@ -75,6 +75,7 @@ impl FaultKind {
     ];
 
     /// The kind's name on the command line.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Self::InternalError => "internal-error",
@@ -93,11 +94,13 @@ impl FaultKind {
     }
 
     /// Whether the request is still served (and may change state) under this fault.
+    #[must_use]
     pub fn serves_request(self) -> bool {
         matches!(self, Self::Latency | Self::SkewedDate) || self.after_apply()
     }
 
     /// Whether the request is served and its answer then lost or late.
+    #[must_use]
     pub fn after_apply(self) -> bool {
         Self::AFTER_APPLY.contains(&self)
     }
@@ -247,6 +250,7 @@ impl FaultConfig {
 
     /// The same share of every kind whose answer tells the truth about the state: all but
     /// the after-apply kinds.
+    #[must_use]
     pub fn all_kinds(seed: u64, share_each: f64) -> Self {
         Self {
             seed,
@@ -260,6 +264,7 @@ impl FaultConfig {
     }
 
     /// The same share of each after-apply kind (the join applied, its answer lost or late).
+    #[must_use]
     pub fn after_apply_kinds(seed: u64, share_each: f64) -> Self {
         Self {
             seed,
@@ -272,6 +277,13 @@ impl FaultConfig {
     }
 }
 
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for Faults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Faults").finish_non_exhaustive()
+    }
+}
+
 /// Draws the fault of each request.
 pub struct Faults {
     config: FaultConfig,
@@ -280,6 +292,7 @@ pub struct Faults {
 
 impl Faults {
     /// Faults as configured, from the configured seed.
+    #[must_use]
     pub fn new(config: FaultConfig) -> Self {
         Self {
             rng: Mutex::new(StdRng::seed_from_u64(config.seed)),

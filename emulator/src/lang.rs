@@ -34,6 +34,7 @@ impl Language {
     }
 
     /// `error`'s message in this language.
+    #[must_use]
     pub fn message(self, error: &ApiError) -> String {
         match self {
             Self::English => error.message.clone(),

@@ -57,6 +57,7 @@ impl Method {
     }
 
     /// `base64(HMAC(key, message))`.
+    #[must_use]
     pub fn sign(self, key: &str, message: &str) -> String {
         let digest = match self {
             Self::HmacSha1 => {
@@ -77,6 +78,7 @@ impl Method {
 }
 
 /// The first value of parameter `name`.
+#[must_use]
 pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params
         .iter()
@@ -85,6 +87,7 @@ pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> 
 }
 
 /// The string to sign of `params` (decoded), for a request `method host path`.
+#[must_use]
 pub fn string_to_sign(method: &str, host: &str, path: &str, params: &[(String, String)]) -> String {
     let mut signed: Vec<&(String, String)> =
         params.iter().filter(|(k, _)| k != "Signature").collect();
@@ -99,6 +102,13 @@ pub fn string_to_sign(method: &str, host: &str, path: &str, params: &[(String, S
         text.push_str(v);
     }
     text
+}
+
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for LegacyPresented<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LegacyPresented").finish_non_exhaustive()
+    }
 }
 
 /// What a v1 request presents: its method, `Host` header, path and decoded parameters.
@@ -285,7 +295,7 @@ mod tests {
         let mut out: Vec<(String, String)> =
             params.iter().filter(|(k, _)| k != name).cloned().collect();
         if let Some(v) = value {
-            out.push((name.to_string(), v.to_string()));
+            out.push((name.to_owned(), v.to_owned()));
         }
         out
     }

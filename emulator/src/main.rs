@@ -94,8 +94,8 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
                     .filter(|(id, key)| !id.is_empty() && !key.is_empty())
                     .ok_or_else(|| format!("--account: expected SECRET_ID:SECRET_KEY, got {} characters without a valid ':'", a.len()))?;
                 Ok(Account {
-                    secret_id: id.to_string(),
-                    secret_key: key.to_string(),
+                    secret_id: id.to_owned(),
+                    secret_key: key.to_owned(),
                     token: None,
                 })
             })

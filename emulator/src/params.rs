@@ -100,11 +100,11 @@ fn insert(
         if node.contains_key(*first) {
             return Err(conflict(name));
         }
-        node.insert((*first).to_string(), Node::Leaf(value.to_string()));
+        node.insert((*first).to_owned(), Node::Leaf(value.to_owned()));
         return Ok(());
     }
     match node
-        .entry((*first).to_string())
+        .entry((*first).to_owned())
         .or_insert_with(|| Node::Branch(BTreeMap::new()))
     {
         Node::Branch(children) => insert(children, rest, value, name),
@@ -123,7 +123,7 @@ fn to_json(node: Node, path: &str) -> Result<Value, ApiError> {
     };
     let child_path = |key: &str| {
         if path.is_empty() {
-            key.to_string()
+            key.to_owned()
         } else {
             format!("{path}.{key}")
         }
@@ -233,13 +233,13 @@ mod tests {
         let node = "GameServerSessionId=gss%201%2Fx~y*z%27(a)!&PlayerIds.0=p%201&PlayerIds.1=p%2B2&PlayerIds.2=%C3%A9&PlayerIds.3=a%26b%3Dc";
         let want = vec![
             (
-                "GameServerSessionId".to_string(),
-                "gss 1/x~y*z'(a)!".to_string(),
+                "GameServerSessionId".to_owned(),
+                "gss 1/x~y*z'(a)!".to_owned(),
             ),
-            ("PlayerIds.0".to_string(), "p 1".to_string()),
-            ("PlayerIds.1".to_string(), "p+2".to_string()),
-            ("PlayerIds.2".to_string(), "é".to_string()),
-            ("PlayerIds.3".to_string(), "a&b=c".to_string()),
+            ("PlayerIds.0".to_owned(), "p 1".to_owned()),
+            ("PlayerIds.1".to_owned(), "p+2".to_owned()),
+            ("PlayerIds.2".to_owned(), "é".to_owned()),
+            ("PlayerIds.3".to_owned(), "a&b=c".to_owned()),
         ];
         assert_eq!(pairs(python), want);
         assert_eq!(pairs(node), want);

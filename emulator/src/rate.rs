@@ -22,6 +22,13 @@ impl Window {
     }
 }
 
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter").finish_non_exhaustive()
+    }
+}
+
 /// Admits at most `limit` requests per SecretId in any one-second window.
 pub struct RateLimiter {
     limit: usize,
@@ -30,6 +37,7 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     /// A limiter of `limit` requests per second per key.
+    #[must_use]
     pub fn new(limit: u32) -> Self {
         Self {
             limit: limit as usize,
@@ -47,7 +55,7 @@ impl RateLimiter {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         let window = match windows.get_mut(key) {
             Some(w) => w,
-            None => windows.entry(key.to_string()).or_default(),
+            None => windows.entry(key.to_owned()).or_default(),
         };
         window.trim(now);
         if window.0.len() >= self.limit {
@@ -63,6 +71,13 @@ impl RateLimiter {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+}
+
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for BusiestSecond {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BusiestSecond").finish_non_exhaustive()
     }
 }
 

@@ -47,6 +47,13 @@ impl EmulatorConfig {
     }
 }
 
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningEmulator").finish_non_exhaustive()
+    }
+}
+
 /// A running emulator. Stop it with [`RunningEmulator::shutdown`]; dropping it also stops it.
 pub struct RunningEmulator {
     addr: SocketAddr,
@@ -58,16 +65,19 @@ pub struct RunningEmulator {
 
 impl RunningEmulator {
     /// The bound address.
+    #[must_use]
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// `http://HOST:PORT` (`https://` when serving TLS), the endpoint to give a client.
+    #[must_use]
     pub fn url(&self) -> String {
         format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The counters now.
+    #[must_use]
     pub fn stats(&self) -> StatsSnapshot {
         self.state.stats.snapshot()
     }
@@ -78,6 +88,7 @@ impl RunningEmulator {
     }
 
     /// Every `(session id, player id)` held, sorted.
+    #[must_use]
     pub fn players(&self) -> Vec<(String, String)> {
         self.state.sessions.all_players()
     }

@@ -49,13 +49,13 @@ pub struct SessionSpec {
 }
 
 fn default_fleet() -> String {
-    "fleet-emulator".to_string()
+    "fleet-emulator".to_owned()
 }
 fn default_status() -> String {
-    "ACTIVE".to_string()
+    "ACTIVE".to_owned()
 }
 fn default_ip() -> String {
-    "127.0.0.1".to_string()
+    "127.0.0.1".to_owned()
 }
 fn default_port() -> u16 {
     7777
@@ -218,6 +218,13 @@ impl Session {
     }
 }
 
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for Joined {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Joined").finish_non_exhaustive()
+    }
+}
+
 /// The player sessions one join created.
 pub struct Joined {
     shown: Arc<ShownSpec>,
@@ -231,11 +238,13 @@ pub struct Joined {
 
 impl Joined {
     /// How many player sessions were created.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.players.len()
     }
 
     /// Whether none was.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.players.is_empty()
     }
@@ -274,6 +283,13 @@ pub struct PlayerSessionFilter<'a> {
     pub player_session_id: Option<&'a str>,
     /// Only player sessions in this status (RESERVED, ACTIVE, COMPLETED, TIMEDOUT).
     pub status: Option<&'a str>,
+}
+
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sessions").finish_non_exhaustive()
+    }
 }
 
 /// Every session, behind one lock so that a join is atomic.
@@ -502,12 +518,12 @@ mod tests {
     fn joined_player_sessions_serialize_as_their_json_tree_byte_for_byte() {
         let sessions = Sessions::default();
         let mut spec = SessionSpec::new("gssess-\"quoted\"\u{e9}\u{1}</", 10);
-        spec.dns_name = "dns.example\t\\".to_string();
+        spec.dns_name = "dns.example\t\\".to_owned();
         spec.port = 65535;
         sessions.put(spec.clone());
         let now = "2026-11-25T19:50:00Z";
         for data in [None, Some("v \"w\"\n\u{4e2d}")] {
-            let players = vec!["p1".to_string(), "p\\2".to_string()];
+            let players = vec!["p1".to_owned(), "p\\2".to_owned()];
             let before = sessions.next_id.load(Ordering::Relaxed);
             let joined = sessions
                 .join(&spec.game_server_session_id, &players, data, now)
@@ -538,7 +554,7 @@ mod tests {
     fn listed_player_sessions_serialize_as_their_json_tree_byte_for_byte() {
         let sessions = Sessions::default();
         let mut spec = SessionSpec::new("gssess-list\"\u{e9}", 10);
-        spec.ip_address = "10.0.0.\u{1}".to_string();
+        spec.ip_address = "10.0.0.\u{1}".to_owned();
         sessions.put(spec.clone());
         let now = "2026-11-25T20:50:00Z";
         let players: Vec<String> = ["b", "a\"", "c\u{4e2d}"].map(String::from).into();

@@ -107,9 +107,9 @@ impl SpecRules {
                 .cloned()
                 .ok_or_else(|| format!("paths.{path}.post has no JSON request body"))?;
             actions.insert(
-                name.to_string(),
+                name.to_owned(),
                 ActionRules {
-                    name: name.to_string(),
+                    name: name.to_owned(),
                     rate_limit,
                     request_schema,
                 },
@@ -127,6 +127,7 @@ impl SpecRules {
     }
 
     /// The embedded workspace spec's rules.
+    #[must_use]
     pub fn embedded() -> Self {
         Self::from_yaml(EMBEDDED_SPEC).expect("the embedded spec is valid (checked by codegen)")
     }

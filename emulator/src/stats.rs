@@ -7,6 +7,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stats").finish_non_exhaustive()
+    }
+}
+
 /// Live counters.
 #[derive(Default)]
 pub struct Stats {
@@ -52,7 +59,7 @@ impl Stats {
         match by_session.get_mut(session) {
             Some(count) => *count += 1,
             None => {
-                by_session.insert(session.to_string(), 1);
+                by_session.insert(session.to_owned(), 1);
             }
         }
     }
@@ -63,7 +70,7 @@ impl Stats {
             .errors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(code.to_string())
+            .entry(code.to_owned())
             .or_default() += 1;
     }
 
@@ -73,7 +80,7 @@ impl Stats {
             .faults
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(kind.to_string())
+            .entry(kind.to_owned())
             .or_default() += 1;
     }
 

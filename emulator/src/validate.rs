@@ -107,7 +107,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
+        Ok(Value::String(v.to_owned()))
     }
 
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
@@ -152,7 +152,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
-        key.to_string()
+        key.to_owned()
     } else {
         format!("{path}.{key}")
     }
@@ -178,7 +178,7 @@ fn check_at(
     let schema = rules.resolve(schema);
     let field = || {
         if path.is_root() {
-            "the request body".to_string()
+            "the request body".to_owned()
         } else {
             path.text()
         }

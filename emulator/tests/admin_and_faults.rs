@@ -83,7 +83,7 @@ async fn outcomes(seed: u64, n: usize) -> (Vec<String>, Vec<(String, String)>) {
     for i in 0..n {
         let request = Raw::join(&emulator, &[&format!("p{i}")]).build();
         let outcome = match http.execute(request).await {
-            Err(_) => "connection error".to_string(),
+            Err(_) => "connection error".to_owned(),
             Ok(answer) => {
                 let status = answer.status().as_u16();
                 let date_skewed = answer
@@ -102,9 +102,9 @@ async fn outcomes(seed: u64, n: usize) -> (Vec<String>, Vec<(String, String)>) {
                         v["Response"]["Error"]["Code"]
                             .as_str()
                             .unwrap_or("ok")
-                            .to_string()
+                            .to_owned()
                     })
-                    .unwrap_or_else(|| "unparsable".to_string());
+                    .unwrap_or_else(|| "unparsable".to_owned());
                 format!(
                     "{status} {code}{}",
                     if date_skewed { " skewed-date" } else { "" }

@@ -222,8 +222,8 @@ async fn session_state_errors() {
     assert_eq!(
         emulator.players(),
         vec![
-            (SESSION.to_string(), "a".to_string()),
-            (SESSION.to_string(), "b".to_string())
+            (SESSION.to_owned(), "a".to_owned()),
+            (SESSION.to_owned(), "b".to_owned())
         ],
         "failed joins left nothing behind"
     );

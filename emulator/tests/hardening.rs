@@ -123,8 +123,8 @@ fn the_binary_never_prints_authorization_headers_or_keys() {
                 raw.secret_key = "wrong-key".into();
             }
             let request = raw.build();
-            let auth = request.headers()["authorization"].to_str().unwrap().to_string();
-            signatures.push(auth.rsplit('=').next().unwrap().to_string());
+            let auth = request.headers()["authorization"].to_str().unwrap().to_owned();
+            signatures.push(auth.rsplit('=').next().unwrap().to_owned());
             send(request).await;
         }
     });
@@ -363,19 +363,19 @@ async fn the_admin_api_refuses_bad_session_ids_and_unknown_fields() {
     for (body, wanted) in [
         (
             serde_json::json!({"GameServerSessionId": "", "Capacity": 1}),
-            "`GameServerSessionId`: 0 characters given (\"\"), at least 1 required".to_string(),
+            "`GameServerSessionId`: 0 characters given (\"\"), at least 1 required".to_owned(),
         ),
         (
             serde_json::json!({"GameServerSessionId": long, "Capacity": 1}),
-            "`GameServerSessionId`: 5000 characters given".to_string(),
+            "`GameServerSessionId`: 5000 characters given".to_owned(),
         ),
         (
             serde_json::json!({"GameServerSessionId": "gssess-é", "Capacity": 1}),
-            "does not match the pattern".to_string(),
+            "does not match the pattern".to_owned(),
         ),
         (
             serde_json::json!({"GameServerSessionId": "gssess-new", "Capacity": 1, "Colour": "red"}),
-            "unknown field `Colour`".to_string(),
+            "unknown field `Colour`".to_owned(),
         ),
     ] {
         let answer = http.post(&url).json(&body).send().await.unwrap();

@@ -22,11 +22,11 @@ fn json_value() -> impl Strategy<Value = Value> {
     ];
     leaf.prop_recursive(4, 40, 8, |inner| {
         let keys = prop_oneof![
-            Just("GameServerSessionId".to_string()),
-            Just("PlayerIds".to_string()),
-            Just("PlayerDataMap".to_string()),
-            Just("Key".to_string()),
-            Just("Value".to_string()),
+            Just("GameServerSessionId".to_owned()),
+            Just("PlayerIds".to_owned()),
+            Just("PlayerDataMap".to_owned()),
+            Just("Key".to_owned()),
+            Just("Value".to_owned()),
             "[A-Za-z]{1,8}",
         ];
         prop_oneof![

@@ -57,7 +57,7 @@ impl Answer {
             .as_array()
             .unwrap_or_else(|| panic!("no PlayerSessions: {}", self.response))
             .iter()
-            .map(|s| s["PlayerId"].as_str().unwrap().to_string())
+            .map(|s| s["PlayerId"].as_str().unwrap().to_owned())
             .collect()
     }
 }
@@ -89,7 +89,7 @@ async fn send(emulator: &RunningEmulator, head: &str, body: &str) -> Answer {
     let headers = lines
         .map(|l| {
             let (n, v) = l.split_once(':').unwrap();
-            (n.to_ascii_lowercase(), v.trim().to_string())
+            (n.to_ascii_lowercase(), v.trim().to_owned())
         })
         .collect();
     let envelope: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
@@ -128,7 +128,7 @@ impl Tc3 {
         Self {
             method: "POST",
             query: String::new(),
-            body: body.to_string(),
+            body: body.to_owned(),
             content_type: "application/json",
             signed_host: host.clone(),
             host,
@@ -145,7 +145,7 @@ impl Tc3 {
     fn get(emulator: &RunningEmulator, query: &str) -> Self {
         Self {
             method: "GET",
-            query: query.to_string(),
+            query: query.to_owned(),
             body: String::new(),
             content_type: "application/x-www-form-urlencoded",
             ..Self::python_post(emulator, "")
@@ -153,8 +153,8 @@ impl Tc3 {
     }
 
     fn node(mut self) -> Self {
-        self.signed_host = self.host.split(':').next().unwrap().to_string();
-        self.service = self.host.split('.').next().unwrap().to_string();
+        self.signed_host = self.host.split(':').next().unwrap().to_owned();
+        self.service = self.host.split('.').next().unwrap().to_owned();
         self.extra.clear();
         self
     }
@@ -181,11 +181,11 @@ impl Tc3 {
                 n.replace("X-TC-", "X-Tc-")
                     .replace("RequestClient", "Requestclient")
             } else {
-                n.to_string()
+                n.to_owned()
             }
         };
         let target = if self.query.is_empty() {
-            "/".to_string()
+            "/".to_owned()
         } else {
             format!("/?{}", self.query)
         };
@@ -383,7 +383,7 @@ async fn the_specs_checks_apply_to_flattened_parameters() {
             "26 items given, at most 25 allowed",
         ),
         (
-            "PlayerIds.0=a".to_string(),
+            "PlayerIds.0=a".to_owned(),
             "MissingParameter",
             "`GameServerSessionId`",
         ),
@@ -403,7 +403,7 @@ async fn the_specs_checks_apply_to_flattened_parameters() {
             "has no item 0",
         ),
         (
-            "GameServerSessionId=gssess-nowhere&PlayerIds.0=a".to_string(),
+            "GameServerSessionId=gssess-nowhere&PlayerIds.0=a".to_owned(),
             "ResourceNotFound",
             "gssess-nowhere",
         ),
@@ -510,7 +510,7 @@ impl V1 {
             Method::HmacSha256 => "HmacSHA256",
         };
         for (k, v) in [
-            ("Action", gse_emulator::JOIN_ACTION.to_string()),
+            ("Action", gse_emulator::JOIN_ACTION.to_owned()),
             ("RequestClient", "SDK_TEST_1.0".into()),
             ("Nonce", "42515".into()),
             ("Timestamp", self.timestamp.to_string()),
@@ -542,7 +542,7 @@ impl V1 {
         let (target, body) = if self.method == "GET" {
             (format!("/?{encoded}"), String::new())
         } else {
-            ("/".to_string(), encoded)
+            ("/".to_owned(), encoded)
         };
         let mut head = vec![
             format!("{} {target} HTTP/1.1", self.method),

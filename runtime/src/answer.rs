@@ -59,7 +59,7 @@ pub fn read_answer<T: DeserializeOwned, C: ServiceCode>(
     let Some(probe) = probe else {
         return Err(Error::MalformedResponse {
             request_id: None,
-            detail: "`Response` is not an object".to_string(),
+            detail: "`Response` is not an object".to_owned(),
             source: None,
         });
     };
@@ -69,7 +69,7 @@ pub fn read_answer<T: DeserializeOwned, C: ServiceCode>(
             let text = |key: &str| error.get(key).and_then(|v| v.as_str()).unwrap_or_default();
             return Err(Error::Api {
                 code: C::parse(text("Code")),
-                message: text("Message").to_string(),
+                message: text("Message").to_owned(),
                 request_id: request_id.unwrap_or_default(),
                 hint: None,
             });
@@ -84,7 +84,7 @@ pub fn read_answer<T: DeserializeOwned, C: ServiceCode>(
     }
     let request_id = request_id.ok_or_else(|| Error::MalformedResponse {
         request_id: None,
-        detail: "the answer has no RequestId".to_string(),
+        detail: "the answer has no RequestId".to_owned(),
         source: None,
     })?;
     let value = serde_json::from_str::<T>(envelope.response.get()).map_err(|e| {

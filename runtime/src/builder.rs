@@ -204,7 +204,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             })?;
             if certificates.is_empty() {
                 return Err(BuildError::RootCertificate {
-                    problem: "no CERTIFICATE in the PEM given".to_string(),
+                    problem: "no CERTIFICATE in the PEM given".to_owned(),
                 });
             }
             roots.extend(certificates);
@@ -250,7 +250,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
 /// The endpoint without a trailing `/`, after checking it is a usable base URL.
 fn normalize_endpoint(value: &str) -> Result<String, BuildError> {
     let fail = |problem| BuildError::Endpoint {
-        value: value.to_string(),
+        value: value.to_owned(),
         problem,
     };
     let url = reqwest::Url::parse(value).map_err(|_| fail("not a valid URL"))?;
@@ -268,7 +268,7 @@ fn normalize_endpoint(value: &str) -> Result<String, BuildError> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(fail("credentials do not belong in the URL"));
     }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 fn check_region(region: &str) -> Result<(), BuildError> {
@@ -281,7 +281,7 @@ fn check_region(region: &str) -> Result<(), BuildError> {
         Ok(())
     } else {
         Err(BuildError::Region {
-            value: Some(region.to_string()),
+            value: Some(region.to_owned()),
             problem: "must be 1 to 64 lowercase letters, digits and dashes, e.g. ap-shanghai",
         })
     }

@@ -365,9 +365,9 @@ mod tests {
     #[test]
     fn service_text_is_escaped_and_cut() {
         let e: Error = Error::Api {
-            code: "Code\n".to_string(),
+            code: "Code\n".to_owned(),
             message: "m".repeat(2000),
-            request_id: "r".to_string(),
+            request_id: "r".to_owned(),
             hint: None,
         };
         let text = e.to_string();

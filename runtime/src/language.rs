@@ -12,6 +12,7 @@ pub enum Language {
 
 impl Language {
     /// The header value.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ZhCn => "zh-CN",

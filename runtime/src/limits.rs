@@ -30,6 +30,7 @@ pub fn check_list_length(
 }
 
 /// The message for a string longer than `max` characters.
+#[must_use]
 pub fn too_long(value: &str, max: usize) -> String {
     format!(
         "{} characters given ({}), at most {max} allowed",
@@ -39,6 +40,7 @@ pub fn too_long(value: &str, max: usize) -> String {
 }
 
 /// The message for a string shorter than `min` characters.
+#[must_use]
 pub fn too_short(value: &str, min: usize) -> String {
     format!(
         "{} characters given ({}), at least {min} required",
@@ -48,6 +50,7 @@ pub fn too_short(value: &str, min: usize) -> String {
 }
 
 /// The message for a string that does not match `pattern`.
+#[must_use]
 pub fn mismatch(value: &str, pattern: &str) -> String {
     format!("{} does not match the pattern {pattern}", shown(value))
 }

@@ -64,26 +64,31 @@ impl fmt::Debug for Runtime {
 
 impl Runtime {
     /// The API this runtime calls.
+    #[must_use]
     pub fn service(&self) -> &'static Service {
         self.service
     }
 
     /// The endpoint every action is sent to (`POST /`), without the trailing `/`.
+    #[must_use]
     pub fn endpoint(&self) -> &str {
         self.action_url.as_str().trim_end_matches('/')
     }
 
     /// The region sent as `X-TC-Region`.
+    #[must_use]
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
     }
 
     /// The seconds added to the clock, learned from the service's `Date` header.
+    #[must_use]
     pub fn clock_skew_seconds(&self) -> i64 {
         self.skew_seconds.load(Ordering::Relaxed)
     }
 
     /// Retries the shared budget still allows.
+    #[must_use]
     pub fn retry_budget_remaining(&self) -> u32 {
         self.budget.remaining()
     }

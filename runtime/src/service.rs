@@ -26,6 +26,7 @@ pub struct Service {
 impl Service {
     /// A service with no common error codes and no actions (generated code).
     #[doc(hidden)]
+    #[must_use]
     pub const fn __new(
         name: &'static str,
         version: &'static str,
@@ -42,6 +43,7 @@ impl Service {
 
     /// This service with these common error codes (generated code).
     #[doc(hidden)]
+    #[must_use]
     pub const fn __common_error_codes(
         mut self,
         codes: &'static [(&'static str, &'static str)],
@@ -52,17 +54,20 @@ impl Service {
 
     /// This service with these actions (generated code).
     #[doc(hidden)]
+    #[must_use]
     pub const fn __actions(mut self, actions: &'static [Action]) -> Self {
         self.actions = actions;
         self
     }
 
     /// The action whose client method is `operation_id`.
+    #[must_use]
     pub fn action_by_operation_id(&self, operation_id: &str) -> Option<&'static Action> {
         self.actions.iter().find(|a| a.operation_id == operation_id)
     }
 
     /// The action sent as `X-TC-Action: name`.
+    #[must_use]
     pub fn action(&self, name: &str) -> Option<&'static Action> {
         self.actions.iter().find(|a| a.name == name)
     }
@@ -89,6 +94,7 @@ pub struct Action {
 impl Action {
     /// An action with no codes, hints or batch field (generated code).
     #[doc(hidden)]
+    #[must_use]
     pub const fn __new(
         name: &'static str,
         operation_id: &'static str,
@@ -106,6 +112,7 @@ impl Action {
 
     /// This action with these error codes (generated code).
     #[doc(hidden)]
+    #[must_use]
     pub const fn __error_codes(mut self, codes: &'static [(&'static str, &'static str)]) -> Self {
         self.error_codes = codes;
         self
@@ -113,6 +120,7 @@ impl Action {
 
     /// This action with these hints (generated code).
     #[doc(hidden)]
+    #[must_use]
     pub const fn __error_hints(mut self, hints: &'static [(&'static str, &'static str)]) -> Self {
         self.error_hints = hints;
         self
@@ -120,12 +128,14 @@ impl Action {
 
     /// This action with a batch field (generated code).
     #[doc(hidden)]
+    #[must_use]
     pub const fn __batch(mut self, field: &'static str, max_items: usize) -> Self {
         self.batch = Some(BatchField { field, max_items });
         self
     }
 
     /// The spec's hint for `code` after this action, if it gives one.
+    #[must_use]
     pub fn hint_for(&self, code: &str) -> Option<&'static str> {
         self.error_hints
             .iter()
@@ -164,7 +174,7 @@ pub trait ServiceCode:
 
 impl ServiceCode for String {
     fn parse(code: &str) -> Self {
-        code.to_string()
+        code.to_owned()
     }
 
     fn as_str(&self) -> &str {
@@ -181,11 +191,13 @@ pub struct UnknownCode(String);
 impl UnknownCode {
     /// The unlisted code (generated code).
     #[doc(hidden)]
+    #[must_use]
     pub fn __new(code: &str) -> Self {
-        Self(code.to_string())
+        Self(code.to_owned())
     }
 
     /// The code as the service spelled it.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -203,7 +215,7 @@ mod tests {
 
     #[test]
     fn families_are_the_part_before_the_first_dot() {
-        assert_eq!("Auth.Sig.X".to_string().family(), "Auth");
+        assert_eq!("Auth.Sig.X".to_owned().family(), "Auth");
         assert_eq!(String::parse("Plain").family(), "Plain");
     }
 

@@ -62,11 +62,13 @@ impl std::fmt::Display for SigningError {
 impl std::error::Error for SigningError {}
 
 /// Lowercase hex of the SHA-256 of `body`: the last line of the canonical request.
+#[must_use]
 pub fn hashed_payload(body: &[u8]) -> String {
     hex::encode(Sha256::digest(body))
 }
 
 /// The canonical request of a `POST /` with an empty query, signing `content-type` and `host`.
+#[must_use]
 pub fn canonical_request(content_type: &str, host: &str, hashed_payload: &str) -> String {
     format!(
         "POST\n/\n\ncontent-type:{content_type}\nhost:{host}\n\n{SIGNED_HEADERS}\n{hashed_payload}"
@@ -74,11 +76,13 @@ pub fn canonical_request(content_type: &str, host: &str, hashed_payload: &str) -
 }
 
 /// `date/service/tc3_request`.
+#[must_use]
 pub fn credential_scope(date: &str, service: &str) -> String {
     format!("{date}/{service}/{TERMINATOR}")
 }
 
 /// The string to sign: algorithm, timestamp, scope and the canonical request's hash.
+#[must_use]
 pub fn string_to_sign(timestamp: i64, scope: &str, canonical_request: &str) -> String {
     let digest = hex::encode(Sha256::digest(canonical_request.as_bytes()));
     format!("{ALGORITHM}\n{timestamp}\n{scope}\n{digest}")
@@ -91,6 +95,7 @@ fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
 }
 
 /// The signing key: `HMAC(HMAC(HMAC("TC3" + secret_key, date), service), "tc3_request")`.
+#[must_use]
 pub fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
     let k_date = hmac(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
     let k_service = hmac(&k_date, service.as_bytes());
@@ -98,11 +103,13 @@ pub fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
 }
 
 /// Lowercase hex of `HMAC(signing_key, string_to_sign)`.
+#[must_use]
 pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
     hex::encode(hmac(signing_key, string_to_sign.as_bytes()))
 }
 
 /// The `Authorization` header value.
+#[must_use]
 pub fn authorization(secret_id: &str, scope: &str, signature: &str) -> String {
     format!(
         "{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={SIGNED_HEADERS}, Signature={signature}"
@@ -127,7 +134,7 @@ pub fn signed_host(url: &reqwest::Url) -> Result<String, SigningError> {
     let host = url.host_str().ok_or(SigningError::MissingHost)?;
     Ok(match url.port() {
         Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
+        None => host.to_owned(),
     })
 }
 
@@ -206,7 +213,7 @@ impl Signer {
                 let date = utc_date(timestamp)?;
                 let key = signing_key(secret_key, &date, &self.service);
                 DayKey {
-                    secret_key: secret_key.to_string(),
+                    secret_key: secret_key.to_owned(),
                     day,
                     scope: credential_scope(&date, &self.service).into(),
                     mac: HmacSha256::new_from_slice(&key).expect("HMAC accepts keys of any length"),
@@ -229,8 +236,8 @@ impl Signer {
                     hasher.update(part.as_bytes());
                 }
                 CanonicalPrefix {
-                    content_type: content_type.to_string(),
-                    host: host.to_string(),
+                    content_type: content_type.to_owned(),
+                    host: host.to_owned(),
                     hasher,
                 }
             }
@@ -326,7 +333,7 @@ pub fn sign_request(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .ok_or(SigningError::MissingContentType)?
-        .to_string();
+        .to_owned();
     let body = match request.body() {
         None => &[][..],
         Some(body) => body.as_bytes().ok_or(SigningError::StreamingBody)?,

@@ -40,12 +40,14 @@ fn escaped(text: &str, max: usize, quote: bool) -> String {
 }
 
 /// Text that came from the wire, safe to print and cut after `max` characters.
+#[must_use]
 pub fn shown(text: &str, max: usize) -> String {
     escaped(text, max, false)
 }
 
 /// A value in double quotes (quotes and backslashes escaped), safe to print and cut after
 /// `max` characters.
+#[must_use]
 pub fn quoted(text: &str, max: usize) -> String {
     escaped(text, max, true)
 }

@@ -104,14 +104,14 @@ fn signed_requests_carry_the_official_sdks_headers() {
                     .unwrap_or_else(|| panic!("{name}: {header} is sent"))
                     .to_str()
                     .unwrap()
-                    .to_string()
+                    .to_owned()
             };
             assert_eq!(sent, value.as_str().unwrap(), "{name}: {header}");
         }
         let ours: Vec<_> = request
             .headers()
             .keys()
-            .map(|k| k.as_str().to_string())
+            .map(|k| k.as_str().to_owned())
             .collect();
         for header in &ours {
             assert!(

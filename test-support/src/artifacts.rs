@@ -2,11 +2,13 @@
 //! missing.
 
 /// The `join` example of the generated client, built when missing.
+#[must_use]
 pub fn join_example() -> std::path::PathBuf {
     cargo_artifact("examples/join", &["-p", "gse-client", "--example", "join"])
 }
 
 /// The emulator's binary, built when missing.
+#[must_use]
 pub fn emulator_binary() -> std::path::PathBuf {
     cargo_artifact(
         "gse-emulator",

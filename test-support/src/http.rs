@@ -12,6 +12,7 @@ pub fn http_builder() -> reqwest::ClientBuilder {
 }
 
 /// A reqwest client for tests that send requests by hand; see [`http_builder`].
+#[must_use]
 pub fn http() -> reqwest::Client {
     http_builder().build().expect("a plain HTTP client builds")
 }

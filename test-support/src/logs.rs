@@ -2,12 +2,20 @@
 
 use std::sync::{Arc, Mutex};
 
+/// Shows the type only.
+impl std::fmt::Debug for LogCapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogCapture").finish_non_exhaustive()
+    }
+}
+
 /// Everything `tracing` writes while installed, as text.
 #[derive(Clone, Default)]
 pub struct LogCapture(Arc<Mutex<Vec<u8>>>);
 
 impl LogCapture {
     /// Captures every event at `level` and above on this thread until the guard is dropped.
+    #[must_use]
     pub fn install(level: tracing::Level) -> (Self, tracing::subscriber::DefaultGuard) {
         let capture = Self::default();
         let subscriber = tracing_subscriber::fmt()
@@ -19,6 +27,7 @@ impl LogCapture {
     }
 
     /// What was written so far.
+    #[must_use]
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }

@@ -1,5 +1,12 @@
 //! The emulator's binary as a child process on a free loopback port.
 
+/// Shows the type only.
+impl std::fmt::Debug for EmulatorBinary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorBinary").finish_non_exhaustive()
+    }
+}
+
 /// The emulator's binary, started on a free loopback port; killed when dropped.
 pub struct EmulatorBinary {
     child: std::process::Child,
@@ -10,6 +17,7 @@ pub struct EmulatorBinary {
 
 impl EmulatorBinary {
     /// Starts `PROGRAM --listen 127.0.0.1:0 ARGS...` and reads its `listening on` line.
+    #[must_use]
     pub fn start(program: &std::path::Path, args: &[&str]) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(program)
@@ -26,7 +34,7 @@ impl EmulatorBinary {
             .trim()
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("the first line announces the address: {line:?}"))
-            .to_string();
+            .to_owned();
         assert!(
             url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"),
             "it binds to loopback: {url}"
@@ -35,16 +43,19 @@ impl EmulatorBinary {
     }
 
     /// The process id.
+    #[must_use]
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// The port it listens on.
+    #[must_use]
     pub fn port(&self) -> u16 {
         self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     /// Stops it and returns everything it printed (the first line included).
+    #[must_use]
     pub fn stop_and_collect_output(mut self) -> String {
         use std::io::Read;
         let _ = self.child.kill();

@@ -1,5 +1,12 @@
 //! A throwaway `redis-server` as a child process, and `redis-cli` to look into it.
 
+/// Shows the type only.
+impl std::fmt::Debug for RedisServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisServer").finish_non_exhaustive()
+    }
+}
+
 /// A `redis-server` on a free loopback port, without persistence; killed when dropped. Talks to
 /// it through `redis-cli` (both come with Debian's `redis-server`, which `.ci/run` installs).
 pub struct RedisServer {
@@ -9,6 +16,7 @@ pub struct RedisServer {
 
 impl RedisServer {
     /// Starts one and waits until it answers.
+    #[must_use]
     pub fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -45,23 +53,26 @@ impl RedisServer {
     }
 
     /// `redis://127.0.0.1:PORT/0`.
+    #[must_use]
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
     }
 
     /// A command's answer as `redis-cli` prints it, or `None` when Redis does not answer.
+    #[must_use]
     pub fn cli(&self, command: &[&str]) -> Option<String> {
         let out = std::process::Command::new("redis-cli")
             .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
             .args(command)
             .output()
             .ok()?;
-        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         (out.status.success() && !text.starts_with("Could not connect") && !text.is_empty())
             .then_some(text)
     }
 
     /// A command's integer answer.
+    #[must_use]
     pub fn int(&self, command: &[&str]) -> Option<i64> {
         self.cli(command)?.parse().ok()
     }

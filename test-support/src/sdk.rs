@@ -3,6 +3,7 @@
 
 /// The Python of `target/py`, where `cargo xtask python-env` (run by `cargo xtask ci`)
 /// installs the official SDK.
+#[must_use]
 pub fn python_with_sdk() -> std::path::PathBuf {
     let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/py/bin/python");
     assert!(
@@ -16,6 +17,7 @@ pub fn python_with_sdk() -> std::path::PathBuf {
 /// The Node.js binary and the official Node.js SDK's directory in `target/node`, where
 /// `cargo xtask node-env` (run by `cargo xtask ci`) installs it. Panics, saying what to do,
 /// when either is missing: a test that needs them never skips silently.
+#[must_use]
 pub fn node_with_sdk() -> (std::path::PathBuf, std::path::PathBuf) {
     let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../target/node/node_modules/tencentcloud-sdk-nodejs-common");

@@ -2,12 +2,14 @@
 
 /// The emulator's counters (`GET /_emulator/stats`, plain HTTP/1.1 over loopback); `Null`
 /// when it does not answer.
+#[must_use]
 pub fn emulator_stats(url: &str) -> serde_json::Value {
     emulator_admin_get(url, "/_emulator/stats")
 }
 
 /// The JSON an admin endpoint of the emulator answers to `GET path` (plain HTTP/1.1 over
 /// loopback); `Null` when it does not answer.
+#[must_use]
 pub fn emulator_admin_get(url: &str, path: &str) -> serde_json::Value {
     use std::io::{Read, Write};
     let address = url.trim_start_matches("http://");
@@ -38,8 +40,9 @@ pub struct EmulatorSample {
 
 /// Samples the emulator's counters every 20 ms on a thread until it has seen `total` requests
 /// (or a minute passes).
+#[must_use]
 pub fn sample_emulator(url: &str, total: u64) -> std::thread::JoinHandle<Vec<EmulatorSample>> {
-    let url = url.to_string();
+    let url = url.to_owned();
     std::thread::spawn(move || {
         let start = std::time::Instant::now();
         let mut samples = Vec::new();
@@ -70,6 +73,7 @@ pub fn sample_emulator(url: &str, total: u64) -> std::thread::JoinHandle<Vec<Emu
 }
 
 /// The request rate between the moments `from` and `to` (shares of `total`) of a sample series.
+#[must_use]
 pub fn rate_between(samples: &[EmulatorSample], total: u64, from: f64, to: f64) -> f64 {
     let at = |share: f64| {
         samples

@@ -52,25 +52,35 @@ impl Reply {
     }
 
     /// Answers with this HTTP status instead of 200.
+    #[must_use]
     pub fn status(mut self, status: u16) -> Self {
         self.status = status;
         self
     }
 
     /// Repeats the body without end (chunked).
+    #[must_use]
     pub fn endless(mut self) -> Self {
         self.endless = true;
         self
     }
 
     /// Adds a header.
+    #[must_use]
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_string(), value.to_string()));
+        self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
 }
 
 type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
+
+/// Shows the type only: its state is large, or holds keys.
+impl std::fmt::Debug for StubServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StubServer").finish_non_exhaustive()
+    }
+}
 
 /// A running stub on 127.0.0.1; stops when dropped.
 pub struct StubServer {
@@ -149,11 +159,13 @@ impl StubServer {
     }
 
     /// The base URL to give a client, e.g. `http://127.0.0.1:40123`.
+    #[must_use]
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
     /// Every request received so far.
+    #[must_use]
     pub fn requests(&self) -> Vec<Recorded> {
         self.recorded.lock().unwrap().clone()
     }

@@ -116,7 +116,7 @@ const GOALS: &[Goal] = &[
 /// Builds the bench in release, runs it, adds the Python SDK's signing, the generator's wall
 /// time and the client's build weight, and reports. `build_weight_only` measures the last alone.
 pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
@@ -272,7 +272,7 @@ fn client_build_weight(root: &Path, cargo: &str, out_dir: &Path) -> Result<Value
         if let Ok(message) = serde_json::from_str::<Value>(line) {
             if message["reason"] == "compiler-artifact" {
                 if let Some(id) = message["package_id"].as_str() {
-                    packages.insert(id.to_string());
+                    packages.insert(id.to_owned());
                 }
             }
         }
@@ -308,7 +308,7 @@ fn table(report: &Value) -> String {
         out.push_str(&format!(
             "{:<40} {:>14} {:>14}  {}\n",
             goal.key,
-            value.map_or("-".to_string(), |v| format!("{v:.2}")),
+            value.map_or("-".to_owned(), |v| format!("{v:.2}")),
             format!("{} {}", if goal.at_most { "<=" } else { ">=" }, goal.bound),
             match met {
                 Some(true) => "yes",

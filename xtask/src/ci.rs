@@ -12,7 +12,7 @@ const OPTIONAL_FEATURES: &str = "tc3-runtime/redis";
 
 /// Runs fmt, clippy, `generate --check`, spec validation and every test.
 pub(crate) fn run(root: &Path) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let cargo_cmd = |args: &[&str]| {
         let mut cmd = Command::new(&cargo);
         cmd.current_dir(root).args(args);

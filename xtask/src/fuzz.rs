@@ -24,7 +24,7 @@ pub(crate) fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
         "unknown fuzz target {target:?}; known: {}",
         TARGETS.join(", ")
     );
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let target_dir = root.join("target").join("fuzz");
     // With an explicit --target, RUSTFLAGS reach the fuzzed code but not build scripts.
     let host = host_triple()?;
@@ -63,6 +63,6 @@ fn host_triple() -> Result<String> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .find_map(|l| l.strip_prefix("host: "))
-        .map(str::to_string)
+        .map(str::to_owned)
         .ok_or_else(|| anyhow::anyhow!("rustc -vV names no host"))
 }

@@ -39,7 +39,7 @@ pub(crate) fn run(root: &Path, import: &Import) -> Result<()> {
         &std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?,
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let service = definition.service().unwrap_or(&service).to_string();
+    let service = definition.service().unwrap_or(&service).to_owned();
     let draft = draft::import_actions(
         &definition,
         &service,

@@ -36,7 +36,7 @@ impl Workspace {
             .and_then(Item::as_value)
             .map(|v| match v {
                 Value::String(s) => s.value().clone(),
-                other => other.to_string().trim().to_string(),
+                other => other.to_string().trim().to_owned(),
             })
             .with_context(|| format!("Cargo.toml: [workspace.package] has no `{key}`"))
     }
@@ -45,7 +45,7 @@ impl Workspace {
     pub(crate) fn pins(&self) -> Result<BTreeMap<String, Dependency>> {
         let mut pins = BTreeMap::new();
         for (name, item) in self.workspace_table("dependencies")? {
-            pins.insert(name.to_string(), dependency_of(name, item)?);
+            pins.insert(name.to_owned(), dependency_of(name, item)?);
         }
         Ok(pins)
     }
@@ -86,7 +86,7 @@ impl Workspace {
             let Some(table) = doc.get_mut(section).and_then(Item::as_table_like_mut) else {
                 continue;
             };
-            let names: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+            let names: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
             for name in names {
                 let item = table.get_mut(&name).expect("listed above");
                 // `name.workspace = true` is a dotted table; `name = { .. }` a value.

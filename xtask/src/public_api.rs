@@ -86,7 +86,7 @@ fn listing(root: &Path, listed: &Listed) -> Result<String> {
 /// Builds the crate's rustdoc JSON (all features, docs of its library only) and returns its
 /// path.
 fn rustdoc_json(root: &Path, listed: &Listed) -> Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let target = target_dir(root);
     run_step(
         Command::new(cargo)

@@ -128,13 +128,13 @@ fn probe_cases(spec: &str) -> Result<Vec<Case>> {
     Ok(vec![
         Case {
             name: "an error code, an optional request field and an optional answer field added"
-                .to_string(),
-            old: spec.to_string(),
+                .to_owned(),
+            old: spec.to_owned(),
             new: compatible,
         },
         Case {
-            name: "an answer field removed".to_string(),
-            old: spec.to_string(),
+            name: "an answer field removed".to_owned(),
+            old: spec.to_owned(),
             new: breaking,
         },
     ])
@@ -216,7 +216,7 @@ fn ensure_tool(root: &Path) -> Result<PathBuf> {
         "installing cargo-semver-checks {SEMVER_CHECKS_VERSION} into {} (once; several minutes)",
         dir.display()
     );
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     crate::process::run(
         Command::new(cargo)
             .args([

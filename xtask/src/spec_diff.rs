@@ -57,7 +57,7 @@ pub(crate) fn report_exit(result: Result<(String, bool)>, why: &str) -> ExitCode
 /// tree, and whether anything breaks.
 pub(crate) fn report(root: &Path, base: Option<&str>, format: Format) -> Result<(String, bool)> {
     let base = match base {
-        Some(b) => b.to_string(),
+        Some(b) => b.to_owned(),
         None => default_base(root),
     };
     let commit = git(
@@ -77,7 +77,7 @@ pub(crate) fn report(root: &Path, base: Option<&str>, format: Format) -> Result<
     })?;
     let short = &commit[..commit.len().min(10)];
     let shown = if commit.starts_with(&base) {
-        short.to_string()
+        short.to_owned()
     } else {
         format!("{base} ({short})")
     };
@@ -143,7 +143,7 @@ pub(crate) fn base_commit(root: &Path) -> Option<String> {
 }
 
 pub(crate) fn default_base(root: &Path) -> String {
-    git(root, &["merge-base", "HEAD", "main"]).unwrap_or_else(|_| "HEAD".to_string())
+    git(root, &["merge-base", "HEAD", "main"]).unwrap_or_else(|_| "HEAD".to_owned())
 }
 
 fn spec_files_at(root: &Path, commit: &str) -> Result<BTreeSet<String>> {
@@ -184,5 +184,5 @@ pub(crate) fn git(root: &Path, args: &[&str]) -> Result<String> {
             String::from_utf8_lossy(&out.stderr).trim()
         );
     }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }

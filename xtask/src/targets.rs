@@ -79,7 +79,7 @@ impl Target {
                     },
                 ),
             };
-            dev_dependencies.insert(name.to_string(), dependency);
+            dev_dependencies.insert(name.to_owned(), dependency);
         }
         let runtime = Dependency {
             version: Some(manifests::package_version(
@@ -92,7 +92,7 @@ impl Target {
             workspace,
             runtime,
             dev_dependencies,
-            tc3_codegen::REGENERATE_COMMAND.to_string(),
+            tc3_codegen::REGENERATE_COMMAND.to_owned(),
         )
     }
 
@@ -111,7 +111,7 @@ impl Target {
             path: Some(format!("../{}", tc3_codegen::RUNTIME_CRATE)),
             ..Dependency::default()
         };
-        self.settings(workspace, runtime, BTreeMap::new(), command.to_string())
+        self.settings(workspace, runtime, BTreeMap::new(), command.to_owned())
     }
 
     fn settings(
@@ -122,9 +122,9 @@ impl Target {
         regenerate_command: String,
     ) -> Result<CrateSettings> {
         Ok(CrateSettings {
-            name: self.name.to_string(),
-            version: "0.1.0".to_string(),
-            description: self.description.to_string(),
+            name: self.name.to_owned(),
+            version: "0.1.0".to_owned(),
+            description: self.description.to_owned(),
             edition: workspace.package_field("edition")?,
             rust_version: workspace.package_field("rust-version")?,
             license: workspace.package_field("license")?,

@@ -149,7 +149,7 @@ fn source_revision(root: &Path) -> String {
         .output()
         .ok()
         .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .filter(|s| !s.is_empty())
         .map(|commit| format!(" at commit `{commit}`"))
         .unwrap_or_default()

@@ -55,7 +55,7 @@ fn shape(field: &Value) -> Vec<(String, String)> {
     .map(|k| (k.to_string(), serde_yaml::to_string(&field[*k]).unwrap()))
     .chain(field["items"].as_mapping().map(|_| {
         (
-            "items".to_string(),
+            "items".to_owned(),
             serde_yaml::to_string(&field["items"]["type"]).unwrap(),
         )
     }))
@@ -70,7 +70,7 @@ fn same_object(drafted: &Value, spec: &Value, name: &str, with_limits: bool) {
             .as_mapping()
             .unwrap_or_else(|| panic!("{name} has properties"))
             .keys()
-            .map(|k| k.as_str().unwrap().to_string())
+            .map(|k| k.as_str().unwrap().to_owned())
             .collect();
         k.sort();
         k

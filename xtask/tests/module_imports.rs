@@ -91,7 +91,7 @@ impl<'ast> Visit<'ast> for Collector {
         flatten(&item.tree, &mut Vec::new(), &mut flat);
         for (mut segments, leaf) in flat {
             if let Leaf::Glob = leaf {
-                segments.push("*".to_string());
+                segments.push("*".to_owned());
             }
             self.record(segments);
         }

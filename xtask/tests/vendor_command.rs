@@ -22,7 +22,7 @@ fn target_dir() -> PathBuf {
 }
 
 fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }
 
 /// The emulator binary beside this test's xtask binary, built when missing.
@@ -99,7 +99,7 @@ fn build_project(dir: &Path, name: &str, client_path: &str) -> PathBuf {
         .find(|l| l.starts_with("tokio = "))
         .and_then(|l| l.split('"').nth(1))
         .expect("tokio is pinned")
-        .to_string();
+        .to_owned();
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),

@@ -112,6 +112,7 @@ pub struct Reconcile {
 
 impl ApiModel {
     /// The action whose operation has this `operationId`.
+    #[must_use]
     pub fn action_by_operation_id(&self, operation_id: &str) -> Option<&Action> {
         self.actions.iter().find(|a| a.operation_id == operation_id)
     }

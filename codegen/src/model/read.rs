@@ -55,7 +55,7 @@ impl ApiModel {
                         format!("must be a version MAJOR.MINOR.PATCH such as \"0.2.0\", found {v}"),
                     ));
                 }
-                Some(text.to_string())
+                Some(text.to_owned())
             }
         };
 
@@ -140,7 +140,7 @@ impl ApiModel {
             title,
             service,
             version,
-            endpoint: endpoint.trim_end_matches('/').to_string(),
+            endpoint: endpoint.trim_end_matches('/').to_owned(),
             crate_version,
             common_error_codes,
             actions,
@@ -293,7 +293,7 @@ fn read_action(
                 format!("`{schema_ref}` is not a component schema"),
             )
         })?
-        .to_string();
+        .to_owned();
     let schema = tree
         .pointer(&schema_ref[1..])
         .and_then(Value::as_object)
@@ -330,7 +330,7 @@ fn read_action(
     Ok(Action {
         name,
         operation_id,
-        path: path_key.to_string(),
+        path: path_key.to_owned(),
         rate_limit,
         error_codes,
         error_hints,
@@ -550,7 +550,7 @@ fn error_codes_map(
             })?;
             Ok(ErrorCode {
                 code: code.clone(),
-                description: description.to_string(),
+                description: description.to_owned(),
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -63,7 +63,7 @@ pub(super) fn read(
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    v.as_str().map(str::to_string).ok_or_else(|| {
+                    v.as_str().map(str::to_owned).ok_or_else(|| {
                         err(
                             &path.key(key).index(i),
                             format!("must be a name, found {v}"),
@@ -294,7 +294,7 @@ pub(super) fn read(
                 .filter(|v| !v.is_empty())
                 .and_then(|v| {
                     v.iter()
-                        .map(|x| x.as_str().map(str::to_string))
+                        .map(|x| x.as_str().map(str::to_owned))
                         .collect::<Option<Vec<_>>>()
                 })
                 .ok_or_else(|| {

@@ -9,12 +9,14 @@ const MAX_HOPS: usize = 16;
 
 /// `schema`, or the node its `$ref` names (following a chain of them); a `$ref` that is not
 /// local or does not resolve is left as it is (a checked spec has none).
+#[must_use]
 pub fn resolve<'a>(tree: &'a Value, schema: &'a Value) -> &'a Value {
     follow(tree, schema).0
 }
 
 /// [`resolve`], with the resolved node's spec path: `path` (where `schema` sits) when it is
 /// no `$ref`, otherwise the path of the node the last `$ref` names.
+#[must_use]
 pub fn resolve_at<'a>(tree: &'a Value, schema: &'a Value, path: SpecPath) -> (&'a Value, SpecPath) {
     match follow(tree, schema) {
         (node, Some(pointer)) => (node, SpecPath::from_pointer(pointer)),

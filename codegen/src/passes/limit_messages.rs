@@ -71,7 +71,10 @@ pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
         if let Some(field) = rewrite.unknown {
             return Err(CodegenError::pass(
                 PASS,
-                format!("typify's builder message names `{}.{field}`, a field with no JSON name", rewrite.ty),
+                format!(
+                    "typify's builder message names `{}.{field}`, a field with no JSON name",
+                    rewrite.ty
+                ),
             ));
         }
         *rewritten.entry(rewrite.ty).or_default() += rewrite.rewritten;

@@ -13,19 +13,19 @@ pub(crate) fn settings() -> CrateSettings {
         "serde_json",
     ]
     .into_iter()
-    .map(|name| (name.to_string(), Dependency::version("=1.0.0")))
+    .map(|name| (name.to_owned(), Dependency::version("=1.0.0")))
     .collect();
     CrateSettings {
-        name: "test-client".to_string(),
-        version: "0.1.0".to_string(),
+        name: "test-client".to_owned(),
+        version: "0.1.0".to_owned(),
         description: String::new(),
-        edition: "2021".to_string(),
-        rust_version: "1.88".to_string(),
-        license: "MIT".to_string(),
+        edition: "2021".to_owned(),
+        rust_version: "1.88".to_owned(),
+        license: "MIT".to_owned(),
         publish: false,
-        regenerate_command: tc3_codegen::REGENERATE_COMMAND.to_string(),
+        regenerate_command: tc3_codegen::REGENERATE_COMMAND.to_owned(),
         runtime: Dependency {
-            path: Some("../runtime".to_string()),
+            path: Some("../runtime".to_owned()),
             ..Dependency::default()
         },
         pins,

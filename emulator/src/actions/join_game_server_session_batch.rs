@@ -55,7 +55,7 @@ mod tests {
     fn a_join_answer_is_the_bytes_of_its_json_tree() {
         let sessions = Sessions::default();
         sessions.put(SessionSpec::new("gssess-a", 10));
-        for players in [vec![], vec!["p1".to_string(), "p\"2".to_string()]] {
+        for players in [vec![], vec!["p1".to_owned(), "p\"2".to_owned()]] {
             let joined = sessions
                 .join("gssess-a", &players, Some("d"), "2026-11-25T00:00:00Z")
                 .unwrap();

@@ -27,7 +27,7 @@ where
     B: Body<Data = Bytes> + Unpin,
     B::Error: Display,
 {
-    let path = request.uri().path().to_string();
+    let path = request.uri().path().to_owned();
     let now = date_now();
     match (request.method().clone(), path.as_str()) {
         (Method::GET, "/_emulator/stats") => json_response(
@@ -120,7 +120,7 @@ fn check_session_id(rules: &SpecRules, id: &str) -> Result<(), ApiError> {
             .and_then(|p| p.get(field))
     });
     match schema {
-        Some(schema) => validate::check_field(rules, schema, &Value::String(id.to_string()), field),
+        Some(schema) => validate::check_field(rules, schema, &Value::String(id.to_owned()), field),
         None if id.is_empty() => Err(ApiError::new(
             "InvalidParameterValue",
             format!("`{field}`: 0 characters given, at least 1 required"),

@@ -114,7 +114,7 @@ where
         Some(n) if (buffer.len() as u64) < n => Err(BodyError::Ended {
             received: buffer.len(),
             expected,
-            cause: "the stream ended early".to_string(),
+            cause: "the stream ended early".to_owned(),
         }),
         _ => Ok(buffer),
     }

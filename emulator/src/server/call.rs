@@ -76,7 +76,7 @@ pub(crate) fn verify<'a>(
             unsigned_payload: get(names::X_TC_CONTENT_SHA256) == Some("UNSIGNED-PAYLOAD"),
             body,
         };
-        let secret_id = verifier.verify(&presented, unix_now())?.to_string();
+        let secret_id = verifier.verify(&presented, unix_now())?.to_owned();
         Language::parse(get(names::X_TC_LANGUAGE))?;
         let params = if parts.method == Method::GET {
             Params::Flat(params::form_decode(query)?)
@@ -87,9 +87,9 @@ pub(crate) fn verify<'a>(
         };
         Call {
             secret_id,
-            action: get(names::X_TC_ACTION).unwrap_or_default().to_string(),
-            version: get(names::X_TC_VERSION).unwrap_or_default().to_string(),
-            region: get(names::X_TC_REGION).map(str::to_string),
+            action: get(names::X_TC_ACTION).unwrap_or_default().to_owned(),
+            version: get(names::X_TC_VERSION).unwrap_or_default().to_owned(),
+            region: get(names::X_TC_REGION).map(str::to_owned),
             params,
         }
     } else {
@@ -118,11 +118,10 @@ pub(crate) fn verify<'a>(
                 },
                 unix_now(),
             )?
-            .to_string();
+            .to_owned();
         Language::parse(legacy_sign::param(&all, "Language"))?;
-        let take = |all: &[(String, String)], name: &str| {
-            legacy_sign::param(all, name).map(str::to_string)
-        };
+        let take =
+            |all: &[(String, String)], name: &str| legacy_sign::param(all, name).map(str::to_owned);
         let call = Call {
             secret_id,
             action: take(&all, "Action").unwrap_or_default(),

@@ -62,7 +62,7 @@ pub(crate) async fn before_apply(state: &Emulator, kind: FaultKind, now: &Header
             Ok(respond(
                 StatusCode::OK,
                 "application/json",
-                full.get(..full.len() / 2).unwrap_or_default().to_string(),
+                full.get(..full.len() / 2).unwrap_or_default().to_owned(),
                 now,
             ))
         }
@@ -107,7 +107,7 @@ pub(crate) async fn after_apply(
         (FaultKind::TruncatedAfterApply, Ok(full)) => Ok(respond(
             StatusCode::OK,
             "application/json",
-            full.get(..full.len() / 2).unwrap_or_default().to_string(),
+            full.get(..full.len() / 2).unwrap_or_default().to_owned(),
             date,
         )),
         (FaultKind::LatencyAfterApply, served) => {

@@ -26,7 +26,7 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 /// Whether an accept error concerns only the connection being accepted (retry at once), not
 /// the process (back off).
 fn is_per_connection(error: &std::io::Error) -> bool {
-    use std::io::ErrorKind::*;
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionReset, Interrupted, WouldBlock};
     matches!(
         error.kind(),
         ConnectionAborted | ConnectionReset | Interrupted | WouldBlock

@@ -22,7 +22,7 @@ pub(crate) fn spec(pointer: &str) -> Value {
 
 /// The API version of the spec (`x-tc-version`).
 pub(crate) fn version() -> String {
-    spec("/x-tc-version").as_str().unwrap().to_string()
+    spec("/x-tc-version").as_str().unwrap().to_owned()
 }
 
 pub(crate) fn now() -> i64 {

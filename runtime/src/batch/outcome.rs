@@ -158,6 +158,7 @@ impl<I, R, C: ServiceCode> BatchOutcome<I, R, C> {
     }
 
     /// Whether every item succeeded.
+    #[must_use]
     pub fn is_complete(&self) -> bool {
         self.failures.is_empty()
     }

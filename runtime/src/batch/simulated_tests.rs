@@ -165,7 +165,7 @@ impl Service {
 
 fn api(code: &str) -> Error {
     Error::Api {
-        code: code.to_string(),
+        code: code.to_owned(),
         message: "simulated".into(),
         request_id: "req".into(),
         hint: None,

@@ -14,11 +14,13 @@ pub struct DefaultChain {
 
 impl DefaultChain {
     /// The chain over the process's environment and the default profile file.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The chain over explicit providers (for tests, or another profile).
+    #[must_use]
     pub fn with_providers(env: EnvProvider, profile: ProfileProvider) -> Self {
         Self { env, profile }
     }

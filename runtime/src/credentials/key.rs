@@ -47,6 +47,7 @@ impl Credentials {
     }
 
     /// The same credentials, valid until `expires_at`.
+    #[must_use]
     pub fn expiring_at(self, expires_at: SystemTime) -> Self {
         let token = self.0.token.clone();
         self.rebuild(token, Some(expires_at))
@@ -62,26 +63,31 @@ impl Credentials {
     }
 
     /// The SecretId (not a secret: it names the key, as an access key id does).
+    #[must_use]
     pub fn secret_id(&self) -> &str {
         &self.0.secret_id
     }
 
     /// The SecretKey. Keep it out of logs.
+    #[must_use]
     pub fn secret_key(&self) -> &str {
         &self.0.secret_key
     }
 
     /// The token of temporary credentials.
+    #[must_use]
     pub fn token(&self) -> Option<&str> {
         self.0.token.as_deref()
     }
 
     /// When temporary credentials stop working.
+    #[must_use]
     pub fn expires_at(&self) -> Option<SystemTime> {
         self.0.expires_at
     }
 
     /// Whether they are expired, or will be within `margin` of `now`.
+    #[must_use]
     pub fn expires_within(&self, margin: Duration, now: SystemTime) -> bool {
         self.0
             .expires_at

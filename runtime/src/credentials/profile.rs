@@ -32,7 +32,7 @@ fn read_profile_file(path: &Path) -> Result<String, CredentialsError> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned())
 }
 
 /// The first line that is neither blank, a comment, a `[section]` nor a `key = value`: its
@@ -78,24 +78,27 @@ impl ProfileProvider {
     pub fn new() -> Self {
         Self {
             path: None,
-            profile: DEFAULT_PROFILE.to_string(),
+            profile: DEFAULT_PROFILE.to_owned(),
             lookup: Box::new(process_env),
         }
     }
 
     /// Reads `path` instead of the default file.
+    #[must_use]
     pub fn path(mut self, path: impl Into<PathBuf>) -> Self {
         self.path = Some(path.into());
         self
     }
 
     /// Reads the section `[profile]`.
+    #[must_use]
     pub fn profile(mut self, profile: impl Into<String>) -> Self {
         self.profile = profile.into();
         self
     }
 
     /// Resolves `HOME` and `TENCENTCLOUD_CREDENTIALS_FILE` through `lookup`.
+    #[must_use]
     pub fn with_lookup(
         mut self,
         lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,

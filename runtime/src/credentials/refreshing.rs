@@ -60,6 +60,7 @@ impl RefreshingProvider {
     }
 
     /// Refreshes this long before expiry.
+    #[must_use]
     pub fn refresh_before(mut self, margin: Duration) -> Self {
         self.refresh_before = margin;
         self

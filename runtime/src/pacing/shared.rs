@@ -78,7 +78,7 @@ impl SharedLimit {
             share: defaults::RATE_SHARE,
             on_outage: OnOutage::LocalShare(defaults::OUTAGE_SHARE),
             redis_timeout: defaults::REDIS_TIMEOUT,
-            key_prefix: "tc3".to_string(),
+            key_prefix: "tc3".to_owned(),
         }
     }
 
@@ -215,7 +215,7 @@ pub(crate) fn redacted(url: &str) -> String {
             parsed.to_string()
         }
         Ok(parsed) => parsed.to_string(),
-        Err(_) => "(an unparsable URL)".to_string(),
+        Err(_) => "(an unparsable URL)".to_owned(),
     }
 }
 
@@ -319,7 +319,7 @@ impl SharedPacer {
         let at = Instant::now() + Duration::from_micros(wait_us);
         let grace = Duration::from_micros(self.tolerance_us);
         Ok(Reserved {
-            account: account.to_string(),
+            account: account.to_owned(),
             at,
             use_by: at + grace,
         })
@@ -357,7 +357,7 @@ impl SharedPacer {
             return;
         }
         let pacer = Arc::clone(self);
-        let account = account.to_string();
+        let account = account.to_owned();
         runtime.spawn(async move {
             // A failure here is left for the next call to meet (and to report) itself.
             if let Ok(slot) = pacer.reserve(&account).await {
@@ -410,7 +410,7 @@ mod tests {
     fn a_slot_reserved_ahead_serves_only_its_account_and_only_until_its_grace_ends() {
         let now = Instant::now();
         let slot = Reserved {
-            account: "AKIDone".to_string(),
+            account: "AKIDone".to_owned(),
             at: now + Duration::from_millis(5),
             use_by: now + Duration::from_millis(13),
         };

@@ -86,7 +86,7 @@ impl<'a> Audit<'a> {
     fn push(&mut self, class: AuditClass, path: &SpecPath, what: String, official: String) {
         self.findings.push(Finding {
             class,
-            path: path.as_str().to_string(),
+            path: path.as_str().to_owned(),
             what,
             official,
         });
@@ -174,7 +174,7 @@ impl<'a> Audit<'a> {
         if seen.iter().any(|s| s == object) {
             return;
         }
-        seen.push(object.to_string());
+        seen.push(object.to_owned());
         let Some(members) = self.definition.members(object) else {
             self.push(
                 AuditClass::Contradiction,
@@ -394,7 +394,7 @@ impl<'a> Audit<'a> {
                     AuditClass::Contradiction,
                     &path.key("pattern"),
                     if pattern.is_empty() {
-                        "no pattern".to_string()
+                        "no pattern".to_owned()
                     } else {
                         format!("pattern {pattern}")
                     },

@@ -67,10 +67,10 @@ impl Definition {
     /// The action named `name`.
     pub(crate) fn action(&self, name: &str) -> Option<OfficialAction> {
         let a = self.tree["actions"].get(name)?;
-        let text = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+        let text = |k: &str| a[k].as_str().unwrap_or_default().to_owned();
         Some(OfficialAction {
-            name: name.to_string(),
-            status: a["status"].as_str().unwrap_or("online").to_string(),
+            name: name.to_owned(),
+            status: a["status"].as_str().unwrap_or("online").to_owned(),
             document: text("document"),
             input: text("input"),
             output: text("output"),
@@ -87,7 +87,7 @@ impl Definition {
         self.tree["objects"][name]["document"]
             .as_str()
             .unwrap_or_default()
-            .to_string()
+            .to_owned()
     }
 
     /// The members of the object `name`, in the definition's order.
@@ -97,12 +97,12 @@ impl Definition {
             members
                 .iter()
                 .map(|m| Member {
-                    name: m["name"].as_str().unwrap_or_default().to_string(),
-                    kind: m["type"].as_str().unwrap_or_default().to_string(),
-                    member: m["member"].as_str().unwrap_or_default().to_string(),
+                    name: m["name"].as_str().unwrap_or_default().to_owned(),
+                    kind: m["type"].as_str().unwrap_or_default().to_owned(),
+                    member: m["member"].as_str().unwrap_or_default().to_owned(),
                     required: m["required"].as_bool(),
                     nullable: m["value_allowed_null"].as_bool().unwrap_or(false),
-                    document: m["document"].as_str().unwrap_or_default().to_string(),
+                    document: m["document"].as_str().unwrap_or_default().to_owned(),
                 })
                 .collect(),
         )

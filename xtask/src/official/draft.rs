@@ -318,7 +318,7 @@ fn definition_summary(document: &str, name: &str) -> String {
         .map(str::trim)
         .rfind(|l| !l.is_empty())
         .map(|l| l.chars().take(120).collect())
-        .unwrap_or_else(|| name.to_string())
+        .unwrap_or_else(|| name.to_owned())
 }
 
 /// `DescribeWidgets` → `describe_widgets`.
