@@ -2,6 +2,7 @@
 
 /// Why generation failed. Every variant names the spec file (or the pass) at fault.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CodegenError {
     /// The spec file could not be read.
     #[error("{file}: cannot read the spec: {source}")]
@@ -38,6 +39,14 @@ pub enum CodegenError {
         /// The spec's path as given.
         file: String,
         /// progenitor's message.
+        message: String,
+    },
+    /// rustfmt could not format a generated file (or is not installed).
+    #[error("formatting the generated {file} with rustfmt: {message}")]
+    Format {
+        /// The generated file, e.g. `src/client.rs`.
+        file: String,
+        /// What went wrong.
         message: String,
     },
     /// A post-processing pass did not find what it expects in progenitor's output.

@@ -14,6 +14,7 @@ mod overlay;
 mod passes;
 mod progenitor_run;
 mod render;
+mod rustfmt;
 mod spec;
 pub mod spec_diff;
 mod spec_path;
@@ -147,7 +148,7 @@ pub fn generate(input: &SpecInput<'_>, settings: &CrateSettings) -> Result<Vec<G
         path: PathBuf::from(path),
         contents,
     };
-    Ok(vec![
+    let mut files = vec![
         file("Cargo.toml", manifest),
         file("src/lib.rs", render::lib_rs(&head, &label, &model)),
         file("src/api.rs", render::api_rs(&head, &model)),
@@ -156,7 +157,14 @@ pub fn generate(input: &SpecInput<'_>, settings: &CrateSettings) -> Result<Vec<G
             "src/error_code.rs",
             render::error_code_rs(&head, input.label, &model)?,
         ),
-    ])
+    ];
+    for generated in &mut files {
+        if generated.path.extension().is_some_and(|e| e == "rs") {
+            let name = generated.path.display().to_string();
+            generated.contents = rustfmt::format(&name, &settings.edition, &generated.contents)?;
+        }
+    }
+    Ok(files)
 }
 
 /// The SHA256 of `bytes`, in lowercase hex.

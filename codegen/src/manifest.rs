@@ -74,6 +74,9 @@ pub struct CrateSettings {
     pub pins: BTreeMap<String, Dependency>,
     /// Dependencies of the hand-written tests and examples beside the generated code.
     pub dev_dependencies: BTreeMap<String, Dependency>,
+    /// Whether the crate takes its lints from the workspace around it (`[lints] workspace =
+    /// true`): inside the generator's workspace, not in a standalone copy.
+    pub workspace_lints: bool,
 }
 
 /// The runtime crate's package name.
@@ -128,6 +131,9 @@ pub(crate) fn render(
         ))
     );
     let _ = writeln!(out, "\n[lib]\npath = \"src/lib.rs\"");
+    if settings.workspace_lints {
+        let _ = writeln!(out, "\n[lints]\nworkspace = true");
+    }
     let _ = writeln!(out, "\n[features]");
     let _ = writeln!(out, "default = [\"rustls-ring\"]");
     let _ = writeln!(

@@ -48,12 +48,8 @@ pub(crate) fn lib_rs(head: &str, spec_label: &str, model: &ApiModel) -> String {
 //! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
 //! Start with [`Client::builder`].
 
-// prettyplease's layout is not rustfmt's; the files are checked by `cargo xtask generate --check`.
-#[rustfmt::skip]
 pub mod api;
-#[rustfmt::skip]
 mod client;
-#[rustfmt::skip]
 mod error_code;
 
 pub use client::{{requests, types, Client}};
@@ -85,6 +81,7 @@ impl Client {{
     }}
 
     /// The region, credentials, signer, limiters and retry budget this client uses.
+    #[must_use]
     pub fn runtime(&self) -> &Runtime {{
         &self.inner
     }}
@@ -155,6 +152,7 @@ pub(crate) fn api_rs(head: &str, model: &ApiModel) -> String {
         pub const ACTIONS: &[Action] = &[#(#names),*];
 
         /// The action whose client method is `operation_id`.
+        #[must_use]
         pub fn action_by_operation_id(operation_id: &str) -> Option<&'static Action> {
             SERVICE.action_by_operation_id(operation_id)
         }
@@ -242,6 +240,7 @@ pub(crate) fn error_code_rs(
 
         impl ErrorCode {
             /// The code as the service spells it.
+            #[must_use]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
@@ -250,16 +249,19 @@ pub(crate) fn error_code_rs(
             }
 
             /// The variant for `code` (`Unknown` when the spec does not list it).
+            #[must_use]
             pub fn parse(code: &str) -> Self {
                 #parse_body
             }
 
             /// The part before the first dot: `Family` for `Family.Detail`.
+            #[must_use]
             pub fn family(&self) -> &str {
                 ::tc3_runtime::service::ServiceCode::family(self)
             }
 
             /// The spec's description of the code, if it lists it.
+            #[must_use]
             pub fn description(&self) -> Option<&'static str> {
                 match self {
                     #(#describe)*

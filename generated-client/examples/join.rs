@@ -156,7 +156,7 @@ async fn main() -> ExitCode {
                 .region(
                     args.region
                         .clone()
-                        .unwrap_or_else(|| "ap-shanghai".to_string()),
+                        .unwrap_or_else(|| "ap-shanghai".to_owned()),
                 )
                 .credentials(credentials);
             emulator = Some(started);
@@ -165,7 +165,7 @@ async fn main() -> ExitCode {
     };
     let session = match (&args.session, &emulator) {
         (Some(session), _) => session.clone(),
-        (None, Some(_)) => DEMO_SESSION.to_string(),
+        (None, Some(_)) => DEMO_SESSION.to_owned(),
         (None, None) => return bad_input("--session is required with --endpoint"),
     };
     if players.is_empty() {

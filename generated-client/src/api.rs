@@ -5,136 +5,155 @@
 //! action's rate, error codes, hints and batch field.
 pub use ::tc3_runtime::service::{Action, BatchField, Service};
 /// The API: the runtime signs, routes and paces requests with it.
-pub const SERVICE: Service = Service::__new(
-        "gse",
-        "2019-11-12",
-        "https://gse.tencentcloudapi.com",
-    )
-    .__common_error_codes(
-        &[
-            ("ActionOffline", "The action has been taken offline."),
-            (
-                "AuthFailure.InvalidAuthorization",
-                "The Authorization header is missing or malformed.",
-            ),
-            (
-                "AuthFailure.InvalidSecretId",
-                "The SecretId is not a valid key (a cloud API key is required).",
-            ),
-            ("AuthFailure.MFAFailure", "Multi-factor authentication failed."),
-            (
-                "AuthFailure.SecretIdNotFound",
-                "The SecretId does not exist or has been disabled.",
-            ),
-            (
-                "AuthFailure.SignatureExpire",
-                "The request timestamp is more than 5 minutes away from the server's time.",
-            ),
-            (
-                "AuthFailure.SignatureFailure",
-                "The signature does not match the request.",
-            ),
-            (
-                "AuthFailure.TokenFailure",
-                "The temporary credentials' token is invalid or expired.",
-            ),
-            (
-                "AuthFailure.UnauthorizedOperation",
-                "The request is not authorized by CAM.",
-            ),
-            ("DryRunOperation", "The request would have succeeded, but DryRun was set."),
-            ("FailedOperation", "The operation failed."),
-            ("InternalError", "An internal error of the service."),
-            ("InvalidAction", "The action does not exist."),
-            ("InvalidParameter", "A parameter is malformed."),
-            ("InvalidParameterValue", "A parameter's value is out of range or invalid."),
-            ("InvalidRequest", "The multipart request body is malformed."),
-            ("IpInBlacklist", "The caller's IP address is on the blacklist."),
-            ("IpNotInWhitelist", "The caller's IP address is not on the whitelist."),
-            ("LimitExceeded", "A quota was exceeded."),
-            ("MissingParameter", "A required parameter is missing."),
-            ("NoSuchProduct", "The product does not exist."),
-            ("NoSuchVersion", "The API version does not exist."),
-            (
-                "RequestLimitExceeded",
-                "Too many requests; the request was rejected by the rate limit.",
-            ),
-            (
-                "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
-                "The account's global per-region rate limit was exceeded.",
-            ),
-            (
-                "RequestLimitExceeded.IPLimitExceeded",
-                "The caller IP's rate limit was exceeded.",
-            ),
-            (
-                "RequestLimitExceeded.UinLimitExceeded",
-                "The account's rate limit was exceeded.",
-            ),
-            ("RequestSizeLimitExceeded", "The request body is too large."),
-            ("ResourceInUse", "The resource is in use."),
-            ("ResourceInsufficient", "Not enough resources."),
-            ("ResourceNotFound", "The resource does not exist."),
-            ("ResourceUnavailable", "The resource is unavailable."),
-            ("ResponseSizeLimitExceeded", "The response body is too large."),
-            ("ServiceUnavailable", "The service is temporarily unavailable."),
-            ("UnauthorizedOperation", "The operation is not authorized."),
-            ("UnknownParameter", "The request has an unknown parameter."),
-            ("UnsupportedOperation", "The operation is not supported."),
-            ("UnsupportedProtocol", "The HTTP(S) method or protocol is not supported."),
-            ("UnsupportedRegion", "The action is not supported in this region."),
-        ],
-    )
+pub const SERVICE: Service = Service::__new("gse", "2019-11-12", "https://gse.tencentcloudapi.com")
+    .__common_error_codes(&[
+        ("ActionOffline", "The action has been taken offline."),
+        (
+            "AuthFailure.InvalidAuthorization",
+            "The Authorization header is missing or malformed.",
+        ),
+        (
+            "AuthFailure.InvalidSecretId",
+            "The SecretId is not a valid key (a cloud API key is required).",
+        ),
+        (
+            "AuthFailure.MFAFailure",
+            "Multi-factor authentication failed.",
+        ),
+        (
+            "AuthFailure.SecretIdNotFound",
+            "The SecretId does not exist or has been disabled.",
+        ),
+        (
+            "AuthFailure.SignatureExpire",
+            "The request timestamp is more than 5 minutes away from the server's time.",
+        ),
+        (
+            "AuthFailure.SignatureFailure",
+            "The signature does not match the request.",
+        ),
+        (
+            "AuthFailure.TokenFailure",
+            "The temporary credentials' token is invalid or expired.",
+        ),
+        (
+            "AuthFailure.UnauthorizedOperation",
+            "The request is not authorized by CAM.",
+        ),
+        (
+            "DryRunOperation",
+            "The request would have succeeded, but DryRun was set.",
+        ),
+        ("FailedOperation", "The operation failed."),
+        ("InternalError", "An internal error of the service."),
+        ("InvalidAction", "The action does not exist."),
+        ("InvalidParameter", "A parameter is malformed."),
+        (
+            "InvalidParameterValue",
+            "A parameter's value is out of range or invalid.",
+        ),
+        ("InvalidRequest", "The multipart request body is malformed."),
+        (
+            "IpInBlacklist",
+            "The caller's IP address is on the blacklist.",
+        ),
+        (
+            "IpNotInWhitelist",
+            "The caller's IP address is not on the whitelist.",
+        ),
+        ("LimitExceeded", "A quota was exceeded."),
+        ("MissingParameter", "A required parameter is missing."),
+        ("NoSuchProduct", "The product does not exist."),
+        ("NoSuchVersion", "The API version does not exist."),
+        (
+            "RequestLimitExceeded",
+            "Too many requests; the request was rejected by the rate limit.",
+        ),
+        (
+            "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+            "The account's global per-region rate limit was exceeded.",
+        ),
+        (
+            "RequestLimitExceeded.IPLimitExceeded",
+            "The caller IP's rate limit was exceeded.",
+        ),
+        (
+            "RequestLimitExceeded.UinLimitExceeded",
+            "The account's rate limit was exceeded.",
+        ),
+        ("RequestSizeLimitExceeded", "The request body is too large."),
+        ("ResourceInUse", "The resource is in use."),
+        ("ResourceInsufficient", "Not enough resources."),
+        ("ResourceNotFound", "The resource does not exist."),
+        ("ResourceUnavailable", "The resource is unavailable."),
+        (
+            "ResponseSizeLimitExceeded",
+            "The response body is too large.",
+        ),
+        (
+            "ServiceUnavailable",
+            "The service is temporarily unavailable.",
+        ),
+        ("UnauthorizedOperation", "The operation is not authorized."),
+        ("UnknownParameter", "The request has an unknown parameter."),
+        ("UnsupportedOperation", "The operation is not supported."),
+        (
+            "UnsupportedProtocol",
+            "The HTTP(S) method or protocol is not supported.",
+        ),
+        (
+            "UnsupportedRegion",
+            "The action is not supported in this region.",
+        ),
+    ])
     .__actions(ACTIONS);
 ///The `JoinGameServerSessionBatch` action.
 pub const JOIN_GAME_SERVER_SESSION_BATCH: Action = Action::__new(
-        "JoinGameServerSessionBatch",
-        "join_game_server_session_batch",
-        1000,
-    )
-    .__error_codes(
-        &[
-            ("FailedOperation", "The operation failed."),
-            ("InvalidParameter", "A parameter is malformed."),
-            ("InvalidParameterValue", "A parameter's value is out of range or invalid."),
-            ("ResourceInsufficient", "Not enough resources."),
-            ("ResourceNotFound", "The resource does not exist."),
-            ("ResourceUnavailable", "The resource is unavailable."),
-            ("UnauthorizedOperation", "The operation is not authorized."),
-            (
-                "UnauthorizedOperation.ServiceNotOpened",
-                "The GSE service has not been activated for this account.",
-            ),
-            ("UnsupportedOperation", "The operation is not supported."),
-        ],
-    )
-    .__error_hints(
-        &[
-            (
-                "ResourceInsufficient",
-                "the session has too few free slots: join fewer players or another session",
-            ),
-            (
-                "ResourceNotFound",
-                "check the game server session's id: the service does not know it",
-            ),
-            (
-                "ResourceUnavailable",
-                "the session is not accepting players now: try another session",
-            ),
-        ],
-    )
-    .__batch("PlayerIds", 25);
+    "JoinGameServerSessionBatch",
+    "join_game_server_session_batch",
+    1000,
+)
+.__error_codes(&[
+    ("FailedOperation", "The operation failed."),
+    ("InvalidParameter", "A parameter is malformed."),
+    (
+        "InvalidParameterValue",
+        "A parameter's value is out of range or invalid.",
+    ),
+    ("ResourceInsufficient", "Not enough resources."),
+    ("ResourceNotFound", "The resource does not exist."),
+    ("ResourceUnavailable", "The resource is unavailable."),
+    ("UnauthorizedOperation", "The operation is not authorized."),
+    (
+        "UnauthorizedOperation.ServiceNotOpened",
+        "The GSE service has not been activated for this account.",
+    ),
+    ("UnsupportedOperation", "The operation is not supported."),
+])
+.__error_hints(&[
+    (
+        "ResourceInsufficient",
+        "the session has too few free slots: join fewer players or another session",
+    ),
+    (
+        "ResourceNotFound",
+        "check the game server session's id: the service does not know it",
+    ),
+    (
+        "ResourceUnavailable",
+        "the session is not accepting players now: try another session",
+    ),
+])
+.__batch("PlayerIds", 25);
 ///The `DescribePlayerSessions` action.
-pub const DESCRIBE_PLAYER_SESSIONS: Action = Action::__new(
-        "DescribePlayerSessions",
-        "describe_player_sessions",
-        1000,
-    )
-    .__error_codes(
-        &[
+pub const DESCRIBE_PLAYER_SESSIONS: Action =
+    Action::__new("DescribePlayerSessions", "describe_player_sessions", 1000)
+        .__error_codes(&[
             ("FailedOperation", "The operation failed."),
-            ("InvalidParameterValue", "A parameter's value is out of range or invalid."),
+            (
+                "InvalidParameterValue",
+                "A parameter's value is out of range or invalid.",
+            ),
             ("MissingParameter", "A required parameter is missing."),
             ("ResourceNotFound", "The resource does not exist."),
             ("ResourceUnavailable", "The resource is unavailable."),
@@ -143,15 +162,12 @@ pub const DESCRIBE_PLAYER_SESSIONS: Action = Action::__new(
                 "UnauthorizedOperation.ServiceNotOpened",
                 "The GSE service has not been activated for this account.",
             ),
-        ],
-    )
-    .__error_hints(&[]);
+        ])
+        .__error_hints(&[]);
 /// Every action of the API, in the spec's order.
-pub const ACTIONS: &[Action] = &[
-    JOIN_GAME_SERVER_SESSION_BATCH,
-    DESCRIBE_PLAYER_SESSIONS,
-];
+pub const ACTIONS: &[Action] = &[JOIN_GAME_SERVER_SESSION_BATCH, DESCRIBE_PLAYER_SESSIONS];
 /// The action whose client method is `operation_id`.
+#[must_use]
 pub fn action_by_operation_id(operation_id: &str) -> Option<&'static Action> {
     SERVICE.action_by_operation_id(operation_id)
 }

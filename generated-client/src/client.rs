@@ -2,18 +2,26 @@
 // change the spec or the generator (codegen/), then run `cargo xtask generate`.
 
 #[allow(unused_imports)]
-use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
-#[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+#[allow(unused_imports)]
+use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 /// Types used as operation parameters and responses.
-#[allow(clippy::all)]
+#[allow(
+    clippy::str_to_string,
+    clippy::redundant_field_names,
+    clippy::uninlined_format_args,
+    clippy::cmp_owned
+)]
 pub mod types {
     ///A failure answered in the envelope (still HTTP 200).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct ApiError {
         ///The error code, e.g. `InvalidParameter` or a dotted sub-code.
-        #[serde(rename = "Code", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "Code",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub code: ::std::option::Option<::std::string::String>,
         ///A human-readable description of the failure.
         #[serde(
@@ -23,6 +31,8 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ApiError {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::ApiError {
             Default::default()
         }
@@ -32,9 +42,12 @@ pub mod types {
     #[non_exhaustive]
     pub struct DescribePlayerSessionsEnvelope {
         #[serde(rename = "Response")]
+        /// The `response` field.
         pub response: DescribePlayerSessionsResponse,
     }
     impl DescribePlayerSessionsEnvelope {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::DescribePlayerSessionsEnvelope {
             Default::default()
         }
@@ -49,9 +62,8 @@ pub mod types {
             rename = "GameServerSessionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub game_server_session_id: ::std::option::Option<
-            DescribePlayerSessionsRequestGameServerSessionId,
-        >,
+        pub game_server_session_id:
+            ::std::option::Option<DescribePlayerSessionsRequestGameServerSessionId>,
         ///The most player sessions in one page.
         #[serde(
             rename = "Limit",
@@ -75,9 +87,7 @@ pub mod types {
             rename = "PlayerSessionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub player_session_id: ::std::option::Option<
-            DescribePlayerSessionsRequestPlayerSessionId,
-        >,
+        pub player_session_id: ::std::option::Option<DescribePlayerSessionsRequestPlayerSessionId>,
         ///Only player sessions in this status: RESERVED, ACTIVE, COMPLETED or TIMEDOUT.
         #[serde(
             rename = "PlayerSessionStatusFilter",
@@ -86,6 +96,8 @@ pub mod types {
         pub player_session_status_filter: ::std::option::Option<::std::string::String>,
     }
     impl DescribePlayerSessionsRequest {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::DescribePlayerSessionsRequest {
             Default::default()
         }
@@ -101,43 +113,38 @@ pub mod types {
         }
     }
     impl ::std::convert::From<DescribePlayerSessionsRequestGameServerSessionId>
-    for ::std::string::String {
+        for ::std::string::String
+    {
         fn from(value: DescribePlayerSessionsRequestGameServerSessionId) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for DescribePlayerSessionsRequestGameServerSessionId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 48usize {
                 return Err(::tc3_runtime::__private::too_long(value, 48usize).into());
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err(
-                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
-                );
+                return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for DescribePlayerSessionsRequestGameServerSessionId {
+    impl ::std::convert::TryFrom<&str> for DescribePlayerSessionsRequestGameServerSessionId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for DescribePlayerSessionsRequestGameServerSessionId {
+        for DescribePlayerSessionsRequestGameServerSessionId
+    {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -145,8 +152,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de>
-    for DescribePlayerSessionsRequestGameServerSessionId {
+    impl<'de> ::serde::Deserialize<'de> for DescribePlayerSessionsRequestGameServerSessionId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -168,43 +174,35 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<DescribePlayerSessionsRequestNextToken>
-    for ::std::string::String {
+    impl ::std::convert::From<DescribePlayerSessionsRequestNextToken> for ::std::string::String {
         fn from(value: DescribePlayerSessionsRequestNextToken) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for DescribePlayerSessionsRequestNextToken {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
                 return Err(::tc3_runtime::__private::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err(
-                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
-                );
+                return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
         }
     }
     impl ::std::convert::TryFrom<&str> for DescribePlayerSessionsRequestNextToken {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DescribePlayerSessionsRequestNextToken {
+    impl ::std::convert::TryFrom<::std::string::String> for DescribePlayerSessionsRequestNextToken {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -234,43 +232,35 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<DescribePlayerSessionsRequestPlayerId>
-    for ::std::string::String {
+    impl ::std::convert::From<DescribePlayerSessionsRequestPlayerId> for ::std::string::String {
         fn from(value: DescribePlayerSessionsRequestPlayerId) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for DescribePlayerSessionsRequestPlayerId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
                 return Err(::tc3_runtime::__private::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err(
-                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
-                );
+                return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
         }
     }
     impl ::std::convert::TryFrom<&str> for DescribePlayerSessionsRequestPlayerId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DescribePlayerSessionsRequestPlayerId {
+    impl ::std::convert::TryFrom<::std::string::String> for DescribePlayerSessionsRequestPlayerId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -300,43 +290,37 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<DescribePlayerSessionsRequestPlayerSessionId>
-    for ::std::string::String {
+    impl ::std::convert::From<DescribePlayerSessionsRequestPlayerSessionId> for ::std::string::String {
         fn from(value: DescribePlayerSessionsRequestPlayerSessionId) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for DescribePlayerSessionsRequestPlayerSessionId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
                 return Err(::tc3_runtime::__private::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err(
-                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
-                );
+                return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
         }
     }
     impl ::std::convert::TryFrom<&str> for DescribePlayerSessionsRequestPlayerSessionId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for DescribePlayerSessionsRequestPlayerSessionId {
+        for DescribePlayerSessionsRequestPlayerSessionId
+    {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -344,8 +328,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de>
-    for DescribePlayerSessionsRequestPlayerSessionId {
+    impl<'de> ::serde::Deserialize<'de> for DescribePlayerSessionsRequestPlayerSessionId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -365,6 +348,7 @@ pub mod types {
             rename = "Error",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        /// The `error` field.
         pub error: ::std::option::Option<ApiError>,
         ///The token of the next page; absent or null on the last page.
         #[serde(
@@ -383,6 +367,8 @@ pub mod types {
         pub request_id: ::std::string::String,
     }
     impl DescribePlayerSessionsResponse {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::DescribePlayerSessionsResponse {
             Default::default()
         }
@@ -392,9 +378,12 @@ pub mod types {
     #[non_exhaustive]
     pub struct JoinGameServerSessionBatchEnvelope {
         #[serde(rename = "Response")]
+        /// The `response` field.
         pub response: JoinGameServerSessionBatchResponse,
     }
     impl JoinGameServerSessionBatchEnvelope {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::JoinGameServerSessionBatchEnvelope {
             Default::default()
         }
@@ -411,12 +400,15 @@ pub mod types {
             rename = "PlayerDataMap",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        /// The `player_data_map` field.
         pub player_data_map: ::std::option::Option<PlayerDataMap>,
         ///The ids of the players to join, 1 to 25 per request.
         #[serde(rename = "PlayerIds")]
         pub player_ids: ::std::vec::Vec<::std::string::String>,
     }
     impl JoinGameServerSessionBatchRequest {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::JoinGameServerSessionBatchRequest {
             Default::default()
         }
@@ -424,9 +416,7 @@ pub mod types {
     ///The game server session's id, 1 to 256 ASCII characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct JoinGameServerSessionBatchRequestGameServerSessionId(
-        ::std::string::String,
-    );
+    pub struct JoinGameServerSessionBatchRequestGameServerSessionId(::std::string::String);
     impl ::std::ops::Deref for JoinGameServerSessionBatchRequestGameServerSessionId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -434,43 +424,38 @@ pub mod types {
         }
     }
     impl ::std::convert::From<JoinGameServerSessionBatchRequestGameServerSessionId>
-    for ::std::string::String {
+        for ::std::string::String
+    {
         fn from(value: JoinGameServerSessionBatchRequestGameServerSessionId) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for JoinGameServerSessionBatchRequestGameServerSessionId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 256usize {
                 return Err(::tc3_runtime::__private::too_long(value, 256usize).into());
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err(
-                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
-                );
+                return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for JoinGameServerSessionBatchRequestGameServerSessionId {
+    impl ::std::convert::TryFrom<&str> for JoinGameServerSessionBatchRequestGameServerSessionId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for JoinGameServerSessionBatchRequestGameServerSessionId {
+        for JoinGameServerSessionBatchRequestGameServerSessionId
+    {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -478,8 +463,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de>
-    for JoinGameServerSessionBatchRequestGameServerSessionId {
+    impl<'de> ::serde::Deserialize<'de> for JoinGameServerSessionBatchRequestGameServerSessionId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -499,6 +483,7 @@ pub mod types {
             rename = "Error",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        /// The `error` field.
         pub error: ::std::option::Option<ApiError>,
         ///The player sessions created, one per player id (up to 25).
         #[serde(
@@ -511,6 +496,8 @@ pub mod types {
         pub request_id: ::std::string::String,
     }
     impl JoinGameServerSessionBatchResponse {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::JoinGameServerSessionBatchResponse {
             Default::default()
         }
@@ -528,6 +515,8 @@ pub mod types {
         pub value: PlayerDataMapValue,
     }
     impl PlayerDataMap {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::PlayerDataMap {
             Default::default()
         }
@@ -549,30 +538,24 @@ pub mod types {
     }
     impl ::std::str::FromStr for PlayerDataMapKey {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1024usize {
                 return Err(::tc3_runtime::__private::too_long(value, 1024usize).into());
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err(
-                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
-                );
+                return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
         }
     }
     impl ::std::convert::TryFrom<&str> for PlayerDataMapKey {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -613,30 +596,24 @@ pub mod types {
     }
     impl ::std::str::FromStr for PlayerDataMapValue {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 2048usize {
                 return Err(::tc3_runtime::__private::too_long(value, 2048usize).into());
             }
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap() });
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
             if PATTERN.find(value).is_none() {
-                return Err(
-                    ::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into(),
-                );
+                return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
         }
     }
     impl ::std::convert::TryFrom<&str> for PlayerDataMapValue {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -713,7 +690,10 @@ pub mod types {
         )]
         pub player_session_id: ::std::option::Option<::std::string::String>,
         ///The port to connect to (1 to 60000).
-        #[serde(rename = "Port", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "Port",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub port: ::std::option::Option<i64>,
         ///The player session's status: RESERVED, ACTIVE, COMPLETED or TIMEDOUT.
         #[serde(
@@ -729,6 +709,8 @@ pub mod types {
         pub termination_time: ::std::option::Option<::std::string::String>,
     }
     impl PlayerSession {
+        /// A builder of this type, field by field.
+        #[must_use]
         pub fn builder() -> builder::PlayerSession {
             Default::default()
         }
@@ -736,6 +718,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
+        /// Builds [`super::ApiError`] field by field.
         pub struct ApiError {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -755,6 +738,8 @@ pub mod types {
             }
         }
         impl ApiError {
+            /// Sets `code`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -763,6 +748,8 @@ pub mod types {
                 self.code = value.try_into().map_err(|e| format!("Code: {e}"));
                 self
             }
+            /// Sets `message`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -792,11 +779,10 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds [`super::DescribePlayerSessionsEnvelope`] field by field.
         pub struct DescribePlayerSessionsEnvelope {
-            response: ::std::result::Result<
-                super::DescribePlayerSessionsResponse,
-                ::std::string::String,
-            >,
+            response:
+                ::std::result::Result<super::DescribePlayerSessionsResponse, ::std::string::String>,
         }
         impl ::std::default::Default for DescribePlayerSessionsEnvelope {
             fn default() -> Self {
@@ -806,6 +792,8 @@ pub mod types {
             }
         }
         impl DescribePlayerSessionsEnvelope {
+            /// Sets `response`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn response<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DescribePlayerSessionsResponse>,
@@ -816,16 +804,20 @@ pub mod types {
             }
         }
         impl ::std::convert::TryFrom<DescribePlayerSessionsEnvelope>
-        for super::DescribePlayerSessionsEnvelope {
+            for super::DescribePlayerSessionsEnvelope
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DescribePlayerSessionsEnvelope,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { response: value.response? })
+                Ok(Self {
+                    response: value.response?,
+                })
             }
         }
         impl ::std::convert::From<super::DescribePlayerSessionsEnvelope>
-        for DescribePlayerSessionsEnvelope {
+            for DescribePlayerSessionsEnvelope
+        {
             fn from(value: super::DescribePlayerSessionsEnvelope) -> Self {
                 Self {
                     response: Ok(value.response),
@@ -833,17 +825,13 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds [`super::DescribePlayerSessionsRequest`] field by field.
         pub struct DescribePlayerSessionsRequest {
             game_server_session_id: ::std::result::Result<
-                ::std::option::Option<
-                    super::DescribePlayerSessionsRequestGameServerSessionId,
-                >,
+                ::std::option::Option<super::DescribePlayerSessionsRequestGameServerSessionId>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            limit: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             next_token: ::std::result::Result<
                 ::std::option::Option<super::DescribePlayerSessionsRequestNextToken>,
                 ::std::string::String,
@@ -853,9 +841,7 @@ pub mod types {
                 ::std::string::String,
             >,
             player_session_id: ::std::result::Result<
-                ::std::option::Option<
-                    super::DescribePlayerSessionsRequestPlayerSessionId,
-                >,
+                ::std::option::Option<super::DescribePlayerSessionsRequestPlayerSessionId>,
                 ::std::string::String,
             >,
             player_session_status_filter: ::std::result::Result<
@@ -876,12 +862,12 @@ pub mod types {
             }
         }
         impl DescribePlayerSessionsRequest {
+            /// Sets `game_server_session_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn game_server_session_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::DescribePlayerSessionsRequestGameServerSessionId,
-                    >,
+                    ::std::option::Option<super::DescribePlayerSessionsRequestGameServerSessionId>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -890,6 +876,8 @@ pub mod types {
                     .map_err(|e| format!("GameServerSessionId: {e}"));
                 self
             }
+            /// Sets `limit`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -898,6 +886,8 @@ pub mod types {
                 self.limit = value.try_into().map_err(|e| format!("Limit: {e}"));
                 self
             }
+            /// Sets `next_token`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn next_token<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -905,11 +895,11 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| format!("NextToken: {e}"));
+                self.next_token = value.try_into().map_err(|e| format!("NextToken: {e}"));
                 self
             }
+            /// Sets `player_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -920,12 +910,12 @@ pub mod types {
                 self.player_id = value.try_into().map_err(|e| format!("PlayerId: {e}"));
                 self
             }
+            /// Sets `player_session_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_session_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::DescribePlayerSessionsRequestPlayerSessionId,
-                    >,
+                    ::std::option::Option<super::DescribePlayerSessionsRequestPlayerSessionId>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -934,6 +924,8 @@ pub mod types {
                     .map_err(|e| format!("PlayerSessionId: {e}"));
                 self
             }
+            /// Sets `player_session_status_filter`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_session_status_filter<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -946,7 +938,8 @@ pub mod types {
             }
         }
         impl ::std::convert::TryFrom<DescribePlayerSessionsRequest>
-        for super::DescribePlayerSessionsRequest {
+            for super::DescribePlayerSessionsRequest
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DescribePlayerSessionsRequest,
@@ -961,8 +954,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::DescribePlayerSessionsRequest>
-        for DescribePlayerSessionsRequest {
+        impl ::std::convert::From<super::DescribePlayerSessionsRequest> for DescribePlayerSessionsRequest {
             fn from(value: super::DescribePlayerSessionsRequest) -> Self {
                 Self {
                     game_server_session_id: Ok(value.game_server_session_id),
@@ -975,6 +967,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds [`super::DescribePlayerSessionsResponse`] field by field.
         pub struct DescribePlayerSessionsResponse {
             error: ::std::result::Result<
                 ::std::option::Option<super::ApiError>,
@@ -988,10 +981,7 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::PlayerSession>>,
                 ::std::string::String,
             >,
-            request_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            request_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for DescribePlayerSessionsResponse {
             fn default() -> Self {
@@ -999,13 +989,13 @@ pub mod types {
                     error: Ok(Default::default()),
                     next_token: Ok(Default::default()),
                     player_sessions: Ok(Default::default()),
-                    request_id: Err(
-                        "RequestId: missing; a value is required".to_string(),
-                    ),
+                    request_id: Err("RequestId: missing; a value is required".to_string()),
                 }
             }
         }
         impl DescribePlayerSessionsResponse {
+            /// Sets `error`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ApiError>>,
@@ -1014,16 +1004,18 @@ pub mod types {
                 self.error = value.try_into().map_err(|e| format!("Error.{e}"));
                 self
             }
+            /// Sets `next_token`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn next_token<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| format!("NextToken: {e}"));
+                self.next_token = value.try_into().map_err(|e| format!("NextToken: {e}"));
                 self
             }
+            /// Sets `player_sessions`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_sessions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1031,24 +1023,23 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.player_sessions = value
-                    .try_into()
-                    .map_err(|e| format!("PlayerSessions: {e}"));
+                self.player_sessions = value.try_into().map_err(|e| format!("PlayerSessions: {e}"));
                 self
             }
+            /// Sets `request_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| format!("RequestId: {e}"));
+                self.request_id = value.try_into().map_err(|e| format!("RequestId: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<DescribePlayerSessionsResponse>
-        for super::DescribePlayerSessionsResponse {
+            for super::DescribePlayerSessionsResponse
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DescribePlayerSessionsResponse,
@@ -1062,7 +1053,8 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DescribePlayerSessionsResponse>
-        for DescribePlayerSessionsResponse {
+            for DescribePlayerSessionsResponse
+        {
             fn from(value: super::DescribePlayerSessionsResponse) -> Self {
                 Self {
                     error: Ok(value.error),
@@ -1073,6 +1065,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds [`super::JoinGameServerSessionBatchEnvelope`] field by field.
         pub struct JoinGameServerSessionBatchEnvelope {
             response: ::std::result::Result<
                 super::JoinGameServerSessionBatchResponse,
@@ -1087,6 +1080,8 @@ pub mod types {
             }
         }
         impl JoinGameServerSessionBatchEnvelope {
+            /// Sets `response`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn response<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::JoinGameServerSessionBatchResponse>,
@@ -1097,16 +1092,20 @@ pub mod types {
             }
         }
         impl ::std::convert::TryFrom<JoinGameServerSessionBatchEnvelope>
-        for super::JoinGameServerSessionBatchEnvelope {
+            for super::JoinGameServerSessionBatchEnvelope
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: JoinGameServerSessionBatchEnvelope,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { response: value.response? })
+                Ok(Self {
+                    response: value.response?,
+                })
             }
         }
         impl ::std::convert::From<super::JoinGameServerSessionBatchEnvelope>
-        for JoinGameServerSessionBatchEnvelope {
+            for JoinGameServerSessionBatchEnvelope
+        {
             fn from(value: super::JoinGameServerSessionBatchEnvelope) -> Self {
                 Self {
                     response: Ok(value.response),
@@ -1114,6 +1113,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds [`super::JoinGameServerSessionBatchRequest`] field by field.
         pub struct JoinGameServerSessionBatchRequest {
             game_server_session_id: ::std::result::Result<
                 super::JoinGameServerSessionBatchRequestGameServerSessionId,
@@ -1135,13 +1135,13 @@ pub mod types {
                         "GameServerSessionId: missing; a value is required".to_string(),
                     ),
                     player_data_map: Ok(Default::default()),
-                    player_ids: Err(
-                        "PlayerIds: missing; a value is required".to_string(),
-                    ),
+                    player_ids: Err("PlayerIds: missing; a value is required".to_string()),
                 }
             }
         }
         impl JoinGameServerSessionBatchRequest {
+            /// Sets `game_server_session_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn game_server_session_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1154,29 +1154,30 @@ pub mod types {
                     .map_err(|e| format!("GameServerSessionId: {e}"));
                 self
             }
+            /// Sets `player_data_map`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_data_map<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::PlayerDataMap>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.player_data_map = value
-                    .try_into()
-                    .map_err(|e| format!("PlayerDataMap.{e}"));
+                self.player_data_map = value.try_into().map_err(|e| format!("PlayerDataMap.{e}"));
                 self
             }
+            /// Sets `player_ids`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.player_ids = value
-                    .try_into()
-                    .map_err(|e| format!("PlayerIds: {e}"));
+                self.player_ids = value.try_into().map_err(|e| format!("PlayerIds: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<JoinGameServerSessionBatchRequest>
-        for super::JoinGameServerSessionBatchRequest {
+            for super::JoinGameServerSessionBatchRequest
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: JoinGameServerSessionBatchRequest,
@@ -1189,7 +1190,8 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::JoinGameServerSessionBatchRequest>
-        for JoinGameServerSessionBatchRequest {
+            for JoinGameServerSessionBatchRequest
+        {
             fn from(value: super::JoinGameServerSessionBatchRequest) -> Self {
                 Self {
                     game_server_session_id: Ok(value.game_server_session_id),
@@ -1199,6 +1201,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds [`super::JoinGameServerSessionBatchResponse`] field by field.
         pub struct JoinGameServerSessionBatchResponse {
             error: ::std::result::Result<
                 ::std::option::Option<super::ApiError>,
@@ -1208,23 +1211,20 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::PlayerSession>>,
                 ::std::string::String,
             >,
-            request_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            request_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for JoinGameServerSessionBatchResponse {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
                     player_sessions: Ok(Default::default()),
-                    request_id: Err(
-                        "RequestId: missing; a value is required".to_string(),
-                    ),
+                    request_id: Err("RequestId: missing; a value is required".to_string()),
                 }
             }
         }
         impl JoinGameServerSessionBatchResponse {
+            /// Sets `error`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::ApiError>>,
@@ -1233,6 +1233,8 @@ pub mod types {
                 self.error = value.try_into().map_err(|e| format!("Error.{e}"));
                 self
             }
+            /// Sets `player_sessions`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_sessions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1240,24 +1242,23 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.player_sessions = value
-                    .try_into()
-                    .map_err(|e| format!("PlayerSessions: {e}"));
+                self.player_sessions = value.try_into().map_err(|e| format!("PlayerSessions: {e}"));
                 self
             }
+            /// Sets `request_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| format!("RequestId: {e}"));
+                self.request_id = value.try_into().map_err(|e| format!("RequestId: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<JoinGameServerSessionBatchResponse>
-        for super::JoinGameServerSessionBatchResponse {
+            for super::JoinGameServerSessionBatchResponse
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: JoinGameServerSessionBatchResponse,
@@ -1270,7 +1271,8 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::JoinGameServerSessionBatchResponse>
-        for JoinGameServerSessionBatchResponse {
+            for JoinGameServerSessionBatchResponse
+        {
             fn from(value: super::JoinGameServerSessionBatchResponse) -> Self {
                 Self {
                     error: Ok(value.error),
@@ -1280,12 +1282,10 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds [`super::PlayerDataMap`] field by field.
         pub struct PlayerDataMap {
             key: ::std::result::Result<super::PlayerDataMapKey, ::std::string::String>,
-            value: ::std::result::Result<
-                super::PlayerDataMapValue,
-                ::std::string::String,
-            >,
+            value: ::std::result::Result<super::PlayerDataMapValue, ::std::string::String>,
         }
         impl ::std::default::Default for PlayerDataMap {
             fn default() -> Self {
@@ -1296,6 +1296,8 @@ pub mod types {
             }
         }
         impl PlayerDataMap {
+            /// Sets `key`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PlayerDataMapKey>,
@@ -1304,6 +1306,8 @@ pub mod types {
                 self.key = value.try_into().map_err(|e| format!("Key: {e}"));
                 self
             }
+            /// Sets `value`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PlayerDataMapValue>,
@@ -1333,6 +1337,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        /// Builds [`super::PlayerSession`] field by field.
         pub struct PlayerSession {
             creation_time: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1366,10 +1371,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            port: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            port: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1397,16 +1399,18 @@ pub mod types {
             }
         }
         impl PlayerSession {
+            /// Sets `creation_time`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn creation_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.creation_time = value
-                    .try_into()
-                    .map_err(|e| format!("CreationTime: {e}"));
+                self.creation_time = value.try_into().map_err(|e| format!("CreationTime: {e}"));
                 self
             }
+            /// Sets `dns_name`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn dns_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1415,6 +1419,8 @@ pub mod types {
                 self.dns_name = value.try_into().map_err(|e| format!("DnsName: {e}"));
                 self
             }
+            /// Sets `fleet_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn fleet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1423,6 +1429,8 @@ pub mod types {
                 self.fleet_id = value.try_into().map_err(|e| format!("FleetId: {e}"));
                 self
             }
+            /// Sets `game_server_session_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn game_server_session_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1433,26 +1441,28 @@ pub mod types {
                     .map_err(|e| format!("GameServerSessionId: {e}"));
                 self
             }
+            /// Sets `ip_address`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.ip_address = value
-                    .try_into()
-                    .map_err(|e| format!("IpAddress: {e}"));
+                self.ip_address = value.try_into().map_err(|e| format!("IpAddress: {e}"));
                 self
             }
+            /// Sets `player_data`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.player_data = value
-                    .try_into()
-                    .map_err(|e| format!("PlayerData: {e}"));
+                self.player_data = value.try_into().map_err(|e| format!("PlayerData: {e}"));
                 self
             }
+            /// Sets `player_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1461,6 +1471,8 @@ pub mod types {
                 self.player_id = value.try_into().map_err(|e| format!("PlayerId: {e}"));
                 self
             }
+            /// Sets `player_session_id`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn player_session_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1471,6 +1483,8 @@ pub mod types {
                     .map_err(|e| format!("PlayerSessionId: {e}"));
                 self
             }
+            /// Sets `port`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn port<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1479,6 +1493,8 @@ pub mod types {
                 self.port = value.try_into().map_err(|e| format!("Port: {e}"));
                 self
             }
+            /// Sets `status`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1487,6 +1503,8 @@ pub mod types {
                 self.status = value.try_into().map_err(|e| format!("Status: {e}"));
                 self
             }
+            /// Sets `termination_time`; a value that cannot be converted fails when the value is built.
+            #[must_use]
             pub fn termination_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1542,18 +1560,12 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -1581,10 +1593,7 @@ pub struct Client {
 }
 impl Client {
     /// The client from its parts; `Client::builder()` makes them.
-    pub(crate) fn new_with_client(
-        client: reqwest::Client,
-        inner: tc3_runtime::Runtime,
-    ) -> Self {
+    pub(crate) fn new_with_client(client: reqwest::Client, inner: tc3_runtime::Runtime) -> Self {
         Self { client, inner }
     }
 }
@@ -1612,9 +1621,8 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn join_game_server_session_batch(
-        &self,
-    ) -> requests::JoinGameServerSessionBatch<'_> {
+    #[must_use]
+    pub fn join_game_server_session_batch(&self) -> requests::JoinGameServerSessionBatch<'_> {
         requests::JoinGameServerSessionBatch::new(self)
     }
     /// List player sessions, a page at a time
@@ -1640,18 +1648,24 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[must_use]
     pub fn describe_player_sessions(&self) -> requests::DescribePlayerSessions<'_> {
         requests::DescribePlayerSessions::new(self)
     }
 }
 /// Types for composing operation parameters.
-#[allow(clippy::all)]
+#[allow(
+    clippy::str_to_string,
+    clippy::redundant_field_names,
+    clippy::uninlined_format_args,
+    clippy::cmp_owned
+)]
 pub mod requests {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
+        encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
+        ResponseValue,
     };
     /// Builder for [`Client::join_game_server_session_batch`]
     ///
@@ -1662,30 +1676,32 @@ pub mod requests {
         body: Result<types::builder::JoinGameServerSessionBatchRequest, String>,
     }
     impl<'a> JoinGameServerSessionBatch<'a> {
+        /// `new`.
+        #[must_use]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// `body`.
+        #[must_use]
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::JoinGameServerSessionBatchRequest>,
-            <V as std::convert::TryInto<
-                types::JoinGameServerSessionBatchRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::JoinGameServerSessionBatchRequest>>::Error:
+                std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `JoinGameServerSessionBatchRequest` for body failed: {}",
-                        s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `JoinGameServerSessionBatchRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
+        /// `body_map`.
+        #[must_use]
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -1705,30 +1721,32 @@ pub mod requests {
         body: Result<types::builder::DescribePlayerSessionsRequest, String>,
     }
     impl<'a> DescribePlayerSessions<'a> {
+        /// `new`.
+        #[must_use]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// `body`.
+        #[must_use]
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DescribePlayerSessionsRequest>,
-            <V as std::convert::TryInto<
-                types::DescribePlayerSessionsRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::DescribePlayerSessionsRequest>>::Error:
+                std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DescribePlayerSessionsRequest` for body failed: {}",
-                        s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DescribePlayerSessionsRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
+        /// `body_map`.
+        #[must_use]
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -1741,16 +1759,16 @@ pub mod requests {
     }
     impl<'a> JoinGameServerSessionBatch<'a> {
         ///Sets `game_server_session_id` of the request body ([`types::JoinGameServerSessionBatchRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn game_server_session_id<T>(self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                types::JoinGameServerSessionBatchRequestGameServerSessionId,
-            >,
+            T: ::std::convert::TryInto<types::JoinGameServerSessionBatchRequestGameServerSessionId>,
             T::Error: ::std::fmt::Display,
         {
             self.body_map(|body| body.game_server_session_id(value))
         }
         ///Sets `player_data_map` of the request body ([`types::JoinGameServerSessionBatchRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn player_data_map<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<types::PlayerDataMap>,
@@ -1765,6 +1783,7 @@ pub mod requests {
             }
         }
         ///Sets `player_ids` of the request body ([`types::JoinGameServerSessionBatchRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn player_ids<T>(self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -1775,17 +1794,14 @@ pub mod requests {
     }
     impl<'a> DescribePlayerSessions<'a> {
         ///Sets `game_server_session_id` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn game_server_session_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                types::DescribePlayerSessionsRequestGameServerSessionId,
-            >,
+            T: ::std::convert::TryInto<types::DescribePlayerSessionsRequestGameServerSessionId>,
             T::Error: ::std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => {
-                    self.body_map(|body| body.game_server_session_id(Some(value)))
-                }
+                Ok(value) => self.body_map(|body| body.game_server_session_id(Some(value))),
                 Err(e) => {
                     self.body = Err(format!("GameServerSessionId: {e}"));
                     self
@@ -1793,6 +1809,7 @@ pub mod requests {
             }
         }
         ///Sets `limit` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn limit<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -1807,6 +1824,7 @@ pub mod requests {
             }
         }
         ///Sets `next_token` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn next_token<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<types::DescribePlayerSessionsRequestNextToken>,
@@ -1821,6 +1839,7 @@ pub mod requests {
             }
         }
         ///Sets `player_id` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn player_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<types::DescribePlayerSessionsRequestPlayerId>,
@@ -1835,11 +1854,10 @@ pub mod requests {
             }
         }
         ///Sets `player_session_id` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn player_session_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<
-                types::DescribePlayerSessionsRequestPlayerSessionId,
-            >,
+            T: ::std::convert::TryInto<types::DescribePlayerSessionsRequestPlayerSessionId>,
             T::Error: ::std::fmt::Display,
         {
             match value.try_into() {
@@ -1851,15 +1869,14 @@ pub mod requests {
             }
         }
         ///Sets `player_session_status_filter` of the request body ([`types::DescribePlayerSessionsRequest`]); a value that breaks the field's limits makes `send` fail before any request is made.
+        #[must_use]
         pub fn player_session_status_filter<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
             T::Error: ::std::fmt::Display,
         {
             match value.try_into() {
-                Ok(value) => {
-                    self.body_map(|body| body.player_session_status_filter(Some(value)))
-                }
+                Ok(value) => self.body_map(|body| body.player_session_status_filter(Some(value))),
                 Err(e) => {
                     self.body = Err(format!("PlayerSessionStatusFilter: {e}"));
                     self
@@ -1875,13 +1892,8 @@ pub mod requests {
         const MAX_ITEMS: usize = 25;
         const RESULT_KEY: ::std::option::Option<
             fn(&types::PlayerSession) -> ::std::option::Option<::std::string::String>,
-        > = Some(|result: &types::PlayerSession| {
-            result.player_id.as_ref().map(|v| v.to_string())
-        });
-        fn with_items(
-            &self,
-            items: Vec<::std::string::String>,
-        ) -> Result<Self, crate::Error> {
+        > = Some(|result: &types::PlayerSession| result.player_id.as_ref().map(|v| v.to_string()));
+        fn with_items(&self, items: Vec<::std::string::String>) -> Result<Self, crate::Error> {
             let request = self.clone().player_ids(items);
             request.validate()?;
             Ok(request)
@@ -1896,18 +1908,15 @@ pub mod requests {
         fn scope_readable(&self) -> bool {
             let scope = || -> Result<bool, crate::Error> {
                 let scope_request = self.validate()?;
-                let scope_0: ::std::string::String = scope_request
-                    .game_server_session_id
-                    .to_string();
+                let scope_0: ::std::string::String =
+                    scope_request.game_server_session_id.to_string();
                 let client = self.client;
-                Ok(
-                    client
-                        .describe_player_sessions()
-                        .game_server_session_id(scope_0.clone())
-                        .limit(400)
-                        .validate()
-                        .is_ok(),
-                )
+                Ok(client
+                    .describe_player_sessions()
+                    .game_server_session_id(scope_0.clone())
+                    .limit(400)
+                    .validate()
+                    .is_ok())
             };
             scope().unwrap_or(false)
         }
@@ -1915,17 +1924,11 @@ pub mod requests {
             &self,
             query: ::tc3_runtime::__private::ReadQuery<::std::string::String>,
             token: ::std::option::Option<::std::string::String>,
-        ) -> Result<
-            ::tc3_runtime::__private::ReadPage<types::PlayerSession>,
-            crate::Error,
-        > {
-            let scope_readable = ::tc3_runtime::__private::ReadBack::scope_readable(
-                self,
-            );
+        ) -> Result<::tc3_runtime::__private::ReadPage<types::PlayerSession>, crate::Error>
+        {
+            let scope_readable = ::tc3_runtime::__private::ReadBack::scope_readable(self);
             let scope_request = self.validate()?;
-            let scope_0: ::std::string::String = scope_request
-                .game_server_session_id
-                .to_string();
+            let scope_0: ::std::string::String = scope_request.game_server_session_id.to_string();
             let client = self.client;
             let mut request = client.describe_player_sessions().limit(400);
             let listing = matches!(query, ::tc3_runtime::__private::ReadQuery::Scope);
@@ -1949,12 +1952,9 @@ pub mod requests {
                         .game_server_session_id
                         .as_ref()
                         .map_or(filtered, |v| v.to_string() == scope_0)
-                        && result
-                            .status
-                            .as_ref()
-                            .is_some_and(|v| {
-                                ["RESERVED", "ACTIVE"].contains(&v.to_string().as_str())
-                            })
+                        && result.status.as_ref().is_some_and(|v| {
+                            ["RESERVED", "ACTIVE"].contains(&v.to_string().as_str())
+                        })
                 })
                 .collect();
             Ok(::tc3_runtime::__private::ReadPage {
@@ -1969,95 +1969,76 @@ pub mod requests {
             self,
             items: impl IntoIterator<Item = V>,
             options: impl Into<crate::BatchOptions>,
-        ) -> Result<
-            crate::BatchOutcome<::std::string::String, types::PlayerSession>,
-            crate::Error,
-        >
+        ) -> Result<crate::BatchOutcome<::std::string::String, types::PlayerSession>, crate::Error>
         where
             V: Into<::std::string::String>,
         {
             ::tc3_runtime::__private::send_reconciled(
-                    self,
-                    items.into_iter().map(Into::into),
-                    options.into(),
-                )
-                .await
+                self,
+                items.into_iter().map(Into::into),
+                options.into(),
+            )
+            .await
         }
     }
     impl<'a> JoinGameServerSessionBatch<'a> {
         /// Checks the request against every limit of the spec without sending it, and
         /// returns the body as it would be sent.
-        pub fn validate(
-            &self,
-        ) -> Result<types::JoinGameServerSessionBatchRequest, crate::Error> {
+        pub fn validate(&self) -> Result<types::JoinGameServerSessionBatchRequest, crate::Error> {
             let body = self
                 .body
                 .clone()
                 .and_then(|v| {
-                    types::JoinGameServerSessionBatchRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::JoinGameServerSessionBatchRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(::tc3_runtime::__private::invalid_request)?;
             {
                 let list = &body.player_ids;
                 ::tc3_runtime::__private::check_list_length(
-                        "PlayerIds",
-                        list.len(),
-                        Some(1),
-                        Some(25),
-                    )
-                    .map_err(::tc3_runtime::__private::invalid_request)?;
+                    "PlayerIds",
+                    list.len(),
+                    Some(1),
+                    Some(25),
+                )
+                .map_err(::tc3_runtime::__private::invalid_request)?;
             }
             Ok(body)
         }
         ///Sends `JoinGameServerSessionBatch`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
-        pub async fn send(
-            self,
-        ) -> Result<types::JoinGameServerSessionBatchResponse, crate::Error> {
+        pub async fn send(self) -> Result<types::JoinGameServerSessionBatchResponse, crate::Error> {
             let body = self.validate()?;
-            ::tc3_runtime::__private::call::<
-                _,
-                crate::ErrorCode,
-            >(
-                    &self.client.inner,
-                    &self.client.client,
-                    &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
-                    &body,
-                )
-                .await
+            ::tc3_runtime::__private::call::<_, crate::ErrorCode>(
+                &self.client.inner,
+                &self.client.client,
+                &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
+                &body,
+            )
+            .await
         }
     }
     impl<'a> DescribePlayerSessions<'a> {
         /// Checks the request against every limit of the spec without sending it, and
         /// returns the body as it would be sent.
-        pub fn validate(
-            &self,
-        ) -> Result<types::DescribePlayerSessionsRequest, crate::Error> {
+        pub fn validate(&self) -> Result<types::DescribePlayerSessionsRequest, crate::Error> {
             let body = self
                 .body
                 .clone()
                 .and_then(|v| {
-                    types::DescribePlayerSessionsRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::DescribePlayerSessionsRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(::tc3_runtime::__private::invalid_request)?;
             Ok(body)
         }
         ///Sends `DescribePlayerSessions`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
-        pub async fn send(
-            self,
-        ) -> Result<types::DescribePlayerSessionsResponse, crate::Error> {
+        pub async fn send(self) -> Result<types::DescribePlayerSessionsResponse, crate::Error> {
             let body = self.validate()?;
-            ::tc3_runtime::__private::call::<
-                _,
-                crate::ErrorCode,
-            >(
-                    &self.client.inner,
-                    &self.client.client,
-                    &crate::api::DESCRIBE_PLAYER_SESSIONS,
-                    &body,
-                )
-                .await
+            ::tc3_runtime::__private::call::<_, crate::ErrorCode>(
+                &self.client.inner,
+                &self.client.client,
+                &crate::api::DESCRIBE_PLAYER_SESSIONS,
+                &body,
+            )
+            .await
         }
     }
 }

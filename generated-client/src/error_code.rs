@@ -91,6 +91,7 @@ pub enum ErrorCode {
 }
 impl ErrorCode {
     /// The code as the service spells it.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ActionOffline => "ActionOffline",
@@ -119,12 +120,8 @@ impl ErrorCode {
             Self::RequestLimitExceededGlobalRegionUinLimitExceeded => {
                 "RequestLimitExceeded.GlobalRegionUinLimitExceeded"
             }
-            Self::RequestLimitExceededIPLimitExceeded => {
-                "RequestLimitExceeded.IPLimitExceeded"
-            }
-            Self::RequestLimitExceededUinLimitExceeded => {
-                "RequestLimitExceeded.UinLimitExceeded"
-            }
+            Self::RequestLimitExceededIPLimitExceeded => "RequestLimitExceeded.IPLimitExceeded",
+            Self::RequestLimitExceededUinLimitExceeded => "RequestLimitExceeded.UinLimitExceeded",
             Self::RequestSizeLimitExceeded => "RequestSizeLimitExceeded",
             Self::ResourceInUse => "ResourceInUse",
             Self::ResourceInsufficient => "ResourceInsufficient",
@@ -133,9 +130,7 @@ impl ErrorCode {
             Self::ResponseSizeLimitExceeded => "ResponseSizeLimitExceeded",
             Self::ServiceUnavailable => "ServiceUnavailable",
             Self::UnauthorizedOperation => "UnauthorizedOperation",
-            Self::UnauthorizedOperationServiceNotOpened => {
-                "UnauthorizedOperation.ServiceNotOpened"
-            }
+            Self::UnauthorizedOperationServiceNotOpened => "UnauthorizedOperation.ServiceNotOpened",
             Self::UnknownParameter => "UnknownParameter",
             Self::UnsupportedOperation => "UnsupportedOperation",
             Self::UnsupportedProtocol => "UnsupportedProtocol",
@@ -144,6 +139,7 @@ impl ErrorCode {
         }
     }
     /// The variant for `code` (`Unknown` when the spec does not list it).
+    #[must_use]
     pub fn parse(code: &str) -> Self {
         match code {
             "ActionOffline" => Self::ActionOffline,
@@ -172,12 +168,8 @@ impl ErrorCode {
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Self::RequestLimitExceededGlobalRegionUinLimitExceeded
             }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIPLimitExceeded
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded
-            }
+            "RequestLimitExceeded.IPLimitExceeded" => Self::RequestLimitExceededIPLimitExceeded,
+            "RequestLimitExceeded.UinLimitExceeded" => Self::RequestLimitExceededUinLimitExceeded,
             "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded,
             "ResourceInUse" => Self::ResourceInUse,
             "ResourceInsufficient" => Self::ResourceInsufficient,
@@ -186,9 +178,7 @@ impl ErrorCode {
             "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded,
             "ServiceUnavailable" => Self::ServiceUnavailable,
             "UnauthorizedOperation" => Self::UnauthorizedOperation,
-            "UnauthorizedOperation.ServiceNotOpened" => {
-                Self::UnauthorizedOperationServiceNotOpened
-            }
+            "UnauthorizedOperation.ServiceNotOpened" => Self::UnauthorizedOperationServiceNotOpened,
             "UnknownParameter" => Self::UnknownParameter,
             "UnsupportedOperation" => Self::UnsupportedOperation,
             "UnsupportedProtocol" => Self::UnsupportedProtocol,
@@ -197,10 +187,12 @@ impl ErrorCode {
         }
     }
     /// The part before the first dot: `Family` for `Family.Detail`.
+    #[must_use]
     pub fn family(&self) -> &str {
         ::tc3_runtime::service::ServiceCode::family(self)
     }
     /// The spec's description of the code, if it lists it.
+    #[must_use]
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::ActionOffline => Some("The action has been taken offline."),
@@ -215,34 +207,22 @@ impl ErrorCode {
                 Some("The SecretId does not exist or has been disabled.")
             }
             Self::AuthFailureSignatureExpire => {
-                Some(
-                    "The request timestamp is more than 5 minutes away from the server's time.",
-                )
+                Some("The request timestamp is more than 5 minutes away from the server's time.")
             }
-            Self::AuthFailureSignatureFailure => {
-                Some("The signature does not match the request.")
-            }
+            Self::AuthFailureSignatureFailure => Some("The signature does not match the request."),
             Self::AuthFailureTokenFailure => {
                 Some("The temporary credentials' token is invalid or expired.")
             }
-            Self::AuthFailureUnauthorizedOperation => {
-                Some("The request is not authorized by CAM.")
-            }
-            Self::DryRunOperation => {
-                Some("The request would have succeeded, but DryRun was set.")
-            }
+            Self::AuthFailureUnauthorizedOperation => Some("The request is not authorized by CAM."),
+            Self::DryRunOperation => Some("The request would have succeeded, but DryRun was set."),
             Self::FailedOperation => Some("The operation failed."),
             Self::InternalError => Some("An internal error of the service."),
             Self::InvalidAction => Some("The action does not exist."),
             Self::InvalidParameter => Some("A parameter is malformed."),
-            Self::InvalidParameterValue => {
-                Some("A parameter's value is out of range or invalid.")
-            }
+            Self::InvalidParameterValue => Some("A parameter's value is out of range or invalid."),
             Self::InvalidRequest => Some("The multipart request body is malformed."),
             Self::IpInBlacklist => Some("The caller's IP address is on the blacklist."),
-            Self::IpNotInWhitelist => {
-                Some("The caller's IP address is not on the whitelist.")
-            }
+            Self::IpNotInWhitelist => Some("The caller's IP address is not on the whitelist."),
             Self::LimitExceeded => Some("A quota was exceeded."),
             Self::MissingParameter => Some("A required parameter is missing."),
             Self::NoSuchProduct => Some("The product does not exist."),
@@ -272,12 +252,8 @@ impl ErrorCode {
             }
             Self::UnknownParameter => Some("The request has an unknown parameter."),
             Self::UnsupportedOperation => Some("The operation is not supported."),
-            Self::UnsupportedProtocol => {
-                Some("The HTTP(S) method or protocol is not supported.")
-            }
-            Self::UnsupportedRegion => {
-                Some("The action is not supported in this region.")
-            }
+            Self::UnsupportedProtocol => Some("The HTTP(S) method or protocol is not supported."),
+            Self::UnsupportedRegion => Some("The action is not supported in this region."),
             Self::Unknown(_) => None,
         }
     }

@@ -11,12 +11,8 @@
 //! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
 //! Start with [`Client::builder`].
 
-// prettyplease's layout is not rustfmt's; the files are checked by `cargo xtask generate --check`.
-#[rustfmt::skip]
 pub mod api;
-#[rustfmt::skip]
 mod client;
-#[rustfmt::skip]
 mod error_code;
 
 pub use client::{requests, types, Client};
@@ -49,6 +45,7 @@ impl Client {
     }
 
     /// The region, credentials, signer, limiters and retry budget this client uses.
+    #[must_use]
     pub fn runtime(&self) -> &Runtime {
         &self.inner
     }

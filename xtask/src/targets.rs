@@ -93,6 +93,7 @@ impl Target {
             runtime,
             dev_dependencies,
             tc3_codegen::REGENERATE_COMMAND.to_owned(),
+            true,
         )
     }
 
@@ -111,7 +112,14 @@ impl Target {
             path: Some(format!("../{}", tc3_codegen::RUNTIME_CRATE)),
             ..Dependency::default()
         };
-        self.settings(workspace, runtime, BTreeMap::new(), command.to_owned())
+        // A copy has no workspace to take lints from.
+        self.settings(
+            workspace,
+            runtime,
+            BTreeMap::new(),
+            command.to_owned(),
+            false,
+        )
     }
 
     fn settings(
@@ -120,6 +128,7 @@ impl Target {
         runtime: Dependency,
         dev_dependencies: BTreeMap<String, Dependency>,
         regenerate_command: String,
+        workspace_lints: bool,
     ) -> Result<CrateSettings> {
         Ok(CrateSettings {
             name: self.name.to_owned(),
@@ -132,6 +141,7 @@ impl Target {
             regenerate_command,
             runtime,
             pins: workspace.pins()?,
+            workspace_lints,
             dev_dependencies,
         })
     }

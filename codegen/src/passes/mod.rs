@@ -4,6 +4,7 @@ mod batch_methods;
 mod body_setters;
 mod client_surface;
 mod doc_lines;
+mod generated_lints;
 mod growable_types;
 mod limit_messages;
 mod private_reexports;
@@ -35,6 +36,7 @@ const PASSES: &[Pass] = &[
 pub(crate) fn run_all(file: &mut syn::File, model: &ApiModel, crate_name: &str) -> Result<()> {
     client_surface::apply(file, model, crate_name)?;
     PASSES.iter().try_for_each(|pass| pass(file, model))?;
+    generated_lints::apply(file, model)?;
     doc_lines::apply(file);
     Ok(())
 }

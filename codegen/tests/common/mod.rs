@@ -30,5 +30,6 @@ pub(crate) fn settings() -> CrateSettings {
         },
         pins,
         dev_dependencies: Default::default(),
+        workspace_lints: false,
     }
 }
