@@ -152,6 +152,13 @@ fn run_sdk(sdk: Sdk, options: &[(String, String)], calls: &Value) -> Vec<Value> 
 
 /// One SDK in one variation: every call, each checked.
 async fn variation(sdk: Sdk, name: &str, options: &[(&str, &str)], language: Lang) {
+    let installed = match sdk {
+        Sdk::Python => test_support::python_sdk().is_some(),
+        Sdk::Node => test_support::node_sdk().is_some(),
+    };
+    if !installed {
+        return;
+    }
     let emulator = emulator().await;
     let port = emulator.addr().port();
     let temporary = options.iter().any(|(k, _)| *k == "token");

@@ -9,9 +9,11 @@
 //! - `redis` ([`RedisServer`]): a throwaway `redis-server`;
 //! - `stats` ([`sample_emulator`]): the emulator's admin API and its counters over a run;
 //! - `oracle` ([`batch_matching_holds`]): what an exact batch matching obeys;
-//! - `artifacts` ([`cargo_artifact`]): the workspace's binaries and examples, built when missing.
+//! - `artifacts` ([`cargo_artifact`]): the workspace's binaries and examples, built when missing;
+//! - `requirements` ([`available`]): whether what a test needs beyond Rust is there (it skips,
+//!   saying what to install, unless `cargo xtask ci` requires everything).
 //!
-//! No module uses another.
+//! No module uses another, but `sdk` and `redis` use `requirements`.
 
 mod artifacts;
 mod http;
@@ -19,6 +21,7 @@ mod logs;
 mod oracle;
 mod process;
 mod redis;
+mod requirements;
 mod sdk;
 mod stats;
 mod stub;
@@ -29,7 +32,8 @@ pub use logs::LogCapture;
 pub use oracle::{batch_matching_holds, BatchMatching};
 pub use process::EmulatorBinary;
 pub use redis::RedisServer;
-pub use sdk::{node_with_sdk, python_with_sdk};
+pub use requirements::{available, on_path, REQUIRE_ALL_VARIABLE};
+pub use sdk::{node_sdk, node_with_sdk, python_sdk, python_with_sdk};
 pub use stats::{
     emulator_admin_get, emulator_stats, rate_between, sample_emulator, EmulatorSample,
 };

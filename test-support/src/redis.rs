@@ -15,6 +15,18 @@ pub struct RedisServer {
 }
 
 impl RedisServer {
+    /// Starts one when `redis-server` is installed, or `None` (the test skips, saying why):
+    /// see [`crate::available`].
+    #[must_use]
+    pub fn start_if_installed() -> Option<Self> {
+        crate::available(
+            "redis-server",
+            "install it (Debian: apt-get install redis-server)",
+            crate::on_path("redis-server"),
+        )
+        .then(Self::start)
+    }
+
     /// Starts one and waits until it answers.
     #[must_use]
     pub fn start() -> Self {

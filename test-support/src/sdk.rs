@@ -36,3 +36,30 @@ pub fn node_with_sdk() -> (std::path::PathBuf, std::path::PathBuf) {
         });
     (node, sdk)
 }
+
+/// The Python of `target/py`, or `None` (the test skips, saying why) when it is not
+/// installed: see [`crate::available`].
+#[must_use]
+pub fn python_sdk() -> Option<std::path::PathBuf> {
+    let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/py/bin/python");
+    crate::available(
+        "the official Python SDK in target/py",
+        "run `cargo xtask python-env`",
+        python.exists(),
+    )
+    .then(python_with_sdk)
+}
+
+/// The Node.js binary and SDK of `target/node`, or `None` (the test skips, saying why) when
+/// either is missing: see [`crate::available`].
+#[must_use]
+pub fn node_sdk() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let sdk = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/node/node_modules/tencentcloud-sdk-nodejs-common/package.json");
+    crate::available(
+        "Node.js and the official Node.js SDK in target/node",
+        "install Node.js 18 or later, then run `cargo xtask node-env`",
+        sdk.exists() && crate::on_path("node"),
+    )
+    .then(node_with_sdk)
+}

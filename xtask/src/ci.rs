@@ -77,7 +77,9 @@ pub(crate) fn run(root: &Path) -> Result<()> {
             "--features",
             OPTIONAL_FEATURES,
         ])
-        .env("GSE_LOAD_SECONDS", "6"),
+        .env("GSE_LOAD_SECONDS", "6")
+        // A test whose SDK or redis-server is missing fails here instead of skipping.
+        .env(test_requirements_variable(), "1"),
         "cargo nextest run",
     )?;
     step("fuzz targets build (cargo xtask fuzz TARGET runs one)");
@@ -138,6 +140,12 @@ fn smoke_join(cargo: &str, root: &Path) -> Result<()> {
     );
     println!("example join: 60 players joined; failures exit 1; bad input exits 2");
     Ok(())
+}
+
+/// The variable that makes a test fail, not skip, when what it needs is missing (test-support's
+/// `REQUIRE_ALL_VARIABLE`).
+fn test_requirements_variable() -> &'static str {
+    "TC3_TESTS_REQUIRE_ALL"
 }
 
 fn step(name: &str) {
