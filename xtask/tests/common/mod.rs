@@ -7,6 +7,15 @@ use std::path::Path;
 /// The workspace this xtask belongs to.
 pub(crate) const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
+/// Whether tccli's definitions can be had: fetched before, or fetched now with Python's pip.
+pub(crate) fn tccli_reachable() -> bool {
+    test_support::available(
+        "Python 3 with pip (spec-audit fetches tccli's definitions from PyPI into target/tccli)",
+        "install Python 3 with pip",
+        Path::new(ROOT).join("target/tccli").is_dir() || test_support::on_path("python3"),
+    )
+}
+
 /// What `generate` reads and writes.
 pub(crate) const COPIED: &[&str] = &[
     "Cargo.toml",
