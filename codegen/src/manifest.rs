@@ -151,6 +151,11 @@ pub(crate) fn render(
         "# RateLimit::Shared: one quota for every process of a fleet, kept in Redis."
     );
     let _ = writeln!(out, "redis = [\"{RUNTIME_CRATE}/redis\"]");
+    let _ = writeln!(
+        out,
+        "# transport::MockTransport: answers without a network, for unit tests of code that uses the client."
+    );
+    let _ = writeln!(out, "test-util = [\"{RUNTIME_CRATE}/test-util\"]");
     let _ = writeln!(out, "\n[dependencies]");
     let mut runtime = settings.runtime.clone();
     runtime.default_features = false;

@@ -56,10 +56,10 @@ pub use client::{{requests, types, Client}};
 pub use error_code::ErrorCode;
 pub use tc3_runtime::batch::{{BatchOptions, Reconciliation}};
 pub use tc3_runtime::service::UnknownCode;
-pub use tc3_runtime::{{credentials, defaults}};
+pub use tc3_runtime::{{credentials, defaults, transport}};
 pub use tc3_runtime::{{
-    BuildError, Clock, FixedClock, Language, RateLimit, RetryPolicy, Runtime, SystemClock,
-    TimeoutScope,
+    BuildError, CallOptions, Clock, FixedClock, Language, RateLimit, RetryPolicy, Runtime,
+    SystemClock, TimeoutScope,
 }};
 {redis_types}
 
@@ -90,8 +90,8 @@ impl Client {{
 impl tc3_runtime::GeneratedClient for Client {{
     const SERVICE: &'static tc3_runtime::service::Service = &api::SERVICE;
 
-    fn __from_parts(http: reqwest::Client, runtime: Runtime) -> Self {{
-        Self::new_with_client(http, runtime)
+    fn __from_runtime(runtime: Runtime) -> Self {{
+        Self::new_with_client(runtime)
     }}
 }}
 ",
@@ -143,6 +143,7 @@ pub(crate) fn api_rs(head: &str, model: &ApiModel) -> String {
 
         /// The API: the runtime signs, routes and paces requests with it.
         pub const SERVICE: Service = Service::__new(#service, #version, #endpoint)
+            .__client(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
             .__common_error_codes(&[#common])
             .__actions(ACTIONS);
 

@@ -118,18 +118,23 @@ fn the_join_example_at_trace_level_prints_spans_but_no_secret() {
             &format!("AKIDTRACE:{KEY}"),
             "--session",
             "gssess-trace:100",
+            "--session",
+            "gssess-debug:100",
         ],
     );
     let join = test_support::join_example();
-    let out = std::process::Command::new(join)
-        .env("RUST_LOG", "trace")
-        .env("TENCENTCLOUD_SECRET_ID", "AKIDTRACE")
-        .env("TENCENTCLOUD_SECRET_KEY", KEY)
-        .env("TENCENTCLOUD_SESSION_TOKEN", TOKEN)
-        .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
-        .args(["--session", "gssess-trace", "--players", "30"])
-        .output()
-        .unwrap();
+    let run = |level: &str, session: &str| {
+        std::process::Command::new(&join)
+            .env("RUST_LOG", level)
+            .env("TENCENTCLOUD_SECRET_ID", "AKIDTRACE")
+            .env("TENCENTCLOUD_SECRET_KEY", KEY)
+            .env("TENCENTCLOUD_SESSION_TOKEN", TOKEN)
+            .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
+            .args(["--session", session, "--players", "30"])
+            .output()
+            .unwrap()
+    };
+    let out = run("trace", "gssess-trace");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -142,4 +147,30 @@ fn the_join_example_at_trace_level_prints_spans_but_no_secret() {
     );
     assert_clean("the join example's trace output", &stderr);
     assert_clean("the join example's output", &stdout);
+    // The wire trace: every request's body is there, its signature is not.
+    assert_eq!(
+        stderr.matches("wire: request").count(),
+        2,
+        "30 players are two requests: {stderr}"
+    );
+    assert!(
+        stderr.contains("PlayerIds") && stderr.contains("wire: answer"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Signature=** redacted **"), "{stderr}");
+    assert!(
+        !stderr
+            .split("Signature=")
+            .skip(1)
+            .any(|rest| rest.len() >= 64 && rest[..64].bytes().all(|b| b.is_ascii_hexdigit())),
+        "no signature in the trace"
+    );
+    // At debug level there is no wire trace and no body.
+    let debug = run("debug", "gssess-debug");
+    let stderr = String::from_utf8_lossy(&debug.stderr);
+    assert!(debug.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("wire: request") && !stderr.contains("PlayerIds"),
+        "no body at debug: {stderr}"
+    );
 }

@@ -133,6 +133,9 @@ pub struct Presented<'a> {
     pub unsigned_payload: bool,
     /// The exact body bytes.
     pub body: &'a [u8],
+    /// Every header received, for the ones `SignedHeaders` names besides `content-type` and
+    /// `host` (none: only those two may be signed).
+    pub headers: Option<&'a hyper::HeaderMap>,
 }
 
 /// The `Host` header without its `:PORT`, if it has one (`127.0.0.1:8080` -> `127.0.0.1`,
@@ -276,16 +279,12 @@ impl Verifier {
             )
         })?;
         let auth = parse_authorization(header)?;
-        if auth.signed_headers != signing::SIGNED_HEADERS {
-            return Err(ApiError::new(
-                "AuthFailure.InvalidAuthorization",
-                format!(
-                    "SignedHeaders must be {}, got {}",
-                    signing::SIGNED_HEADERS,
-                    auth.signed_headers
-                ),
-            ));
-        }
+        let standard = auth.signed_headers == signing::SIGNED_HEADERS;
+        let extra = if standard {
+            Vec::new()
+        } else {
+            signed_extra(auth.signed_headers, request.headers)?
+        };
         let (account, credentials, signer) = self.account(auth.secret_id)?;
         let timestamp = self.timestamp(request.timestamp, "X-TC-Timestamp", now)?;
         Self::token(account, request.token, "X-TC-Token")?;
@@ -302,7 +301,8 @@ impl Verifier {
         }
         // The common request (the gse-client's, the Python and Go SDKs' POST) takes the
         // signer's cached path; any other is built step by step.
-        let cached = request.method == "POST"
+        let cached = standard
+            && request.method == "POST"
             && request.path == "/"
             && request.query.is_empty()
             && service == self.service
@@ -333,13 +333,30 @@ impl Verifier {
                         request.body
                     })
                 });
+                let mut canonical_headers =
+                    format!("content-type:{}\nhost:{host}\n", request.content_type);
+                // The other signed headers sort after `host` or between the two; rebuilt in
+                // the order SignedHeaders lists them (checked sorted).
+                if !extra.is_empty() {
+                    canonical_headers.clear();
+                    for name in auth.signed_headers.split(';') {
+                        let value = match name {
+                            "content-type" => request.content_type,
+                            "host" => host,
+                            other => extra
+                                .iter()
+                                .find(|(n, _)| n == other)
+                                .map_or("", |(_, v)| *v),
+                        };
+                        canonical_headers.push_str(name);
+                        canonical_headers.push(':');
+                        canonical_headers.push_str(value.trim());
+                        canonical_headers.push('\n');
+                    }
+                }
                 let canonical = format!(
-                    "{}\n{}\n{}\ncontent-type:{}\nhost:{host}\n\n{}\n{payload_hash}",
-                    request.method,
-                    request.path,
-                    request.query,
-                    request.content_type,
-                    signing::SIGNED_HEADERS,
+                    "{}\n{}\n{}\n{canonical_headers}\n{}\n{payload_hash}",
+                    request.method, request.path, request.query, auth.signed_headers,
                 );
                 let string_to_sign = signing::string_to_sign(timestamp, auth.scope, &canonical);
                 let key = key.get_or_insert_with(|| {
@@ -354,6 +371,45 @@ impl Verifier {
         }
         Err(signature_failure())
     }
+}
+
+/// The headers `signed_headers` names besides `content-type` and `host`, with their values:
+/// the list must be lowercase, sorted, without repeats, hold both of those, and name only
+/// headers the request has.
+fn signed_extra<'a>(
+    signed_headers: &str,
+    headers: Option<&'a hyper::HeaderMap>,
+) -> Result<Vec<(String, &'a str)>, ApiError> {
+    let invalid = |problem: String| ApiError::new("AuthFailure.InvalidAuthorization", problem);
+    let names: Vec<&str> = signed_headers.split(';').collect();
+    let ordered = names.windows(2).all(|w| w[0] < w[1]);
+    let lowercase = names
+        .iter()
+        .all(|n| !n.is_empty() && n.bytes().all(|b| !b.is_ascii_uppercase()));
+    if !(ordered && lowercase && names.contains(&"content-type") && names.contains(&"host")) {
+        return Err(invalid(format!(
+            "SignedHeaders must list {} and any other signed header, lowercase, sorted, once each; got {}",
+            signing::SIGNED_HEADERS,
+            crate::text::shown(signed_headers)
+        )));
+    }
+    let mut extra = Vec::new();
+    for name in names
+        .into_iter()
+        .filter(|n| *n != "content-type" && *n != "host")
+    {
+        let value = headers
+            .and_then(|h| h.get(name))
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                invalid(format!(
+                    "SignedHeaders names {}, which the request does not send",
+                    crate::text::shown(name)
+                ))
+            })?;
+        extra.push((name.to_owned(), value));
+    }
+    Ok(extra)
 }
 
 #[cfg(test)]
@@ -484,6 +540,7 @@ mod tests {
             host: c.host,
             unsigned_payload: false,
             body: c.body.as_bytes(),
+            headers: None,
         }
     }
 
@@ -704,6 +761,7 @@ mod tests {
             host: "127.0.0.1:9",
             unsigned_payload: true,
             body: b"{\"any\":\"body\"}",
+            headers: None,
         };
         assert_eq!(verifier.verify(&request, ts), Ok(ID));
         let signed_body = Presented {

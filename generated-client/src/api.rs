@@ -6,6 +6,7 @@
 pub use ::tc3_runtime::service::{Action, BatchField, Service};
 /// The API: the runtime signs, routes and paces requests with it.
 pub const SERVICE: Service = Service::__new("gse", "2019-11-12", "https://gse.tencentcloudapi.com")
+    .__client(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
     .__common_error_codes(&[
         ("ActionOffline", "The action has been taken offline."),
         (

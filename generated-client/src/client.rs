@@ -1588,13 +1588,12 @@ pub mod types {
 ///
 /// Version: 2019-11-12
 pub struct Client {
-    pub(crate) client: reqwest::Client,
     pub(crate) inner: tc3_runtime::Runtime,
 }
 impl Client {
-    /// The client from its parts; `Client::builder()` makes them.
-    pub(crate) fn new_with_client(client: reqwest::Client, inner: tc3_runtime::Runtime) -> Self {
-        Self { client, inner }
+    /// The client over its runtime; `Client::builder()` makes it.
+    pub(crate) fn new_with_client(inner: tc3_runtime::Runtime) -> Self {
+        Self { inner }
     }
 }
 impl Client {
@@ -1674,6 +1673,7 @@ pub mod requests {
     pub struct JoinGameServerSessionBatch<'a> {
         client: &'a super::Client,
         body: Result<types::builder::JoinGameServerSessionBatchRequest, String>,
+        call_options: ::tc3_runtime::CallOptions,
     }
     impl<'a> JoinGameServerSessionBatch<'a> {
         /// `new`.
@@ -1682,6 +1682,7 @@ pub mod requests {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: ::std::default::Default::default(),
             }
         }
         /// `body`.
@@ -1719,6 +1720,7 @@ pub mod requests {
     pub struct DescribePlayerSessions<'a> {
         client: &'a super::Client,
         body: Result<types::builder::DescribePlayerSessionsRequest, String>,
+        call_options: ::tc3_runtime::CallOptions,
     }
     impl<'a> DescribePlayerSessions<'a> {
         /// `new`.
@@ -1727,6 +1729,7 @@ pub mod requests {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
+                call_options: ::std::default::Default::default(),
             }
         }
         /// `body`.
@@ -1884,6 +1887,24 @@ pub mod requests {
             }
         }
     }
+    impl<'a> JoinGameServerSessionBatch<'a> {
+        /// Settings of this call only, over the client's: headers added to its
+        /// requests (and signed), its attempt and overall timeouts, its retry policy.
+        #[must_use]
+        pub fn call_options(mut self, options: ::tc3_runtime::CallOptions) -> Self {
+            self.call_options = options;
+            self
+        }
+    }
+    impl<'a> DescribePlayerSessions<'a> {
+        /// Settings of this call only, over the client's: headers added to its
+        /// requests (and signed), its attempt and overall timeouts, its retry policy.
+        #[must_use]
+        pub fn call_options(mut self, options: ::tc3_runtime::CallOptions) -> Self {
+            self.call_options = options;
+            self
+        }
+    }
     impl<'a> ::tc3_runtime::__private::BatchRequest for JoinGameServerSessionBatch<'a> {
         type Item = ::std::string::String;
         type Result = types::PlayerSession;
@@ -2007,11 +2028,11 @@ pub mod requests {
         ///Sends `JoinGameServerSessionBatch`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
         pub async fn send(self) -> Result<types::JoinGameServerSessionBatchResponse, crate::Error> {
             let body = self.validate()?;
-            ::tc3_runtime::__private::call::<_, crate::ErrorCode>(
+            ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
                 &self.client.inner,
-                &self.client.client,
                 &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
                 &body,
+                &self.call_options,
             )
             .await
         }
@@ -2032,11 +2053,11 @@ pub mod requests {
         ///Sends `DescribePlayerSessions`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
         pub async fn send(self) -> Result<types::DescribePlayerSessionsResponse, crate::Error> {
             let body = self.validate()?;
-            ::tc3_runtime::__private::call::<_, crate::ErrorCode>(
+            ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
                 &self.client.inner,
-                &self.client.client,
                 &crate::api::DESCRIBE_PLAYER_SESSIONS,
                 &body,
+                &self.call_options,
             )
             .await
         }

@@ -19,10 +19,10 @@ pub use client::{requests, types, Client};
 pub use error_code::ErrorCode;
 pub use tc3_runtime::batch::{BatchOptions, Reconciliation};
 pub use tc3_runtime::service::UnknownCode;
-pub use tc3_runtime::{credentials, defaults};
+pub use tc3_runtime::{credentials, defaults, transport};
 pub use tc3_runtime::{
-    BuildError, Clock, FixedClock, Language, RateLimit, RetryPolicy, Runtime, SystemClock,
-    TimeoutScope,
+    BuildError, CallOptions, Clock, FixedClock, Language, RateLimit, RetryPolicy, Runtime,
+    SystemClock, TimeoutScope,
 };
 #[cfg(feature = "redis")]
 pub use tc3_runtime::{OnOutage, SharedLimit};
@@ -54,7 +54,7 @@ impl Client {
 impl tc3_runtime::GeneratedClient for Client {
     const SERVICE: &'static tc3_runtime::service::Service = &api::SERVICE;
 
-    fn __from_parts(http: reqwest::Client, runtime: Runtime) -> Self {
-        Self::new_with_client(http, runtime)
+    fn __from_runtime(runtime: Runtime) -> Self {
+        Self::new_with_client(runtime)
     }
 }

@@ -47,6 +47,16 @@ pub enum BuildError {
         /// What is wrong with it.
         problem: String,
     },
+    /// A header given for every request is not a valid HTTP header value.
+    #[non_exhaustive]
+    Header {
+        /// The header.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
     /// The HTTP client could not be built.
     Http(reqwest::Error),
 }
@@ -72,6 +82,11 @@ impl fmt::Display for BuildError {
                 )
             }
             Self::RootCertificate { problem } => write!(f, "root certificate: {problem}"),
+            Self::Header {
+                name,
+                value,
+                problem,
+            } => write!(f, "{name} {value:?} {problem}"),
             Self::Http(e) => write!(f, "HTTP client: {e}"),
         }
     }

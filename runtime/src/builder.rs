@@ -11,6 +11,8 @@ use crate::pacing::{pacers, RateLimit};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::runtime::Runtime;
 use crate::signing::Signer;
+use crate::transport::{ReqwestTransport, Transport};
+use reqwest::header::HeaderValue;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::AtomicI64;
@@ -27,6 +29,9 @@ pub struct ClientBuilder<C> {
     language: Option<Language>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     http_client: Option<reqwest::ClientBuilder>,
+    transport: Option<Arc<dyn Transport>>,
+    request_client: Option<String>,
+    user_agent: Option<String>,
     root_certificates_pem: Vec<Vec<u8>>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -46,6 +51,9 @@ impl<C> Default for ClientBuilder<C> {
             language: None,
             credentials: None,
             http_client: None,
+            transport: None,
+            request_client: None,
+            user_agent: None,
             root_certificates_pem: Vec::new(),
             timeout: None,
             connect_timeout: None,
@@ -115,6 +123,29 @@ impl<C: GeneratedClient> ClientBuilder<C> {
     /// the service never redirects, so a redirect is an answer (`HttpStatus`), never followed.
     pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
         self.http_client = Some(builder);
+        self
+    }
+
+    /// Sends every attempt through `transport` instead of the HTTP client (e.g. the
+    /// `test-util` feature's `MockTransport`, in a unit test with no socket). Signing, pacing,
+    /// retries and timeouts work as over HTTP; the connection settings of this builder
+    /// (`http_client`, roots, `connect_timeout`) are the transport's own business then.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// The `X-TC-RequestClient` header, which tells the service who calls (default: the
+    /// generated crate and its version, e.g. `cvm-client/1.0.0`).
+    pub fn request_client(mut self, value: impl Into<String>) -> Self {
+        self.request_client = Some(value.into());
+        self
+    }
+
+    /// The `User-Agent` header (default: the generated crate's and the runtime's names and
+    /// versions).
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
         self
     }
 
@@ -220,6 +251,23 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             .build()
             .map_err(BuildError::Http)?;
         let limiters = pacers(service, &self.rate_limit.unwrap_or(RateLimit::Spec))?;
+        let transport = self
+            .transport
+            .unwrap_or_else(|| Arc::new(ReqwestTransport::new(http)));
+        let client = if service.client_name.is_empty() {
+            format!("{RUNTIME}/{RUNTIME_VERSION}")
+        } else {
+            format!("{}/{}", service.client_name, service.client_version)
+        };
+        let request_client = header_value(
+            "X-TC-RequestClient",
+            self.request_client.unwrap_or_else(|| client.clone()),
+        )?;
+        let user_agent = header_value(
+            "User-Agent",
+            self.user_agent
+                .unwrap_or_else(|| format!("{client} {RUNTIME}/{RUNTIME_VERSION}")),
+        )?;
         let retry = self.retry.unwrap_or_default();
         let action_url =
             reqwest::Url::parse(&format!("{endpoint}/")).map_err(|_| BuildError::Endpoint {
@@ -229,6 +277,9 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         let runtime = Runtime {
             service,
             action_url,
+            transport,
+            request_client,
+            user_agent,
             credentials,
             region: Some(region),
             language: self.language,
@@ -243,8 +294,21 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             overall_timeout: self.overall_timeout.unwrap_or(defaults::OVERALL_TIMEOUT),
             max_answer_bytes: self.max_answer_bytes.unwrap_or(defaults::MAX_ANSWER_BYTES),
         };
-        Ok(C::__from_parts(http, runtime))
+        Ok(C::__from_runtime(runtime))
     }
+}
+
+/// The runtime's crate name and version, in `User-Agent`.
+const RUNTIME: &str = env!("CARGO_PKG_NAME");
+const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `value` as the header `name`, or an error naming both.
+fn header_value(name: &'static str, value: String) -> Result<HeaderValue, BuildError> {
+    HeaderValue::from_str(&value).map_err(|_| BuildError::Header {
+        name,
+        value,
+        problem: "is not a valid HTTP header value (visible ASCII and spaces only)",
+    })
 }
 
 /// The endpoint without a trailing `/`, after checking it is a usable base URL.

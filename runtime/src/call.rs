@@ -4,12 +4,16 @@
 //! Each call and each attempt has a `tracing` span (action, attempt, request id, error code).
 
 use crate::answer::read_answer;
+use crate::call_options::CallOptions;
 use crate::defaults;
 use crate::error::{Error, TimeoutScope};
 use crate::runtime::{Runtime, SIGNATURE_EXPIRE};
 use crate::service::{Action, ServiceCode};
+use crate::signing::sign_headers;
+use crate::transport::{TransportError, WireRequest};
+use crate::wire_trace;
 use serde::de::DeserializeOwned;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 use tracing::field::Empty;
 use tracing::Instrument;
 
@@ -33,10 +37,13 @@ impl Runtime {
     /// whose codes are `C`.
     pub(crate) async fn call<T: DeserializeOwned, C: ServiceCode>(
         &self,
-        http: &reqwest::Client,
         action: &'static Action,
         body: &impl serde::Serialize,
+        options: &CallOptions,
     ) -> Result<T, Error<C>> {
+        if let Some(message) = &options.refused {
+            return Err(Error::invalid_request(message.clone()));
+        }
         let body = serde_json::to_vec(body).map_err(|e| {
             Error::invalid_request(format!("the request cannot be serialized: {e}"))
         })?;
@@ -50,16 +57,16 @@ impl Runtime {
             request_id = Empty,
             error_code = Empty
         );
-        let work = self.attempts::<T, C>(http, url, action, &body);
-        let result =
-            match tokio::time::timeout(self.overall_timeout, work.instrument(span.clone())).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::Timeout {
-                    scope: TimeoutScope::Overall,
-                    after: self.overall_timeout,
-                    source: None,
-                }),
-            };
+        let overall = options.overall_timeout.unwrap_or(self.overall_timeout);
+        let work = self.attempts::<T, C>(url, action, &body, options);
+        let result = match tokio::time::timeout(overall, work.instrument(span.clone())).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                scope: TimeoutScope::Overall,
+                after: overall,
+                source: None,
+            }),
+        };
         if let Err(error) = &result {
             if let Some(code) = error.code() {
                 span.record("error_code", code.as_str());
@@ -74,18 +81,22 @@ impl Runtime {
 
     async fn attempts<T: DeserializeOwned, C: ServiceCode>(
         &self,
-        http: &reqwest::Client,
         url: &reqwest::Url,
         action: &'static Action,
         body: &bytes::Bytes,
+        options: &CallOptions,
     ) -> Result<T, Error<C>> {
+        let retry = options.retry.as_ref().unwrap_or(&self.retry);
         let mut attempt = 0;
         let mut retries = 0;
         let mut skew_corrected = false;
         loop {
             attempt += 1;
             tracing::Span::current().record("attempts", attempt);
-            let failure = match self.attempt::<T, C>(http, url, action, body, attempt).await {
+            let failure = match self
+                .attempt::<T, C>(url, action, body, attempt, options)
+                .await
+            {
                 Ok((value, request_id)) => {
                     self.budget.refund();
                     tracing::Span::current().record("request_id", request_id.as_str());
@@ -112,14 +123,12 @@ impl Runtime {
                 }
             }
             retries += 1;
-            if !(self
-                .retry
-                .allows(&failure.error, attempt - u32::from(skew_corrected))
+            if !(retry.allows(&failure.error, attempt - u32::from(skew_corrected))
                 && self.budget.withdraw())
             {
                 return Err(failure.error);
             }
-            let wait = self.retry.backoff(retries);
+            let wait = retry.backoff(retries);
             tracing::info!(error = %failure.error, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
         }
@@ -127,12 +136,13 @@ impl Runtime {
 
     async fn attempt<T: DeserializeOwned, C: ServiceCode>(
         &self,
-        http: &reqwest::Client,
         url: &reqwest::Url,
         action: &'static Action,
         body: &bytes::Bytes,
         attempt: u32,
+        options: &CallOptions,
     ) -> Result<(T, String), Failure<C>> {
+        let attempt_timeout = options.attempt_timeout.unwrap_or(self.attempt_timeout);
         let span = tracing::info_span!(
             "tc3.attempt",
             attempt,
@@ -152,37 +162,50 @@ impl Runtime {
                 #[cfg(not(feature = "redis"))]
                 let _ = paced;
             }
-            let mut request = reqwest::Request::new(reqwest::Method::POST, url.clone());
-            let headers = request.headers_mut();
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                reqwest::header::HeaderValue::from_static("application/json"),
+            let mut request = WireRequest {
+                method: reqwest::Method::POST,
+                url: url.clone(),
+                headers: self.base_headers(action),
+                body: body.clone(),
+                timeout: attempt_timeout,
+            };
+            let mut signed = Vec::with_capacity(options.headers.len());
+            for (name, value) in &options.headers {
+                request.headers.insert(name.clone(), value.clone());
+                signed.push(name.clone());
+            }
+            sign_headers(
+                &mut request.headers,
+                &request.url,
+                &request.body,
+                &self.signer,
+                &credentials,
+                self.timestamp(),
+                self.context(),
+                &signed,
+            )
+            .map_err(|source| Error::Signing { source })?;
+            tracing::debug!(
+                secret_id = credentials.secret_id(),
+                url = %request.url,
+                "signed request"
             );
-            headers.insert(
-                reqwest::header::HeaderName::from_static("x-tc-action"),
-                reqwest::header::HeaderValue::from_static(action.name),
-            );
-            headers.insert(
-                reqwest::header::HeaderName::from_static("x-tc-version"),
-                reqwest::header::HeaderValue::from_static(self.service().version),
-            );
-            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
-            *request.timeout_mut() = Some(self.attempt_timeout);
-            self.sign_with(&mut request, &credentials)
-                .map_err(|source| Error::Signing { source })?;
-            let response = http
-                .execute(request)
+            wire_trace::request(&request);
+            let response = self
+                .transport
+                .send(request, self.max_answer_bytes)
                 .await
-                .map_err(|e| self.transport_error(e))?;
-            let status = response.status();
-            tracing::Span::current().record("status", status.as_u16());
+                .map_err(|e| self.transport_error(e, attempt_timeout))?;
+            wire_trace::response(&response);
+            let status = response.status;
+            tracing::Span::current().record("status", status);
             let server_date = response
-                .headers()
+                .headers
                 .get(reqwest::header::DATE)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| httpdate::parse_http_date(v).ok());
-            let bytes = self.read_capped(response).await?;
-            let parsed = read_answer::<T, C>(status.as_u16(), &bytes).map_err(|mut error| {
+            let bytes = response.body;
+            let parsed = read_answer::<T, C>(status, &bytes).map_err(|mut error| {
                 if let Error::Api { code, hint, .. } = &mut error {
                     *hint = action.hint_for(code.as_str());
                 }
@@ -209,56 +232,31 @@ impl Runtime {
         .await
     }
 
-    /// The answer's body, at most `max_answer_bytes` of it: a larger one is not read further.
-    async fn read_capped<C>(&self, mut response: reqwest::Response) -> Result<Vec<u8>, Failure<C>> {
-        let cap = self.max_answer_bytes;
-        let too_large = || -> Failure<C> {
-            Error::MalformedResponse {
-                request_id: None,
-                detail: format!(
-                    "the answer is larger than the client's cap of {cap} bytes \
-                     (max_answer_bytes); the rest was not read"
-                ),
-                source: None,
-            }
-            .into()
-        };
-        let declared = response.content_length().unwrap_or(0);
-        if declared > cap as u64 {
-            return Err(too_large());
-        }
-        let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| self.transport_error(e))?
-        {
-            if chunk.len() > cap - body.len() {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
-    }
-
-    fn transport_error<C>(&self, e: reqwest::Error) -> Failure<C> {
-        let error = if e.is_timeout() && e.is_connect() {
-            Error::Timeout {
+    fn transport_error<C>(&self, e: TransportError, attempt_timeout: Duration) -> Failure<C> {
+        let error = match e {
+            TransportError::ConnectTimeout(source) => Error::Timeout {
                 scope: TimeoutScope::Connect,
                 after: self.connect_timeout,
-                source: Some(Box::new(e)),
-            }
-        } else if e.is_timeout() {
-            Error::Timeout {
+                source: Some(source),
+            },
+            TransportError::Timeout(source) => Error::Timeout {
                 scope: TimeoutScope::Attempt,
-                after: self.attempt_timeout,
-                source: Some(Box::new(e)),
-            }
-        } else {
-            Error::Transport {
-                request_sent: !e.is_connect(),
-                source: Box::new(e),
-            }
+                after: attempt_timeout,
+                source: Some(source),
+            },
+            TransportError::TooLarge { .. } => Error::MalformedResponse {
+                request_id: None,
+                detail: e.to_string(),
+                source: None,
+            },
+            TransportError::Connect(source) => Error::Transport {
+                request_sent: false,
+                source,
+            },
+            TransportError::AfterSend(source) => Error::Transport {
+                request_sent: true,
+                source,
+            },
         };
         error.into()
     }

@@ -8,7 +8,7 @@ pub trait GeneratedClient: Sized {
     /// The API the client calls.
     const SERVICE: &'static Service;
 
-    /// The client, from the HTTP client and the runtime (which holds the endpoint).
+    /// The client, from its runtime (which holds the endpoint and the transport).
     #[doc(hidden)]
-    fn __from_parts(http: reqwest::Client, runtime: Runtime) -> Self;
+    fn __from_runtime(runtime: Runtime) -> Self;
 }

@@ -8,7 +8,8 @@
 //! type ([`service::ServiceCode`]), and this crate does the rest.
 //!
 //! What a caller uses is at the crate root and in [`batch`], [`credentials`], [`defaults`],
-//! [`service`], [`signing`] and [`tls`]. `__private` holds what generated code calls: it is
+//! [`service`], [`signing`], [`tls`] and [`transport`]. `__private` holds what generated
+//! code calls: it is
 //! not an API, and changes in a way only generated code of the same runtime version can
 //! follow.
 
@@ -17,6 +18,7 @@ pub mod batch;
 mod build_error;
 mod builder;
 mod call;
+mod call_options;
 mod clock;
 pub mod credentials;
 pub mod defaults;
@@ -31,9 +33,12 @@ pub mod service;
 pub mod signing;
 mod text;
 pub mod tls;
+pub mod transport;
+mod wire_trace;
 
 pub use build_error::BuildError;
 pub use builder::ClientBuilder;
+pub use call_options::CallOptions;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Cause, Error, TimeoutScope};
 pub use generated::GeneratedClient;
@@ -55,6 +60,7 @@ pub mod __private {
     pub use crate::limits::{check_list_length, mismatch, too_long, too_short};
     pub use crate::text::{quoted, shown};
 
+    use crate::call_options::CallOptions;
     use crate::error::Error;
     use crate::runtime::Runtime;
     use crate::service::{Action, ServiceCode};
@@ -67,10 +73,19 @@ pub mod __private {
     /// Calls `action` with `body` and returns the inner `Response` as `T`.
     pub async fn call<T: serde::de::DeserializeOwned, C: ServiceCode>(
         runtime: &Runtime,
-        http: &reqwest::Client,
         action: &'static Action,
         body: &impl serde::Serialize,
     ) -> Result<T, Error<C>> {
-        runtime.call(http, action, body).await
+        runtime.call(action, body, &CallOptions::new()).await
+    }
+
+    /// [`call`] with settings of this call only.
+    pub async fn call_with<T: serde::de::DeserializeOwned, C: ServiceCode>(
+        runtime: &Runtime,
+        action: &'static Action,
+        body: &impl serde::Serialize,
+        options: &CallOptions,
+    ) -> Result<T, Error<C>> {
+        runtime.call(action, body, options).await
     }
 }

@@ -8,8 +8,11 @@ use crate::defaults;
 use crate::language::Language;
 use crate::pacing::Pacer;
 use crate::retry::{RetryBudget, RetryPolicy};
+use crate::service::Action;
 use crate::service::Service;
-use crate::signing::{sign_request, RequestContext, Signer, SigningError};
+use crate::signing::{RequestContext, Signer};
+use crate::transport::Transport;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, USER_AGENT};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -30,6 +33,12 @@ pub struct Runtime {
     pub(crate) signer: Arc<Signer>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) skew_seconds: Arc<AtomicI64>,
+    /// What sends each attempt.
+    pub(crate) transport: Arc<dyn Transport>,
+    /// `X-TC-RequestClient`: the generated crate and its version, or the caller's.
+    pub(crate) request_client: HeaderValue,
+    /// `User-Agent`: the generated crate's and the runtime's names and versions, or the caller's.
+    pub(crate) user_agent: HeaderValue,
     /// Where every action is sent: the endpoint with the path `/`.
     pub(crate) action_url: reqwest::Url,
     pub(crate) limiters: Arc<HashMap<&'static str, Pacer>>,
@@ -119,24 +128,32 @@ impl Runtime {
         self.credentials.provide().await
     }
 
-    /// Signs `request` with `credentials` and the corrected time.
-    pub(crate) fn sign_with(
-        &self,
-        request: &mut reqwest::Request,
-        credentials: &Credentials,
-    ) -> Result<(), SigningError> {
-        let timestamp = self.timestamp();
-        let context = RequestContext {
+    /// What the signature carries besides the body: region and language.
+    pub(crate) fn context(&self) -> RequestContext<'_> {
+        RequestContext {
             region: self.region.as_deref(),
             language: self.language.map(Language::as_str),
-        };
-        sign_request(request, &self.signer, credentials, timestamp, context)?;
-        tracing::debug!(
-            secret_id = credentials.secret_id(),
-            timestamp,
-            url = %request.url(),
-            "signed request"
+        }
+    }
+
+    /// The headers every request of `action` starts with, before signing: the content type,
+    /// the action and version, and who is calling.
+    pub(crate) fn base_headers(&self, action: &'static Action) -> HeaderMap {
+        let mut headers = HeaderMap::with_capacity(10);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            HeaderName::from_static("x-tc-action"),
+            HeaderValue::from_static(action.name),
         );
-        Ok(())
+        headers.insert(
+            HeaderName::from_static("x-tc-version"),
+            HeaderValue::from_static(self.service.version),
+        );
+        headers.insert(
+            HeaderName::from_static("x-tc-requestclient"),
+            self.request_client.clone(),
+        );
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        headers
     }
 }

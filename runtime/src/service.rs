@@ -21,6 +21,10 @@ pub struct Service {
     pub common_error_codes: &'static [(&'static str, &'static str)],
     /// Every action of the spec, in its order.
     pub actions: &'static [Action],
+    /// The generated crate's name, sent in `X-TC-RequestClient` and `User-Agent`.
+    pub client_name: &'static str,
+    /// The generated crate's version.
+    pub client_version: &'static str,
 }
 
 impl Service {
@@ -38,7 +42,18 @@ impl Service {
             default_endpoint,
             common_error_codes: &[],
             actions: &[],
+            client_name: "",
+            client_version: "",
         }
+    }
+
+    /// This service as called by the crate `name` at `version` (generated code).
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn __client(mut self, name: &'static str, version: &'static str) -> Self {
+        self.client_name = name;
+        self.client_version = version;
+        self
     }
 
     /// This service with these common error codes (generated code).

@@ -75,6 +75,35 @@ pub fn canonical_request(content_type: &str, host: &str, hashed_payload: &str) -
     )
 }
 
+/// The canonical request of a `POST /` with an empty query signing `headers`: each
+/// `(name, value)` with its name in lowercase and its value trimmed, sorted by name; the
+/// second value is the `SignedHeaders` list (`content-type;host;x-tc-traceid`).
+#[must_use]
+pub fn canonical_request_signing(
+    headers: &[(&str, &str)],
+    hashed_payload: &str,
+) -> (String, String) {
+    let mut sorted: Vec<(String, &str)> = headers
+        .iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
+        .collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut canonical = String::from("POST\n/\n\n");
+    for (name, value) in &sorted {
+        canonical.push_str(name);
+        canonical.push(':');
+        canonical.push_str(value);
+        canonical.push('\n');
+    }
+    let signed: Vec<&str> = sorted.iter().map(|(name, _)| name.as_str()).collect();
+    let signed = signed.join(";");
+    canonical.push('\n');
+    canonical.push_str(&signed);
+    canonical.push('\n');
+    canonical.push_str(hashed_payload);
+    (canonical, signed)
+}
+
 /// `date/service/tc3_request`.
 #[must_use]
 pub fn credential_scope(date: &str, service: &str) -> String {
@@ -301,6 +330,36 @@ impl Signer {
     }
 }
 
+impl Signer {
+    /// The `Authorization` value for a `POST /` of `body` signing `headers` besides
+    /// `content-type` and `host` (see [`canonical_request_signing`]); with none, the same as
+    /// [`Signer::authorization`].
+    pub fn authorization_signing(
+        &self,
+        credentials: &Credentials,
+        timestamp: i64,
+        content_type: &str,
+        host: &str,
+        extra: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<String, SigningError> {
+        if extra.is_empty() {
+            return self.authorization(credentials, timestamp, content_type, host, body);
+        }
+        let mut headers = vec![("content-type", content_type), ("host", host)];
+        headers.extend_from_slice(extra);
+        let (canonical, signed) = canonical_request_signing(&headers, &hashed_payload(body));
+        let date = utc_date(timestamp)?;
+        let scope = credential_scope(&date, &self.service);
+        let key = signing_key(credentials.secret_key(), &date, &self.service);
+        let signature = signature(&key, &string_to_sign(timestamp, &scope, &canonical));
+        Ok(format!(
+            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed}, Signature={signature}",
+            credentials.secret_id()
+        ))
+    }
+}
+
 /// Lowercase hex of a 32-byte digest, written into `buf`.
 fn hex_into<'b>(digest: &[u8], buf: &'b mut [u8; 64]) -> &'b str {
     hex::encode_to_slice(digest, buf).expect("a 32-byte digest fills 64 hex digits");
@@ -326,25 +385,61 @@ pub fn sign_request(
     timestamp: i64,
     context: RequestContext<'_>,
 ) -> Result<(), SigningError> {
+    let url = request.url().clone();
+    let body = match request.body() {
+        None => bytes::Bytes::new(),
+        Some(body) => {
+            bytes::Bytes::copy_from_slice(body.as_bytes().ok_or(SigningError::StreamingBody)?)
+        }
+    };
+    sign_headers(
+        request.headers_mut(),
+        &url,
+        &body,
+        signer,
+        credentials,
+        timestamp,
+        context,
+        &[],
+    )
+}
+
+/// Signs a request given as its parts: adds to `headers` what [`sign_request`] adds, for a
+/// `POST` of `body` to `url` whose `headers` hold its `Content-Type`; the headers named in
+/// `also_signed` (which `headers` hold) are signed too.
+#[allow(clippy::too_many_arguments)]
+pub fn sign_headers(
+    headers: &mut reqwest::header::HeaderMap,
+    url: &reqwest::Url,
+    body: &[u8],
+    signer: &Signer,
+    credentials: &Credentials,
+    timestamp: i64,
+    context: RequestContext<'_>,
+    also_signed: &[reqwest::header::HeaderName],
+) -> Result<(), SigningError> {
     use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
-    let host = signed_host(request.url())?;
-    let content_type = request
-        .headers()
+    let host = signed_host(url)?;
+    let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .ok_or(SigningError::MissingContentType)?
         .to_owned();
-    let body = match request.body() {
-        None => &[][..],
-        Some(body) => body.as_bytes().ok_or(SigningError::StreamingBody)?,
-    };
-    let auth = signer.authorization(credentials, timestamp, &content_type, &host, body)?;
+    let mut extra = Vec::with_capacity(also_signed.len());
+    for name in also_signed {
+        let value = headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(SigningError::InvalidHeaderValue("a signed header"))?;
+        extra.push((name.as_str(), value));
+    }
+    let auth =
+        signer.authorization_signing(credentials, timestamp, &content_type, &host, &extra, body)?;
     let value = |name: &'static str, text: &str| {
         HeaderValue::from_str(text).map_err(|_| SigningError::InvalidHeaderValue(name))
     };
     let mut auth = value("Authorization", &auth)?;
     auth.set_sensitive(true);
-    let headers = request.headers_mut();
     headers.insert(AUTHORIZATION, auth);
     headers.insert(
         HeaderName::from_static("x-tc-timestamp"),

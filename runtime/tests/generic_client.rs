@@ -43,7 +43,6 @@ async fn a_made_up_service_is_called_the_api_3_way() {
     let client = client(&url);
     let error = tc3_runtime::__private::call::<Value, String>(
         &client.runtime,
-        &client.http,
         &ACTIONS[0],
         &json!({"WidgetId": "w-1"}),
     )
@@ -78,14 +77,10 @@ async fn an_https_endpoint_starts_a_tls_handshake_with_the_crates_backend() {
         head
     });
     let client = client(&format!("https://127.0.0.1:{port}"));
-    let error = tc3_runtime::__private::call::<Value, String>(
-        &client.runtime,
-        &client.http,
-        &ACTIONS[0],
-        &json!({}),
-    )
-    .await
-    .unwrap_err();
+    let error =
+        tc3_runtime::__private::call::<Value, String>(&client.runtime, &ACTIONS[0], &json!({}))
+            .await
+            .unwrap_err();
     let head = first_bytes.join().unwrap();
     assert_eq!(
         head[0], 0x16,

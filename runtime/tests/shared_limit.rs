@@ -20,7 +20,6 @@ const KEY: &str = "{tc3:widgets:AKIDwidgets:DescribeWidgets}";
 async fn call(client: &WidgetClient) -> Result<Value, Error> {
     tc3_runtime::__private::call::<Value, String>(
         &client.runtime,
-        &client.http,
         &ACTIONS[0],
         &json!({"WidgetId": "w"}),
     )

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 /// Optional features CI builds, lints and tests too: the fleet-wide rate limit (its tests start
-/// a real `redis-server`, which `.ci/run` installs).
-const OPTIONAL_FEATURES: &str = "tc3-runtime/redis";
+/// a real `redis-server`, which `.ci/run` installs) and the mock transport.
+const OPTIONAL_FEATURES: &str = "tc3-runtime/redis,tc3-runtime/test-util";
 
 /// Runs fmt, clippy, `generate --check`, spec validation and every test.
 pub(crate) fn run(root: &Path) -> Result<()> {

@@ -44,9 +44,9 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel, crate_name: &str) ->
             if f.sig.ident == "new_with_client" {
                 // The runtime holds the endpoint: the client keeps only its HTTP client.
                 *f = syn::parse_quote! {
-                    /// The client from its parts; `Client::builder()` makes them.
-                    pub(crate) fn new_with_client(client: reqwest::Client, inner: tc3_runtime::Runtime) -> Self {
-                        Self { client, inner }
+                    /// The client over its runtime; `Client::builder()` makes it.
+                    pub(crate) fn new_with_client(inner: tc3_runtime::Runtime) -> Self {
+                        Self { inner }
                     }
                 };
                 constructors += 1;
@@ -77,7 +77,8 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel, crate_name: &str) ->
     Ok(())
 }
 
-/// Removes the `baseurl` field of `struct Client` (the runtime holds the endpoint).
+/// Removes the `baseurl` and `client` fields of `struct Client`: the runtime holds the
+/// endpoint and the transport.
 fn drop_base_url(file: &mut syn::File) -> Result<()> {
     let client = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Struct(s) if s.ident == "Client" => Some(s),
@@ -96,12 +97,16 @@ fn drop_base_url(file: &mut syn::File) -> Result<()> {
     let before = fields.named.len();
     fields.named = std::mem::take(&mut fields.named)
         .into_iter()
-        .filter(|f| f.ident.as_ref().is_none_or(|i| i != "baseurl"))
+        .filter(|f| {
+            f.ident
+                .as_ref()
+                .is_none_or(|i| i != "baseurl" && i != "client")
+        })
         .collect();
-    if fields.named.len() + 1 != before {
+    if fields.named.len() + 2 != before {
         return Err(CodegenError::pass(
             PASS,
-            "`struct Client` has no `baseurl` field",
+            "`struct Client` has no `baseurl` and `client` fields",
         ));
     }
     Ok(())

@@ -2,6 +2,7 @@
 
 mod batch_methods;
 mod body_setters;
+mod call_options;
 mod client_surface;
 mod doc_lines;
 mod generated_lints;
@@ -27,6 +28,7 @@ const PASSES: &[Pass] = &[
     growable_types::apply,
     limit_messages::apply,
     body_setters::apply,
+    call_options::apply,
     batch_methods::apply,
     send_calls::apply,
     request_builders_module::apply,

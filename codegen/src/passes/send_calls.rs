@@ -77,11 +77,11 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 #[doc = #send_doc]
                 pub async fn send(self) -> Result<#response, crate::Error> {
                     let body = self.validate()?;
-                    ::tc3_runtime::__private::call::<_, crate::ErrorCode>(
+                    ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
                         &self.client.inner,
-                        &self.client.client,
                         &crate::api::#const_ident,
                         &body,
+                        &self.call_options,
                     )
                     .await
                 }

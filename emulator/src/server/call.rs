@@ -75,6 +75,7 @@ pub(crate) fn verify<'a>(
             host,
             unsigned_payload: get(names::X_TC_CONTENT_SHA256) == Some("UNSIGNED-PAYLOAD"),
             body,
+            headers: Some(headers),
         };
         let secret_id = verifier.verify(&presented, unix_now())?.to_owned();
         Language::parse(get(names::X_TC_LANGUAGE))?;

@@ -15,17 +15,16 @@ pub(crate) const ACTIONS: &[Action] = &[Action::__new("DescribeWidgets", "descri
 pub(crate) const SERVICE: Service =
     Service::__new("widgets", "2020-01-01", "https://widgets.example.com").__actions(ACTIONS);
 
-/// What the generator would write: the HTTP client and the runtime.
+/// What the generator would write: the runtime.
 pub(crate) struct WidgetClient {
-    pub(crate) http: reqwest::Client,
     pub(crate) runtime: Runtime,
 }
 
 impl GeneratedClient for WidgetClient {
     const SERVICE: &'static Service = &SERVICE;
 
-    fn __from_parts(http: reqwest::Client, runtime: Runtime) -> Self {
-        Self { http, runtime }
+    fn __from_runtime(runtime: Runtime) -> Self {
+        Self { runtime }
     }
 }
 
