@@ -58,8 +58,8 @@ pub use tc3_runtime::batch::{{BatchOptions, Reconciliation}};
 pub use tc3_runtime::service::UnknownCode;
 pub use tc3_runtime::{{credentials, defaults, transport}};
 pub use tc3_runtime::{{
-    BuildError, CallOptions, Clock, FixedClock, Language, RateLimit, RetryPolicy, Runtime,
-    SystemClock, TimeoutScope,
+    BuildError, CallOptions, Clock, FixedClock, Language, Paginator, RateLimit, RetryPolicy,
+    Runtime, SystemClock, TimeoutScope,
 }};
 {redis_types}
 

@@ -2002,6 +2002,34 @@ pub mod requests {
             .await
         }
     }
+    impl<'a> ::tc3_runtime::__private::PagedRequest for DescribePlayerSessions<'a> {
+        type Page = types::DescribePlayerSessionsResponse;
+        type Item = types::PlayerSession;
+        type Code = crate::ErrorCode;
+        fn with_token(&self, token: ::std::option::Option<::std::string::String>) -> Self {
+            match token {
+                ::std::option::Option::Some(token) => self.clone().next_token(token),
+                ::std::option::Option::None => self.clone(),
+            }
+        }
+        async fn send_page(self) -> Result<types::DescribePlayerSessionsResponse, crate::Error> {
+            self.send().await
+        }
+        fn next_token(
+            page: &types::DescribePlayerSessionsResponse,
+        ) -> ::std::option::Option<::std::string::String> {
+            page.next_token.as_ref().map(|t| t.to_string())
+        }
+        fn items(page: types::DescribePlayerSessionsResponse) -> Vec<types::PlayerSession> {
+            page.player_sessions.unwrap_or_default()
+        }
+    }
+    impl<'a> DescribePlayerSessions<'a> {
+        /// Every page of `DescribePlayerSessions`, following `NextToken`: `.pages()` and `.items()` as streams, `.collect_items()`, at most `.max_pages(n)` pages; a token the service gives twice ends the stream with an error.
+        pub fn into_paginator(self) -> ::tc3_runtime::Paginator<Self> {
+            ::tc3_runtime::Paginator::__new(self)
+        }
+    }
     impl<'a> JoinGameServerSessionBatch<'a> {
         /// Checks the request against every limit of the spec without sending it, and
         /// returns the body as it would be sent.

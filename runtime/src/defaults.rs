@@ -44,6 +44,8 @@ pub const RECONCILE_TIMEOUT: Duration = Duration::from_secs(60);
 pub const READ_ATTEMPTS: u32 = 4;
 /// Pages one read-back follows at most.
 pub const MAX_READ_PAGES: usize = 10_000;
+/// Pages a paginator reads at most, unless told otherwise.
+pub const MAX_PAGES: usize = 10_000;
 
 /// Time a call waits for the shared rate limit's Redis before treating it as unreachable.
 pub const REDIS_TIMEOUT: Duration = Duration::from_millis(100);

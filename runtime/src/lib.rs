@@ -27,6 +27,7 @@ mod generated;
 mod language;
 mod limits;
 mod pacing;
+mod paging;
 mod retry;
 mod runtime;
 pub mod service;
@@ -46,6 +47,7 @@ pub use language::Language;
 pub use pacing::RateLimit;
 #[cfg(feature = "redis")]
 pub use pacing::{OnOutage, SharedLimit};
+pub use paging::Paginator;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
 
@@ -58,6 +60,7 @@ pub mod __private {
     pub use crate::batch::reading::{ReadPage, ReadQuery};
     pub use crate::batch::request::{send_in_batches, send_reconciled, BatchRequest, ReadBack};
     pub use crate::limits::{check_list_length, mismatch, too_long, too_short};
+    pub use crate::paging::PagedRequest;
     pub use crate::text::{quoted, shown};
 
     use crate::call_options::CallOptions;

@@ -8,6 +8,7 @@ mod doc_lines;
 mod generated_lints;
 mod growable_types;
 mod limit_messages;
+mod paginators;
 mod private_reexports;
 mod reconcile_read;
 mod request_builders_module;
@@ -30,6 +31,7 @@ const PASSES: &[Pass] = &[
     body_setters::apply,
     call_options::apply,
     batch_methods::apply,
+    paginators::apply,
     send_calls::apply,
     request_builders_module::apply,
 ];
