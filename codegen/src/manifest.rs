@@ -156,6 +156,11 @@ pub(crate) fn render(
         "# transport::MockTransport: answers without a network, for unit tests of code that uses the client."
     );
     let _ = writeln!(out, "test-util = [\"{RUNTIME_CRATE}/test-util\"]");
+    let _ = writeln!(
+        out,
+        "# Calls, attempts, retries, throttles and latencies through the `metrics` facade."
+    );
+    let _ = writeln!(out, "metrics = [\"{RUNTIME_CRATE}/metrics\"]");
     let _ = writeln!(out, "\n[dependencies]");
     let mut runtime = settings.runtime.clone();
     runtime.default_features = false;

@@ -82,6 +82,13 @@ struct Args {
     /// `gse-emulator --fault`, e.g. drop-after-apply=0.1.
     #[arg(long = "fault", value_name = "KIND=SHARE")]
     faults: Vec<String>,
+    /// Serve the client's metrics (calls, attempts, retries, throttles, latencies) in
+    /// Prometheus text form at http://ADDR/metrics while the run lasts, e.g. 127.0.0.1:9464.
+    #[arg(long, value_name = "ADDR")]
+    metrics_addr: Option<std::net::SocketAddr>,
+    /// Keep serving the metrics this many seconds after the run (for a last scrape).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    metrics_linger: u64,
 }
 
 /// A message for bad input; exit status 2, nothing sent.
@@ -112,6 +119,17 @@ async fn main() -> ExitCode {
     };
     if args.concurrency == 0 {
         return bad_input("--concurrency: 0 given, at least 1 required");
+    }
+    if let Some(addr) = args.metrics_addr {
+        // The exporter is the example's choice; the client only records through the facade.
+        let exporter = metrics_exporter_prometheus::PrometheusBuilder::new()
+            .with_http_listener(addr)
+            // Latencies as histograms (buckets in seconds), not summaries.
+            .set_buckets(&[0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0])
+            .and_then(metrics_exporter_prometheus::PrometheusBuilder::install);
+        if let Err(e) = exporter {
+            return bad_input(format!("--metrics-addr {addr}: {e}"));
+        }
     }
 
     let mut faults = FaultConfig::default();
@@ -282,6 +300,9 @@ async fn main() -> ExitCode {
     }
     if let Some(emulator) = emulator {
         emulator.shutdown().await;
+    }
+    if args.metrics_addr.is_some() && args.metrics_linger > 0 {
+        tokio::time::sleep(std::time::Duration::from_secs(args.metrics_linger)).await;
     }
     if outcome.is_complete() {
         ExitCode::SUCCESS

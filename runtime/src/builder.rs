@@ -6,6 +6,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::credentials::{DefaultChain, ProvideCredentials};
 use crate::defaults;
 use crate::generated::GeneratedClient;
+use crate::interceptor::Interceptor;
 use crate::language::Language;
 use crate::pacing::{pacers, RateLimit};
 use crate::retry::{RetryBudget, RetryPolicy};
@@ -30,6 +31,7 @@ pub struct ClientBuilder<C> {
     credentials: Option<Arc<dyn ProvideCredentials>>,
     http_client: Option<reqwest::ClientBuilder>,
     transport: Option<Arc<dyn Transport>>,
+    interceptors: Vec<Arc<dyn Interceptor>>,
     request_client: Option<String>,
     user_agent: Option<String>,
     root_certificates_pem: Vec<Vec<u8>>,
@@ -52,6 +54,7 @@ impl<C> Default for ClientBuilder<C> {
             credentials: None,
             http_client: None,
             transport: None,
+            interceptors: Vec::new(),
             request_client: None,
             user_agent: None,
             root_certificates_pem: Vec::new(),
@@ -132,6 +135,13 @@ impl<C: GeneratedClient> ClientBuilder<C> {
     /// (`http_client`, roots, `connect_timeout`) are the transport's own business then.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Runs `interceptor`'s hooks around each attempt of every call, after those given
+    /// before (see [`crate::interceptor`]).
+    pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
         self
     }
 
@@ -278,6 +288,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             service,
             action_url,
             transport,
+            interceptors: self.interceptors.into(),
             request_client,
             user_agent,
             credentials,

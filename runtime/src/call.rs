@@ -7,13 +7,15 @@ use crate::answer::read_answer;
 use crate::call_options::CallOptions;
 use crate::defaults;
 use crate::error::{Error, TimeoutScope};
+use crate::interceptor::{AttemptReport, BeforeSigning};
 use crate::runtime::{Runtime, SIGNATURE_EXPIRE};
 use crate::service::{Action, ServiceCode};
 use crate::signing::sign_headers;
+use crate::telemetry;
 use crate::transport::{TransportError, WireRequest};
 use crate::wire_trace;
 use serde::de::DeserializeOwned;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use tracing::field::Empty;
 use tracing::Instrument;
 
@@ -58,6 +60,7 @@ impl Runtime {
             error_code = Empty
         );
         let overall = options.overall_timeout.unwrap_or(self.overall_timeout);
+        let started = Instant::now();
         let work = self.attempts::<T, C>(url, action, &body, options);
         let result = match tokio::time::timeout(overall, work.instrument(span.clone())).await {
             Ok(result) => result,
@@ -67,6 +70,16 @@ impl Runtime {
                 source: None,
             }),
         };
+        telemetry::call(
+            self.service.name,
+            action.name,
+            result.is_ok(),
+            result
+                .as_ref()
+                .err()
+                .is_some_and(Error::may_have_taken_effect),
+            started.elapsed(),
+        );
         if let Err(error) = &result {
             if let Some(code) = error.code() {
                 span.record("error_code", code.as_str());
@@ -109,6 +122,7 @@ impl Runtime {
                 skew_corrected = true;
                 match self.learn_server_time(server_now) {
                     Ok(skew) => {
+                        telemetry::retry(self.service.name, action.name, "clock_skew");
                         tracing::warn!(
                             skew_seconds = skew,
                             "the local clock is off; retrying once with the service's time"
@@ -128,6 +142,14 @@ impl Runtime {
             {
                 return Err(failure.error);
             }
+            let reason = if failure.error.is_throttling() {
+                "throttled"
+            } else if failure.error.may_have_taken_effect() {
+                "effect_unknown"
+            } else {
+                "not_sent"
+            };
+            telemetry::retry(self.service.name, action.name, reason);
             let wait = retry.backoff(retries);
             tracing::info!(error = %failure.error, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
@@ -156,7 +178,9 @@ impl Runtime {
                 .await
                 .map_err(|source| Error::Credentials { source })?;
             if let Some(pacer) = self.limiters.get(action.name) {
+                let waiting = Instant::now();
                 let paced = pacer.wait(credentials.secret_id()).await;
+                telemetry::limiter_wait(self.service.name, action.name, waiting.elapsed());
                 #[cfg(feature = "redis")]
                 paced.map_err(|message| Error::RateLimiter { message })?;
                 #[cfg(not(feature = "redis"))]
@@ -173,6 +197,22 @@ impl Runtime {
             for (name, value) in &options.headers {
                 request.headers.insert(name.clone(), value.clone());
                 signed.push(name.clone());
+            }
+            if !self.interceptors.is_empty() {
+                let mut refused = None;
+                let mut hook = BeforeSigning {
+                    action: action.name,
+                    attempt,
+                    headers: &mut request.headers,
+                    signed: &mut signed,
+                    refused: &mut refused,
+                };
+                for interceptor in self.interceptors.iter() {
+                    interceptor.before_signing(&mut hook);
+                }
+                if let Some(message) = refused {
+                    return Err(Error::invalid_request(message).into());
+                }
             }
             sign_headers(
                 &mut request.headers,
@@ -191,11 +231,15 @@ impl Runtime {
                 "signed request"
             );
             wire_trace::request(&request);
-            let response = self
-                .transport
-                .send(request, self.max_answer_bytes)
-                .await
-                .map_err(|e| self.transport_error(e, attempt_timeout))?;
+            let sent_at = Instant::now();
+            let response = match self.transport.send(request, self.max_answer_bytes).await {
+                Ok(response) => response,
+                Err(e) => {
+                    let failure = self.transport_error(e, attempt_timeout);
+                    self.report_attempt(action, attempt, None, &failure.error, sent_at);
+                    return Err(failure);
+                }
+            };
             wire_trace::response(&response);
             let status = response.status;
             tracing::Span::current().record("status", status);
@@ -226,10 +270,64 @@ impl Runtime {
                 }
             }
             tracing::debug!(ok = parsed.is_ok(), "attempt finished");
+            match &parsed {
+                Ok((_, id)) => self.report_success(action, attempt, status, id, sent_at),
+                Err(error) => self.report_attempt(action, attempt, Some(status), error, sent_at),
+            }
             parsed.map_err(|error| Failure { error, server_date })
         }
         .instrument(span)
         .await
+    }
+
+    /// Tells the interceptors (and the metrics) about a failed attempt.
+    fn report_attempt<C: ServiceCode>(
+        &self,
+        action: &'static Action,
+        attempt: u32,
+        status: Option<u16>,
+        error: &Error<C>,
+        sent_at: Instant,
+    ) {
+        let report = AttemptReport {
+            service: self.service.name,
+            action: action.name,
+            attempt,
+            status,
+            error_code: error.code().map(ServiceCode::as_str),
+            request_id: error.request_id(),
+            latency: sent_at.elapsed(),
+            ok: false,
+        };
+        telemetry::attempt(&report);
+        for interceptor in self.interceptors.iter() {
+            interceptor.after_attempt(&report);
+        }
+    }
+
+    /// Tells the interceptors (and the metrics) about a successful attempt.
+    fn report_success(
+        &self,
+        action: &'static Action,
+        attempt: u32,
+        status: u16,
+        request_id: &str,
+        sent_at: Instant,
+    ) {
+        let report = AttemptReport {
+            service: self.service.name,
+            action: action.name,
+            attempt,
+            status: Some(status),
+            error_code: None,
+            request_id: Some(request_id),
+            latency: sent_at.elapsed(),
+            ok: true,
+        };
+        telemetry::attempt(&report);
+        for interceptor in self.interceptors.iter() {
+            interceptor.after_attempt(&report);
+        }
     }
 
     fn transport_error<C>(&self, e: TransportError, attempt_timeout: Duration) -> Failure<C> {

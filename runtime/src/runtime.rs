@@ -5,6 +5,7 @@
 use crate::clock::{unix_seconds, Clock};
 use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
 use crate::defaults;
+use crate::interceptor::Interceptor;
 use crate::language::Language;
 use crate::pacing::Pacer;
 use crate::retry::{RetryBudget, RetryPolicy};
@@ -35,6 +36,8 @@ pub struct Runtime {
     pub(crate) skew_seconds: Arc<AtomicI64>,
     /// What sends each attempt.
     pub(crate) transport: Arc<dyn Transport>,
+    /// The hooks around each attempt, in order.
+    pub(crate) interceptors: Arc<[Arc<dyn Interceptor>]>,
     /// `X-TC-RequestClient`: the generated crate and its version, or the caller's.
     pub(crate) request_client: HeaderValue,
     /// `User-Agent`: the generated crate's and the runtime's names and versions, or the caller's.

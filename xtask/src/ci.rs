@@ -8,7 +8,7 @@ use std::process::Command;
 
 /// Optional features CI builds, lints and tests too: the fleet-wide rate limit (its tests start
 /// a real `redis-server`, which `.ci/run` installs) and the mock transport.
-const OPTIONAL_FEATURES: &str = "tc3-runtime/redis,tc3-runtime/test-util";
+const OPTIONAL_FEATURES: &str = "tc3-runtime/redis,tc3-runtime/test-util,tc3-runtime/metrics";
 
 /// Runs fmt, clippy, `generate --check`, spec validation and every test.
 pub(crate) fn run(root: &Path) -> Result<()> {

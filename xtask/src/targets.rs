@@ -175,8 +175,9 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Pinned("clap", &[]),
             DevDependency::Member("gse-emulator", "emulator", &[]),
             DevDependency::Pinned("indicatif", &[]),
+            DevDependency::Pinned("metrics-exporter-prometheus", &[]),
             // The `join` example's `--redis`: the fleet-wide rate limit.
-            DevDependency::Member("tc3-runtime", "runtime", &["redis"]),
+            DevDependency::Member("tc3-runtime", "runtime", &["redis", "metrics"]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread"]),
             DevDependency::Pinned("tracing", &[]),
             DevDependency::Pinned("tracing-subscriber", &[]),

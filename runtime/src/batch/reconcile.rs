@@ -307,6 +307,7 @@ where
             }
             attempt += 1;
             report.read_requests += 1;
+            crate::telemetry::reconcile_read();
             match read(query.clone(), token.clone()).await {
                 Ok(page) => break page,
                 Err(error) if attempt < READ_ATTEMPTS && !error.is_client_error() => {
