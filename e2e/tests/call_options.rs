@@ -155,3 +155,84 @@ async fn the_emulator_checks_a_signature_over_an_extra_header_and_per_call_setti
     assert_eq!(answer.player_sessions.map(|s| s.len()), Some(1));
     emulator.shutdown().await;
 }
+
+/// What each attempt did: attempt, status, code, request id, success.
+type Reports =
+    std::sync::Arc<std::sync::Mutex<Vec<(u32, Option<u16>, Option<String>, Option<String>, bool)>>>;
+
+/// Adds a trace header to every attempt and records what each attempt did.
+#[derive(Debug, Default)]
+struct Recorder {
+    reports: Reports,
+}
+
+impl tc3_runtime::interceptor::Interceptor for Recorder {
+    fn before_signing(&self, request: &mut tc3_runtime::interceptor::BeforeSigning<'_>) {
+        request.header("X-TC-TraceId", &format!("attempt-{}", request.attempt));
+    }
+
+    fn after_attempt(&self, report: &tc3_runtime::interceptor::AttemptReport<'_>) {
+        self.reports.lock().unwrap().push((
+            report.attempt,
+            report.status,
+            report.error_code.map(str::to_owned),
+            report.request_id.map(str::to_owned),
+            report.ok,
+        ));
+    }
+}
+
+#[tokio::test]
+async fn interceptors_add_signed_headers_and_see_every_attempt() {
+    let throttled = r#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow"},"RequestId":"req-slow"}}"#;
+    let stub = StubServer::start_with(move |request| {
+        if request.header("x-tc-traceid") == Some("attempt-1") {
+            test_support::Reply::json(throttled)
+        } else {
+            test_support::Reply::json(OK_BODY)
+        }
+    })
+    .await;
+    let reports = Reports::default();
+    let client = gse_e2e::builder(stub.url(), "AKIDTEST", KEY)
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .interceptor(Recorder {
+            reports: reports.clone(),
+        })
+        .build()
+        .unwrap();
+    client
+        .join_game_server_session_batch()
+        .game_server_session_id("gssess-1")
+        .player_ids(vec!["p1".to_owned()])
+        .send()
+        .await
+        .expect("the second attempt succeeds");
+    let sent = stub.requests();
+    assert_eq!(sent.len(), 2);
+    for (i, request) in sent.iter().enumerate() {
+        assert_eq!(
+            request.header("x-tc-traceid"),
+            Some(format!("attempt-{}", i + 1).as_str())
+        );
+        assert!(request
+            .header("authorization")
+            .unwrap()
+            .contains("SignedHeaders=content-type;host;x-tc-traceid,"));
+    }
+    let reports = reports.lock().unwrap().clone();
+    assert_eq!(
+        reports,
+        [
+            (
+                1,
+                Some(200),
+                Some("RequestLimitExceeded".to_owned()),
+                Some("req-slow".to_owned()),
+                false
+            ),
+            (2, Some(200), None, Some("req-1".to_owned()), true),
+        ]
+    );
+    stub.stop().await;
+}
