@@ -32,6 +32,9 @@ pub(crate) struct Target {
     pub description: &'static str,
     /// What the hand-written tests and examples beside the generated code use.
     pub dev_dependencies: &'static [DevDependency],
+    /// The hand-written Markdown guide the crate's documentation includes, relative to
+    /// `crate_dir` (vendored copies carry it too); `None`: the generated summary alone.
+    pub guide: Option<&'static str>,
 }
 
 impl Target {
@@ -138,6 +141,7 @@ impl Target {
             rust_version: workspace.package_field("rust-version")?,
             license: workspace.package_field("license")?,
             publish: workspace.package_field("publish")? == "true",
+            guide: self.guide.map(str::to_owned),
             regenerate_command,
             runtime,
             pins: workspace.pins()?,
@@ -181,6 +185,7 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Pinned("tracing", &[]),
             DevDependency::Pinned("tracing-subscriber", &[]),
         ],
+        guide: None,
     },
     Target {
         spec: "fixtures/two-actions/spec.yaml",
@@ -193,6 +198,7 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Member("test-support", "test-support", &[]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
         ],
+        guide: None,
     },
     Target {
         spec: "fixtures/imported/spec.yaml",
@@ -205,6 +211,7 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
             DevDependency::Pinned("serde_json", &[]),
         ],
+        guide: None,
     },
     Target {
         spec: "spec/gse.yaml",
@@ -225,6 +232,7 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Member("gse-emulator", "emulator", &[]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
         ],
+        guide: None,
     },
 ];
 
