@@ -44,6 +44,21 @@ impl Target {
             .with_context(|| format!("{}: cannot read the spec", self.spec))
     }
 
+    /// The guide's text, when this target has one.
+    pub(crate) fn guide_text(&self, root: &Path) -> Result<Option<String>> {
+        self.guide
+            .map(|guide| {
+                let path = Path::new(self.crate_dir).join(guide);
+                std::fs::read_to_string(root.join(&path)).with_context(|| {
+                    format!(
+                        "{}: cannot read the guide `src/lib.rs` includes (xtask/src/targets.rs names it)",
+                        path.display()
+                    )
+                })
+            })
+            .transpose()
+    }
+
     /// The spec with this target's overlay.
     pub(crate) fn input<'a>(&'a self, text: &'a str) -> SpecInput<'a> {
         SpecInput {
@@ -185,7 +200,8 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Pinned("tracing", &[]),
             DevDependency::Pinned("tracing-subscriber", &[]),
         ],
-        guide: None,
+        // Its doctests run against the in-process emulator (a dev-dependency above).
+        guide: Some("GUIDE.md"),
     },
     Target {
         spec: "fixtures/two-actions/spec.yaml",
