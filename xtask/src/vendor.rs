@@ -3,11 +3,11 @@
 //! `DIR/gse-client/` is generated from the spec with concrete versions and a path dependency
 //! on `DIR/tc3-runtime/`, a copy of the runtime crate with its manifest resolved out of this
 //! workspace. Nothing in `DIR` points outside it or inherits from a workspace, a README in
-//! each crate says where it came from, and the client's guide (the Markdown its `lib.rs`
-//! includes as its documentation) is copied beside its `src/`. Clients of several specs
-//! vendored into one `DIR` share one runtime (and so can share a credentials provider). Like
-//! `generate`, every file is staged before the first is replaced, and files the copy no longer
-//! has are removed.
+//! each crate says where it came from, and each crate's guide (the Markdown its `lib.rs` includes
+//! as its documentation) is copied beside its `src/`. Clients of several specs vendored into
+//! one `DIR` share one runtime (and so can share a credentials provider). Like `generate`,
+//! every file is staged before the first is replaced, and files the copy no longer has are
+//! removed.
 
 use crate::generate::{self, Change};
 use crate::manifests::Workspace;
@@ -146,6 +146,17 @@ pub(crate) fn runtime_files(
             ),
         ),
     ];
+    // The guide the runtime's lib.rs includes as its front page.
+    let guide = root.join(RUNTIME_DIR).join(RUNTIME_GUIDE);
+    let text = std::fs::read_to_string(&guide)
+        .with_context(|| format!("{}: cannot read the runtime's guide", guide.display()))?;
+    out.push((
+        Path::new(name).join(RUNTIME_GUIDE),
+        format!(
+            "{text}{}",
+            vendored_markdown_tail(command, &format!("{RUNTIME_DIR}/{RUNTIME_GUIDE}"))
+        ),
+    ));
     let src = root.join(RUNTIME_DIR).join("src");
     for (path, text) in generate::existing_files(&src)? {
         let head = format!(
@@ -160,6 +171,9 @@ pub(crate) fn runtime_files(
     }
     Ok(out)
 }
+
+/// The runtime's guide, relative to its directory (`src/lib.rs` includes it).
+const RUNTIME_GUIDE: &str = "GUIDE.md";
 
 /// The last line of a vendored Markdown file: an HTML comment (invisible in rustdoc and on a
 /// forge) saying where it is from and what writes it again. At the end, not the start: the

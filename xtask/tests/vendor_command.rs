@@ -197,8 +197,10 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
         assert!(readme.contains("cargo xtask vendor"), "{file}: {readme}");
     }
     // The guides each lib.rs includes travel with the crate (the build below needs them).
-    #[allow(clippy::single_element_loop)] // the runtime's guide comes next
-    for (guide, lib_rs) in [("gse-client/GUIDE.md", "gse-client/src/lib.rs")] {
+    for (guide, lib_rs) in [
+        ("gse-client/GUIDE.md", "gse-client/src/lib.rs"),
+        ("tc3-runtime/GUIDE.md", "tc3-runtime/src/lib.rs"),
+    ] {
         let text = std::fs::read_to_string(vendor.join(guide)).unwrap();
         assert!(
             text.trim_end().ends_with("-->")
