@@ -208,6 +208,9 @@ fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
          outside this directory but its sibling `{runtime}/`.\n\n\
          Do not edit it by hand. To update it, change the spec or the generator in the source\n\
          workspace and run, there:\n\n    {command}\n\n\
+         `GUIDE.md` is the crate's documentation (`cargo doc --open`). Its examples are\n\
+         doctests of the source workspace, which has what they start (the emulator, tokio);\n\
+         they are not meant to run here.\n\n\
          TLS: the `rustls-ring` feature (default) uses rustls with ring; turn default features\n\
          off and enable `rustls-aws-lc` for aws-lc-rs. The `redis` feature adds\n\
          `RateLimit::Shared`, one rate limit for every process of a fleet, kept in Redis.\n",
