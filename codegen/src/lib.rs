@@ -150,7 +150,10 @@ pub fn generate(input: &SpecInput<'_>, settings: &CrateSettings) -> Result<Vec<G
     };
     let mut files = vec![
         file("Cargo.toml", manifest),
-        file("src/lib.rs", render::lib_rs(&head, &label, &model)),
+        file(
+            "src/lib.rs",
+            render::lib_rs(&head, &label, &model, settings.guide.as_deref()),
+        ),
         file("src/api.rs", render::api_rs(&head, &model)),
         file("src/client.rs", client),
         file(

@@ -77,6 +77,10 @@ pub struct CrateSettings {
     /// Whether the crate takes its lints from the workspace around it (`[lints] workspace =
     /// true`): inside the generator's workspace, not in a standalone copy.
     pub workspace_lints: bool,
+    /// A hand-written Markdown guide, relative to the crate's directory (e.g. `GUIDE.md`),
+    /// that `src/lib.rs` includes as the crate's documentation after the generated summary;
+    /// `None`: the summary alone.
+    pub guide: Option<String>,
 }
 
 /// The runtime crate's package name.

@@ -31,12 +31,21 @@ pub(crate) fn client_rs(head: &str, file: &syn::File) -> String {
 
 /// `lib.rs`: crate docs, modules, the runtime's types under this API's names, and the glue
 /// that lets the runtime's builder make this crate's `Client` (kept rustfmt-clean by hand).
-pub(crate) fn lib_rs(head: &str, spec_label: &str, model: &ApiModel) -> String {
+pub(crate) fn lib_rs(
+    head: &str,
+    spec_label: &str,
+    model: &ApiModel,
+    guide: Option<&str>,
+) -> String {
     let actions = model
         .actions
         .iter()
         .map(|a| format!("//! - `{}` (`Client::{}`)\n", a.name, a.operation_id))
         .collect::<String>();
+    // The hand-written guide beside `src/`, after the summary and a blank line.
+    let guide = guide
+        .map(|path| format!("//!\n#![doc = include_str!({:?})]\n", format!("../{path}")))
+        .unwrap_or_default();
     let redis_types = "#[cfg(feature = \"redis\")]\npub use tc3_runtime::{OnOutage, SharedLimit};";
     format!(
         "{preamble}
@@ -47,7 +56,7 @@ pub(crate) fn lib_rs(head: &str, spec_label: &str, model: &ApiModel) -> String {
 //! Every request is `POST /` with the action in `X-TC-Action`, signed with TC3-HMAC-SHA256 by
 //! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
 //! Start with [`Client::builder`].
-
+{guide}
 pub mod api;
 mod client;
 mod error_code;

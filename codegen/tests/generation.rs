@@ -42,6 +42,39 @@ fn every_generated_file_names_the_regenerate_command_first() {
     }
 }
 
+/// A crate's guide is hand-written Markdown beside `src/`: `lib.rs` includes it after the
+/// generated summary, and a crate without one has the summary alone.
+#[test]
+fn a_guide_is_included_after_the_summary_and_only_when_given() {
+    let lib_rs = |settings: &tc3_codegen::CrateSettings| {
+        tc3_codegen::generate_from_file(Path::new(ROOT), SPECS[1], settings)
+            .unwrap()
+            .into_iter()
+            .find(|f| f.path.ends_with("lib.rs"))
+            .unwrap()
+            .contents
+    };
+    let plain = lib_rs(&common::settings());
+    assert!(
+        !plain.contains("include_str!"),
+        "no guide, no include:\n{plain}"
+    );
+    let mut settings = common::settings();
+    settings.guide = Some("docs/guide.md".to_owned());
+    let guided = lib_rs(&settings);
+    let include = "#![doc = include_str!(\"../docs/guide.md\")]";
+    let summary_end = guided.find("Start with [`Client::builder`].").unwrap();
+    let at = guided
+        .find(include)
+        .unwrap_or_else(|| panic!("{include} in:\n{guided}"));
+    assert!(summary_end < at, "the guide follows the summary:\n{guided}");
+    assert_eq!(
+        guided.replace(&format!("//!\n{include}\n"), ""),
+        plain,
+        "the include is the only difference"
+    );
+}
+
 #[test]
 fn generated_client_exposes_one_method_per_action() {
     let files =

@@ -2,6 +2,10 @@
 //! client talks to a loopback endpoint (the emulator, embedded or as a binary, or a stub) in
 //! [`REGION`]; a test adds what it is about (a clock, timeouts, a retry policy) before
 //! `build()`.
+//!
+//! It also runs the Rust blocks of the workspace's Markdown as doctests: the README's example
+//! and `docs/emulator.md` (`cargo test --doc -p gse-e2e`), so that what a first visit reads
+//! compiles and works.
 
 use gse_client::credentials::Credentials;
 use gse_client::credentials::ProvideCredentials;
@@ -42,3 +46,13 @@ pub fn demo_client(emulator: &RunningEmulator) -> Client {
         .build()
         .expect("a valid configuration")
 }
+
+/// The README's Rust blocks, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
+
+/// `docs/emulator.md`'s Rust blocks, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/emulator.md")]
+mod emulator_doc {}

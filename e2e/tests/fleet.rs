@@ -142,7 +142,7 @@ fn redis_killed_mid_run_and_restarted_calls_keep_flowing_and_sharing_resumes() {
     let emulator = start_emulator();
     // Two processes, 400 requests. During the outage each paces alone at 0.08 of the spec's
     // rate: together 160/s, under the quota with room for the calls in flight when they switch
-    // (README: choose the outage share a little under 1/N of the fleet's).
+    // (the client's guide: choose the outage share a little under 1/N of the fleet's).
     let members: Vec<std::thread::JoinHandle<Output>> = ["left", "right"]
         .into_iter()
         .map(|prefix| {

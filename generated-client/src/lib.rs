@@ -10,6 +10,8 @@
 //! Every request is `POST /` with the action in `X-TC-Action`, signed with TC3-HMAC-SHA256 by
 //! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
 //! Start with [`Client::builder`].
+//!
+#![doc = include_str!("../GUIDE.md")]
 
 pub mod api;
 mod client;

@@ -1,17 +1,6 @@
-//! `tc3-runtime`: the hand-written runtime of clients generated from an OpenAPI spec of Tencent
-//! Cloud API 3.0 actions.
+//! `tc3-runtime`: the runtime of generated Tencent Cloud API 3.0 clients.
 //!
-//! It signs requests (TC3-HMAC-SHA256), finds credentials, corrects clock skew, paces each
-//! action under its rate, retries only what cannot happen twice, splits batches, and turns
-//! every answer into a value or a typed [`Error`]. It knows no service and no action: a
-//! generated client describes its API as data ([`service::Service`]) and its error codes as a
-//! type ([`service::ServiceCode`]), and this crate does the rest.
-//!
-//! What a caller uses is at the crate root and in [`batch`], [`credentials`], [`defaults`],
-//! [`service`], [`signing`], [`tls`] and [`transport`]. `__private` holds what generated
-//! code calls: it is
-//! not an API, and changes in a way only generated code of the same runtime version can
-//! follow.
+#![doc = include_str!("../GUIDE.md")]
 
 mod answer;
 pub mod batch;

@@ -7,10 +7,12 @@ use std::path::Path;
 use std::process::Command;
 
 /// Optional features CI builds, lints and tests too: the fleet-wide rate limit (its tests start
-/// a real `redis-server`, which `.ci/run` installs) and the mock transport.
-const OPTIONAL_FEATURES: &str = "tc3-runtime/redis,tc3-runtime/test-util,tc3-runtime/metrics";
+/// a real `redis-server`, which `.ci/run` installs; the client's guide shows it in a doctest),
+/// the mock transport and the metrics.
+const OPTIONAL_FEATURES: &str =
+    "tc3-runtime/redis,tc3-runtime/test-util,tc3-runtime/metrics,gse-client/redis";
 
-/// Runs fmt, clippy, `generate --check`, spec validation and every test.
+/// Runs fmt, clippy, the docs, `generate --check`, spec validation and every test.
 pub(crate) fn run(root: &Path) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let cargo_cmd = |args: &[&str]| {
@@ -36,6 +38,12 @@ pub(crate) fn run(root: &Path) -> Result<()> {
             "warnings",
         ]),
         "cargo clippy",
+    )?;
+    step("cargo doc (every crate's docs, all features; a broken intra-doc link fails)");
+    run_step(
+        cargo_cmd(&["doc", "--no-deps", "--all-features", "--workspace"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+        "cargo doc",
     )?;
     step("cargo xtask generate --check");
     crate::generate::run(root, true)?;
@@ -89,9 +97,15 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     )?;
     step("the README's main command (example join on the embedded emulator)");
     smoke_join(&cargo, root)?;
-    step("doc tests");
+    step("doc tests (the crates' guides, the README and docs/ run against the emulator)");
     run_step(
-        &mut cargo_cmd(&["test", "--workspace", "--doc"]),
+        &mut cargo_cmd(&[
+            "test",
+            "--workspace",
+            "--doc",
+            "--features",
+            OPTIONAL_FEATURES,
+        ]),
         "cargo test --doc",
     )?;
     println!("ci: all checks passed");

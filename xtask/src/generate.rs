@@ -28,6 +28,8 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
     for target in TARGETS {
         let text = target.spec_text(root)?;
         let settings = target.workspace_settings(root, &workspace)?;
+        // The generated lib.rs includes the guide: a crate without it would not build.
+        target.guide_text(root)?;
         let files = tc3_codegen::generate(&target.input(&text), &settings)
             .with_context(|| format!("generating {} from {}", target.crate_dir, target.spec))?;
         outputs.push((target, files));

@@ -185,6 +185,7 @@ fn write_crates(root: &Path, spec: &str, dir: &Path) -> Result<()> {
         .into_iter()
         .map(|f| (Path::new(target.name).join(f.path), f.contents))
         .collect();
+    all.extend(crate::vendor::guide_file(root, target, command)?);
     all.extend(crate::vendor::runtime_files(root, command, "")?);
     for (rel, contents) in all {
         let path = dir.join(rel);

@@ -32,6 +32,9 @@ pub(crate) struct Target {
     pub description: &'static str,
     /// What the hand-written tests and examples beside the generated code use.
     pub dev_dependencies: &'static [DevDependency],
+    /// The hand-written Markdown guide the crate's documentation includes, relative to
+    /// `crate_dir` (vendored copies carry it too); `None`: the generated summary alone.
+    pub guide: Option<&'static str>,
 }
 
 impl Target {
@@ -39,6 +42,21 @@ impl Target {
     pub(crate) fn spec_text(&self, root: &Path) -> Result<String> {
         std::fs::read_to_string(root.join(self.spec))
             .with_context(|| format!("{}: cannot read the spec", self.spec))
+    }
+
+    /// The guide's text, when this target has one.
+    pub(crate) fn guide_text(&self, root: &Path) -> Result<Option<String>> {
+        self.guide
+            .map(|guide| {
+                let path = Path::new(self.crate_dir).join(guide);
+                std::fs::read_to_string(root.join(&path)).with_context(|| {
+                    format!(
+                        "{}: cannot read the guide `src/lib.rs` includes (xtask/src/targets.rs names it)",
+                        path.display()
+                    )
+                })
+            })
+            .transpose()
     }
 
     /// The spec with this target's overlay.
@@ -138,6 +156,7 @@ impl Target {
             rust_version: workspace.package_field("rust-version")?,
             license: workspace.package_field("license")?,
             publish: workspace.package_field("publish")? == "true",
+            guide: self.guide.map(str::to_owned),
             regenerate_command,
             runtime,
             pins: workspace.pins()?,
@@ -182,6 +201,8 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Pinned("tracing", &[]),
             DevDependency::Pinned("tracing-subscriber", &[]),
         ],
+        // Its doctests run against the in-process emulator (a dev-dependency above).
+        guide: Some("GUIDE.md"),
     },
     Target {
         spec: "fixtures/two-actions/spec.yaml",
@@ -194,6 +215,7 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Member("test-support", "test-support", &[]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
         ],
+        guide: None,
     },
     Target {
         spec: "fixtures/imported/spec.yaml",
@@ -206,6 +228,7 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
             DevDependency::Pinned("serde_json", &[]),
         ],
+        guide: None,
     },
     Target {
         spec: "spec/gse.yaml",
@@ -226,6 +249,7 @@ pub(crate) const TARGETS: &[Target] = &[
             DevDependency::Member("gse-emulator", "emulator", &[]),
             DevDependency::Pinned("tokio", &["macros", "rt-multi-thread", "net", "time"]),
         ],
+        guide: None,
     },
 ];
 

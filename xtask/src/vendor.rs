@@ -2,10 +2,12 @@
 //!
 //! `DIR/gse-client/` is generated from the spec with concrete versions and a path dependency
 //! on `DIR/tc3-runtime/`, a copy of the runtime crate with its manifest resolved out of this
-//! workspace. Nothing in `DIR` points outside it or inherits from a workspace, and a README in
-//! each crate says where it came from. Clients of several specs vendored into one `DIR` share
-//! one runtime (and so can share a credentials provider). Like `generate`, every file is
-//! staged before the first is replaced, and files the copy no longer has are removed.
+//! workspace. Nothing in `DIR` points outside it or inherits from a workspace, a README in
+//! each crate says where it came from, and each crate's guide (the Markdown its `lib.rs` includes
+//! as its documentation) is copied beside its `src/`. Clients of several specs vendored into
+//! one `DIR` share one runtime (and so can share a credentials provider). Like `generate`,
+//! every file is staged before the first is replaced, and files the copy no longer has are
+//! removed.
 
 use crate::generate::{self, Change};
 use crate::manifests::Workspace;
@@ -78,6 +80,7 @@ fn client_files(
         .into_iter()
         .map(|f| (Path::new(target.name).join(f.path), f.contents))
         .collect();
+    out.extend(guide_file(root, target, command)?);
     out.push((
         Path::new(target.name).join("README.md"),
         readme(
@@ -88,6 +91,23 @@ fn client_files(
         ),
     ));
     Ok(out)
+}
+
+/// The guide a generated client's lib.rs includes (none when the target has none), as written,
+/// with a comment saying where it is from: a copy of the client does not build without it.
+pub(crate) fn guide_file(
+    root: &Path,
+    target: &Target,
+    command: &str,
+) -> Result<Option<(PathBuf, String)>> {
+    let (Some(guide), Some(text)) = (target.guide, target.guide_text(root)?) else {
+        return Ok(None);
+    };
+    let source = format!("{}/{guide}", target.crate_dir);
+    Ok(Some((
+        Path::new(target.name).join(guide),
+        format!("{text}{}", vendored_markdown_tail(command, &source)),
+    )))
 }
 
 /// The runtime crate: its sources as written, a standalone manifest, and its README.
@@ -126,6 +146,17 @@ pub(crate) fn runtime_files(
             ),
         ),
     ];
+    // The guide the runtime's lib.rs includes as its front page.
+    let guide = root.join(RUNTIME_DIR).join(RUNTIME_GUIDE);
+    let text = std::fs::read_to_string(&guide)
+        .with_context(|| format!("{}: cannot read the runtime's guide", guide.display()))?;
+    out.push((
+        Path::new(name).join(RUNTIME_GUIDE),
+        format!(
+            "{text}{}",
+            vendored_markdown_tail(command, &format!("{RUNTIME_DIR}/{RUNTIME_GUIDE}"))
+        ),
+    ));
     let src = root.join(RUNTIME_DIR).join("src");
     for (path, text) in generate::existing_files(&src)? {
         let head = format!(
@@ -139,6 +170,19 @@ pub(crate) fn runtime_files(
         ));
     }
     Ok(out)
+}
+
+/// The runtime's guide, relative to its directory (`src/lib.rs` includes it).
+const RUNTIME_GUIDE: &str = "GUIDE.md";
+
+/// The last line of a vendored Markdown file: an HTML comment (invisible in rustdoc and on a
+/// forge) saying where it is from and what writes it again. At the end, not the start: the
+/// first paragraph of a crate's documentation is its summary.
+fn vendored_markdown_tail(command: &str, source: &str) -> String {
+    format!(
+        "\n<!-- Vendored by `{command}` from {source}. Do not edit by hand: change the source \
+         repository, then run `{command}`. -->\n"
+    )
 }
 
 /// ` at commit `…`` when `root` is a git checkout, else nothing.
@@ -164,6 +208,9 @@ fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
          outside this directory but its sibling `{runtime}/`.\n\n\
          Do not edit it by hand. To update it, change the spec or the generator in the source\n\
          workspace and run, there:\n\n    {command}\n\n\
+         `GUIDE.md` is the crate's documentation (`cargo doc --open`). Its examples are\n\
+         doctests of the source workspace, which has what they start (the emulator, tokio);\n\
+         they are not meant to run here.\n\n\
          TLS: the `rustls-ring` feature (default) uses rustls with ring; turn default features\n\
          off and enable `rustls-aws-lc` for aws-lc-rs. The `redis` feature adds\n\
          `RateLimit::Shared`, one rate limit for every process of a fleet, kept in Redis.\n",

@@ -196,6 +196,23 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
         let readme = std::fs::read_to_string(vendor.join(file)).unwrap();
         assert!(readme.contains("cargo xtask vendor"), "{file}: {readme}");
     }
+    // The guides each lib.rs includes travel with the crate (the build below needs them).
+    for (guide, lib_rs) in [
+        ("gse-client/GUIDE.md", "gse-client/src/lib.rs"),
+        ("tc3-runtime/GUIDE.md", "tc3-runtime/src/lib.rs"),
+    ] {
+        let text = std::fs::read_to_string(vendor.join(guide)).unwrap();
+        assert!(
+            text.trim_end().ends_with("-->")
+                && text.contains("<!-- Vendored by `cargo xtask vendor"),
+            "{guide} says where it is from: {text}"
+        );
+        let lib = std::fs::read_to_string(vendor.join(lib_rs)).unwrap();
+        assert!(
+            lib.contains("#![doc = include_str!(\"../GUIDE.md\")]"),
+            "{lib_rs} includes its guide:\n{lib}"
+        );
+    }
     let mut paths = Vec::new();
     manifest_paths(&vendor, &mut paths);
     assert!(

@@ -31,5 +31,6 @@ pub(crate) fn settings() -> CrateSettings {
         pins,
         dev_dependencies: Default::default(),
         workspace_lints: false,
+        guide: None,
     }
 }

@@ -25,6 +25,8 @@ pub(crate) const COPIED: &[&str] = &[
     "fixtures/imported/spec.yaml",
     "generated-client/Cargo.toml",
     "generated-client/src",
+    // The guide generate checks for: the generated lib.rs includes it.
+    "generated-client/GUIDE.md",
     "fixtures/two-actions/Cargo.toml",
     "fixtures/two-actions/src",
     "fixtures/imported/Cargo.toml",
