@@ -1,5 +1,5 @@
-//! `cargo xtask generate [--check]`: regenerate the client crates (`Cargo.toml` and `src/`),
-//! or prove them current.
+//! `cargo xtask generate [--check]`: regenerate the client crates (`Cargo.toml` and `src/`)
+//! and the spec copies hand-written crates embed (`spec_copies`), or prove them current.
 //!
 //! Every spec is generated in memory first; only when all succeed are files written, each
 //! through a temporary file renamed into place, so a failed run changes nothing.
@@ -36,6 +36,7 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
     for (target, files) in &outputs {
         changes.extend(changes_for(root, target, files)?);
     }
+    changes.extend(changes_of_copies(root, crate::spec_copies::files(root)?)?);
     let bumps = crate::version_bump::missing_bumps(root)?;
     for problem in &bumps {
         println!("version: {problem}");
@@ -92,6 +93,24 @@ fn changes_for(root: &Path, target: &Target, files: &[GeneratedFile]) -> Result<
     }
     for (path, old) in on_disk {
         changes.push(Change::Remove(out_dir.join(path), old));
+    }
+    Ok(changes)
+}
+
+/// What differs between files written beside the crates (path relative to the root, text)
+/// and the same paths on disk.
+fn changes_of_copies(root: &Path, files: Vec<(PathBuf, String)>) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    for (rel, contents) in files {
+        let path = root.join(&rel);
+        let old = if path.exists() {
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?
+        } else {
+            String::new()
+        };
+        if old != contents {
+            changes.push(Change::Write(rel, old, contents));
+        }
     }
     Ok(changes)
 }

@@ -14,6 +14,7 @@ mod python;
 mod root;
 mod semver_check;
 mod spec_audit;
+mod spec_copies;
 mod spec_diff;
 mod targets;
 mod vendor;

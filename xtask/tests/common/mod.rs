@@ -21,6 +21,7 @@ pub(crate) const COPIED: &[&str] = &[
     "Cargo.toml",
     "runtime/Cargo.toml",
     "spec/gse.yaml",
+    "emulator/spec/gse.yaml",
     "fixtures/two-actions/spec.yaml",
     "fixtures/imported/spec.yaml",
     "generated-client/Cargo.toml",
