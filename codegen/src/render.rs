@@ -48,6 +48,8 @@ pub(crate) fn lib_rs(head: &str, spec_label: &str, model: &ApiModel) -> String {
 //! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
 //! Start with [`Client::builder`].
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod api;
 mod client;
 mod error_code;

@@ -11,6 +11,8 @@
 //! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
 //! Start with [`Client::builder`].
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod api;
 mod client;
 mod error_code;

@@ -12,6 +12,8 @@
 //! not an API, and changes in a way only generated code of the same runtime version can
 //! follow.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod answer;
 pub mod batch;
 mod build_error;

@@ -8,6 +8,7 @@ mod import_action;
 mod manifests;
 mod node;
 mod official;
+mod packages;
 mod process;
 mod public_api;
 mod python;

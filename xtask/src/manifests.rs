@@ -64,7 +64,8 @@ impl Workspace {
     }
 
     /// A member's manifest with `workspace = true` resolved everywhere (package fields,
-    /// dependencies, lints), and its dependency tables passed to `keep` to drop entries.
+    /// dependencies, lints), its dependency tables passed to `keep` to drop entries, and
+    /// `publish = false`: a copy is not a package of its own.
     pub(crate) fn standalone_manifest(
         &self,
         member_manifest: &Path,
@@ -81,6 +82,11 @@ impl Workspace {
                         .with_context(|| format!("[workspace.package] has no `{key}`"))?;
                 }
             }
+        }
+        if let Some(package) = doc.get_mut("package").and_then(Item::as_table_mut) {
+            // Removed first, so that the member's comment on it goes too.
+            package.remove("publish");
+            package.insert("publish", toml_edit::value(false));
         }
         for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
             let Some(table) = doc.get_mut(section).and_then(Item::as_table_like_mut) else {
@@ -238,6 +244,7 @@ mod tests {
             .to_string();
         assert!(!doc.contains("workspace"), "{doc}");
         assert!(doc.contains("edition = \"2021\""), "{doc}");
+        assert!(doc.contains("publish = false"), "{doc}");
         assert!(doc.contains("a = { version = \"=1.0.0\" }"), "{doc}");
         assert!(
             doc.contains(

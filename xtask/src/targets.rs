@@ -72,10 +72,13 @@ impl Target {
                 DevDependency::Member(name, dir, features) => (
                     *name,
                     Dependency {
+                        // A version too, so that a package keeps it (and its examples build).
+                        version: Some(manifests::package_version(
+                            &root.join(dir).join("Cargo.toml"),
+                        )?),
                         path: Some(relative(self.crate_dir, dir)),
                         default_features: true,
                         features: features.iter().map(|f| f.to_string()).collect(),
-                        ..Dependency::default()
                     },
                 ),
             };
@@ -112,14 +115,17 @@ impl Target {
             path: Some(format!("../{}", tc3_codegen::RUNTIME_CRATE)),
             ..Dependency::default()
         };
-        // A copy has no workspace to take lints from.
-        self.settings(
+        // A copy has no workspace to take lints from, and is not a package of its own.
+        let mut settings = self.settings(
             workspace,
             runtime,
             BTreeMap::new(),
             command.to_owned(),
             false,
-        )
+        )?;
+        settings.package = None;
+        settings.publish = false;
+        Ok(settings)
     }
 
     fn settings(
@@ -130,6 +136,7 @@ impl Target {
         regenerate_command: String,
         workspace_lints: bool,
     ) -> Result<CrateSettings> {
+        let package = crate::packages::generated_package(self.name);
         Ok(CrateSettings {
             name: self.name.to_owned(),
             version: "0.1.0".to_owned(),
@@ -137,7 +144,10 @@ impl Target {
             edition: workspace.package_field("edition")?,
             rust_version: workspace.package_field("rust-version")?,
             license: workspace.package_field("license")?,
-            publish: workspace.package_field("publish")? == "true",
+            // A packaged crate is meant to be published (and cargo verifies a package that
+            // depends on it only then); the others follow the workspace.
+            publish: package.is_some() || workspace.package_field("publish")? == "true",
+            package,
             regenerate_command,
             runtime,
             pins: workspace.pins()?,
