@@ -33,6 +33,8 @@ pub(crate) fn run(root: &Path, dir: &Path, spec: Option<&str>) -> Result<()> {
     let revision = source_revision(root);
     let mut wanted = client_files(root, target, &command, &revision)?;
     wanted.extend(runtime_files(root, &command, &revision)?);
+    let crates = [target.name, tc3_codegen::RUNTIME_CRATE];
+    wanted.extend(crate::packages::license_files(root, &crates)?);
     let mut changes = Vec::new();
     for crate_dir in [target.name, tc3_codegen::RUNTIME_CRATE] {
         let src = dir.join(crate_dir).join("src");

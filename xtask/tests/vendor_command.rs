@@ -196,6 +196,13 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
         let readme = std::fs::read_to_string(vendor.join(file)).unwrap();
         assert!(readme.contains("cargo xtask vendor"), "{file}: {readme}");
     }
+    for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        let text = std::fs::read(Path::new(ROOT).join(license)).unwrap();
+        for dir in ["gse-client", "tc3-runtime"] {
+            let copy = std::fs::read(vendor.join(dir).join(license)).unwrap();
+            assert!(copy == text, "{dir}/{license}: the root's text");
+        }
+    }
     let mut paths = Vec::new();
     manifest_paths(&vendor, &mut paths);
     assert!(
