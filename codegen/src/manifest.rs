@@ -1,5 +1,5 @@
 //! The generated crate's `Cargo.toml`: its package, the crates the generated code uses (with
-//! the concrete versions the workspace pins), the runtime, and the TLS backend features.
+//! the version ranges the workspace states), the runtime, and the TLS backend features.
 
 use crate::error::{CodegenError, Result};
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use std::fmt::Write;
 /// A dependency as a manifest states it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dependency {
-    /// The version requirement, e.g. `=0.13.5`.
+    /// The version requirement, e.g. `0.13.4`.
     pub version: Option<String>,
     /// A path, relative to the generated crate's directory.
     pub path: Option<String>,

@@ -1,4 +1,5 @@
-//! Reading the workspace's manifests: the pinned versions of `[workspace.dependencies]`, the
+//! Reading the workspace's manifests: the versions of `[workspace.dependencies]` (ranges for
+//! what the libraries use, pins for the tools'), the
 //! shared `[workspace.package]` fields, and a member's manifest with every `workspace = true`
 //! resolved, so that a crate can leave the workspace (vendoring) with the same versions.
 
@@ -41,7 +42,7 @@ impl Workspace {
             .with_context(|| format!("Cargo.toml: [workspace.package] has no `{key}`"))
     }
 
-    /// Every pin of `[workspace.dependencies]` as a dependency with a concrete version.
+    /// Every entry of `[workspace.dependencies]` as a dependency (a range or a pin).
     pub(crate) fn pins(&self) -> Result<BTreeMap<String, Dependency>> {
         let mut pins = BTreeMap::new();
         for (name, item) in self.workspace_table("dependencies")? {

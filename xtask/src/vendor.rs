@@ -1,7 +1,7 @@
 //! `cargo xtask vendor DIR`: a standalone copy of the client for another repository.
 //!
-//! `DIR/gse-client/` is generated from the spec with concrete versions and a path dependency
-//! on `DIR/tc3-runtime/`, a copy of the runtime crate with its manifest resolved out of this
+//! `DIR/gse-client/` is generated from the spec with the workspace's version ranges and a path
+//! dependency on `DIR/tc3-runtime/`, a copy of the runtime crate with its manifest resolved out of this
 //! workspace. Nothing in `DIR` points outside it or inherits from a workspace, and a README in
 //! each crate says where it came from. Clients of several specs vendored into one `DIR` share
 //! one runtime (and so can share a credentials provider). Like `generate`, every file is
@@ -110,8 +110,8 @@ pub(crate) fn runtime_files(
         },
     )?;
     let header = format!(
-        "# Vendored by `{command}` from {RUNTIME_DIR}/Cargo.toml, with the workspace's pinned\n\
-         # versions. Do not edit by hand: change the source repository, then run `{command}`.\n\n"
+        "# Vendored by `{command}` from {RUNTIME_DIR}/Cargo.toml, with the workspace's version\n\
+         # ranges. Do not edit by hand: change the source repository, then run `{command}`.\n\n"
     );
     let mut out = vec![
         (
@@ -162,7 +162,7 @@ fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
     format!(
         "# {name} (vendored)\n\n\
          This crate is a vendored copy, {origin} in the GSE client workspace{revision}. It\n\
-         builds on its own: concrete dependency versions, no workspace inheritance, and no path\n\
+         builds on its own: version ranges of its own, no workspace inheritance, and no path\n\
          outside this directory but its sibling `{runtime}/`.\n\n\
          Do not edit it by hand. To update it, change the spec or the generator in the source\n\
          workspace and run, there:\n\n    {command}\n\n\

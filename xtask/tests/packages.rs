@@ -118,3 +118,43 @@ fn every_path_dependency_of_a_packaged_crate_states_the_members_version() {
         }
     }
 }
+
+/// The requirement of each registry dependency of `dir`'s `[dependencies]`, `workspace = true`
+/// resolved through the root's `[workspace.dependencies]`.
+fn requirements(dir: &str) -> Vec<(String, String)> {
+    let root = manifest(".");
+    let shared = root["workspace"]["dependencies"].as_table().unwrap();
+    let doc = manifest(dir);
+    let mut out = Vec::new();
+    for (name, item) in doc["dependencies"].as_table_like().unwrap().iter() {
+        if item.get("path").is_some() {
+            continue;
+        }
+        let item = if item.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+            &shared[name]
+        } else {
+            item
+        };
+        let version = item
+            .as_str()
+            .or_else(|| item.get("version").and_then(|v| v.as_str()))
+            .unwrap_or_else(|| panic!("{dir}: {name} has a version"));
+        out.push((name.to_owned(), version.to_owned()));
+    }
+    out
+}
+
+#[test]
+fn a_packaged_crate_states_ranges_and_leaves_pinning_to_the_lock() {
+    for dir in PACKAGED {
+        let found = requirements(dir);
+        assert!(found.len() > 3, "{dir}: {found:?}");
+        for (name, version) in found {
+            assert!(
+                !version.starts_with('='),
+                "{dir}: {name} = {version:?}: a library states the range it works with (its \
+                 minimum proven by `cargo xtask minimal-versions`); only Cargo.lock pins"
+            );
+        }
+    }
+}

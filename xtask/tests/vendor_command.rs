@@ -203,6 +203,18 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
             assert!(copy == text, "{dir}/{license}: the root's text");
         }
     }
+    for dir in ["gse-client", "tc3-runtime"] {
+        let manifest = std::fs::read_to_string(vendor.join(dir).join("Cargo.toml")).unwrap();
+        let dependencies = manifest
+            .split("\n[dependencies]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .expect("a [dependencies] table");
+        assert!(
+            !dependencies.contains("\"="),
+            "{dir}: ranges, not pins:\n{dependencies}"
+        );
+    }
     let mut paths = Vec::new();
     manifest_paths(&vendor, &mut paths);
     assert!(
