@@ -72,10 +72,14 @@ impl Target {
                 DevDependency::Member(name, dir, features) => (
                     *name,
                     Dependency {
-                        // A version too, so that a package keeps it (and its examples build).
-                        version: Some(manifests::package_version(
-                            &root.join(dir).join("Cargo.toml"),
-                        )?),
+                        // In a packaged crate, a version too, so that the package keeps it
+                        // (and its examples build); it names hand-written members only.
+                        version: match crate::packages::generated_package(self.name) {
+                            Some(_) => Some(manifests::package_version(
+                                &root.join(dir).join("Cargo.toml"),
+                            )?),
+                            None => None,
+                        },
                         path: Some(relative(self.crate_dir, dir)),
                         default_features: true,
                         features: features.iter().map(|f| f.to_string()).collect(),
