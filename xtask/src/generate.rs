@@ -1,5 +1,6 @@
-//! `cargo xtask generate [--check]`: regenerate the client crates (`Cargo.toml` and `src/`)
-//! and the spec copies hand-written crates embed (`spec_copies`), or prove them current.
+//! `cargo xtask generate [--check]`: regenerate the client crates (`Cargo.toml` and `src/`),
+//! the spec copies hand-written crates embed (`spec_copies`) and the client's changelog entry
+//! of a new version (`changelog`), or prove them current.
 //!
 //! Every spec is generated in memory first; only when all succeed are files written, each
 //! through a temporary file renamed into place, so a failed run changes nothing.
@@ -37,9 +38,14 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
         changes.extend(changes_for(root, target, files)?);
     }
     changes.extend(changes_of_copies(root, crate::spec_copies::files(root)?)?);
+    let (changelogs, entries) = crate::changelog::files(root)?;
+    changes.extend(changes_of_copies(root, changelogs)?);
     let bumps = crate::version_bump::missing_bumps(root)?;
     for problem in &bumps {
         println!("version: {problem}");
+    }
+    for problem in &entries {
+        println!("changelog: {problem}");
     }
     if changes.is_empty() {
         println!("generated files are up to date ({} specs)", TARGETS.len());
@@ -47,6 +53,12 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
             bail!(
                 "{} spec(s) changed without the crate version bump they need",
                 bumps.len()
+            );
+        }
+        if check && !entries.is_empty() {
+            bail!(
+                "{} change(s) missing from the changelog entry of the crate's version",
+                entries.len()
             );
         }
         return Ok(());

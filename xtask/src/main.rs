@@ -1,6 +1,7 @@
 //! `cargo xtask`: the workspace's commands (generate the client, run what CI runs).
 
 mod bench;
+mod changelog;
 mod ci;
 mod fuzz;
 mod generate;

@@ -35,6 +35,7 @@ pub(crate) fn run(root: &Path, dir: &Path, spec: Option<&str>) -> Result<()> {
     wanted.extend(runtime_files(root, &command, &revision)?);
     let crates = [target.name, tc3_codegen::RUNTIME_CRATE];
     wanted.extend(crate::packages::license_files(root, &crates)?);
+    wanted.extend(crate::changelog::vendored(root, target)?);
     let mut changes = Vec::new();
     for crate_dir in [target.name, tc3_codegen::RUNTIME_CRATE] {
         let src = dir.join(crate_dir).join("src");

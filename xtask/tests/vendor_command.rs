@@ -196,6 +196,11 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
         let readme = std::fs::read_to_string(vendor.join(file)).unwrap();
         assert!(readme.contains("cargo xtask vendor"), "{file}: {readme}");
     }
+    let changelog = std::fs::read(vendor.join("gse-client/CHANGELOG.md")).unwrap();
+    assert!(
+        changelog == std::fs::read(Path::new(ROOT).join("generated-client/CHANGELOG.md")).unwrap(),
+        "the vendored client carries its changelog"
+    );
     for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
         let text = std::fs::read(Path::new(ROOT).join(license)).unwrap();
         for dir in ["gse-client", "tc3-runtime"] {

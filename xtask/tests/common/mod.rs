@@ -22,9 +22,12 @@ pub(crate) const COPIED: &[&str] = &[
     "runtime/Cargo.toml",
     "spec/gse.yaml",
     "emulator/spec/gse.yaml",
+    // The members the packaged client dev-depends on, for their versions.
+    "emulator/Cargo.toml",
     "fixtures/two-actions/spec.yaml",
     "fixtures/imported/spec.yaml",
     "generated-client/Cargo.toml",
+    "generated-client/CHANGELOG.md",
     "generated-client/src",
     "fixtures/two-actions/Cargo.toml",
     "fixtures/two-actions/src",
