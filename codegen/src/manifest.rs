@@ -81,7 +81,8 @@ pub struct CrateSettings {
     /// Whether the crate may be published.
     pub publish: bool,
     /// The metadata of a crate that is packaged (README, docs, keywords, categories, docs.rs
-    /// settings); `None` for one that never leaves its workspace, such as a test fixture.
+    /// settings); `None` for one that never leaves its workspace (made to test the
+    /// generator).
     pub package: Option<PackageInfo>,
     /// The command that writes the crate again, named in every file's preamble
     /// (e.g. `cargo xtask generate`).
