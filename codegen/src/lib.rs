@@ -21,7 +21,7 @@ mod spec_path;
 mod validate;
 
 pub use error::{CodegenError, Result};
-pub use manifest::{CrateSettings, Dependency, RUNTIME_CRATE};
+pub use manifest::{CrateSettings, Dependency, PackageInfo, RUNTIME_CRATE};
 pub use model::refs;
 pub use model::{Action, ApiModel, BatchField, ErrorCode, ListLimit};
 pub use render::REGENERATE_COMMAND;

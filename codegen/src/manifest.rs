@@ -1,5 +1,5 @@
 //! The generated crate's `Cargo.toml`: its package, the crates the generated code uses (with
-//! the concrete versions the workspace pins), the runtime, and the TLS backend features.
+//! the version ranges the workspace states), the runtime, and the TLS backend features.
 
 use crate::error::{CodegenError, Result};
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use std::fmt::Write;
 /// A dependency as a manifest states it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dependency {
-    /// The version requirement, e.g. `=0.13.5`.
+    /// The version requirement, e.g. `0.13.4`.
     pub version: Option<String>,
     /// A path, relative to the generated crate's directory.
     pub path: Option<String>,
@@ -48,6 +48,21 @@ impl Dependency {
     }
 }
 
+/// What a package for a registry says about itself beyond its name, version and description.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PackageInfo {
+    /// The README beside the manifest, e.g. `README.md`.
+    pub readme: String,
+    /// Where its documentation is, e.g. `https://docs.rs/NAME`.
+    pub documentation: String,
+    /// At most five crates.io keywords.
+    pub keywords: Vec<String>,
+    /// crates.io category slugs.
+    pub categories: Vec<String>,
+    /// Why the crate is (or is not) published, written as a comment above `publish`.
+    pub publish_note: String,
+}
+
 /// What the generated crate is called and what it depends on, beyond what the spec says.
 #[derive(Clone, Debug)]
 pub struct CrateSettings {
@@ -65,6 +80,10 @@ pub struct CrateSettings {
     pub license: String,
     /// Whether the crate may be published.
     pub publish: bool,
+    /// The metadata of a crate that is packaged (README, docs, keywords, categories, docs.rs
+    /// settings); `None` for one that never leaves its workspace (made to test the
+    /// generator).
+    pub package: Option<PackageInfo>,
     /// The command that writes the crate again, named in every file's preamble
     /// (e.g. `cargo xtask generate`).
     pub regenerate_command: String,
@@ -118,10 +137,27 @@ pub(crate) fn render(
     let _ = writeln!(out, "name = {}", quoted(&settings.name));
     let _ = writeln!(out, "version = {}", quoted(&settings.version));
     let _ = writeln!(out, "description = {}", quoted(&description));
+    if let Some(package) = &settings.package {
+        let _ = writeln!(out, "readme = {}", quoted(&package.readme));
+        let _ = writeln!(out, "documentation = {}", quoted(&package.documentation));
+        let _ = writeln!(out, "keywords = {}", quoted_list(&package.keywords));
+        let _ = writeln!(out, "categories = {}", quoted_list(&package.categories));
+    }
     let _ = writeln!(out, "edition = {}", quoted(&settings.edition));
     let _ = writeln!(out, "rust-version = {}", quoted(&settings.rust_version));
     let _ = writeln!(out, "license = {}", quoted(&settings.license));
+    if let Some(package) = &settings.package {
+        for line in package.publish_note.lines() {
+            let _ = writeln!(out, "# {line}");
+        }
+    }
     let _ = writeln!(out, "publish = {}", settings.publish);
+    if settings.package.is_some() {
+        // docs.rs documents every feature, and `doc_cfg` (lib.rs) marks what each needs.
+        let _ = writeln!(out, "\n[package.metadata.docs.rs]");
+        let _ = writeln!(out, "all-features = true");
+        let _ = writeln!(out, "rustdoc-args = [\"--cfg\", \"docsrs\"]");
+    }
     let _ = writeln!(out, "\n[package.metadata.generated]");
     let _ = writeln!(out, "spec = {}", quoted(spec_label));
     let _ = writeln!(out, "spec-sha256 = {}", quoted(spec_sha256));
@@ -194,6 +230,12 @@ pub(crate) fn render(
     Ok(out)
 }
 
+/// A TOML array of basic strings.
+fn quoted_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|i| quoted(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
 /// A TOML basic string.
 fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -220,6 +262,54 @@ mod tests {
     #[test]
     fn strings_are_escaped_as_toml_wants() {
         assert_eq!(quoted("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
+    }
+
+    fn settings(package: Option<PackageInfo>) -> CrateSettings {
+        let pins = CLIENT_CRATES
+            .iter()
+            .map(|(name, _)| ((*name).to_owned(), Dependency::version("1.0")))
+            .collect();
+        CrateSettings {
+            name: "x-client".into(),
+            version: "0.1.0".into(),
+            description: String::new(),
+            edition: "2021".into(),
+            rust_version: "1.88".into(),
+            license: "MIT".into(),
+            publish: package.is_some(),
+            package,
+            regenerate_command: "regenerate".into(),
+            runtime: Dependency::version("0.1.0"),
+            pins,
+            dev_dependencies: BTreeMap::new(),
+            workspace_lints: false,
+            guide: None,
+        }
+    }
+
+    #[test]
+    fn a_packaged_crate_says_what_a_registry_shows_and_docs_rs_builds() {
+        let package = PackageInfo {
+            readme: "README.md".into(),
+            documentation: "https://docs.rs/x-client".into(),
+            keywords: vec!["a".into(), "b".into()],
+            categories: vec!["api-bindings".into()],
+            publish_note: "Why it is published,\nin two lines.".into(),
+        };
+        let out = render("", &settings(Some(package)), "spec.yaml", "00", "X", "").unwrap();
+        for line in [
+            "readme = \"README.md\"\n",
+            "documentation = \"https://docs.rs/x-client\"\n",
+            "keywords = [\"a\", \"b\"]\n",
+            "categories = [\"api-bindings\"]\n",
+            "# Why it is published,\n# in two lines.\npublish = true\n",
+            "[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",
+        ] {
+            assert!(out.contains(line), "{line:?} in:\n{out}");
+        }
+        let out = render("", &settings(None), "spec.yaml", "00", "X", "").unwrap();
+        assert!(!out.contains("readme") && !out.contains("docs.rs"), "{out}");
+        assert!(out.contains("\npublish = false\n"), "{out}");
     }
 
     #[test]

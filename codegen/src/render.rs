@@ -56,6 +56,7 @@ pub(crate) fn lib_rs(
 //! Every request is `POST /` with the action in `X-TC-Action`, signed with TC3-HMAC-SHA256 by
 //! the runtime (`tc3-runtime`); see [`api`] for the limits and error codes the spec declares.
 //! Start with [`Client::builder`].
+#![cfg_attr(docsrs, feature(doc_cfg))]
 {guide}
 pub mod api;
 mod client;

@@ -4,8 +4,9 @@
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// The workspace's spec, embedded so the binary runs from anywhere.
-pub const EMBEDDED_SPEC: &str = include_str!("../../spec/gse.yaml");
+/// The workspace's spec, embedded so the binary runs from anywhere: the crate's own copy of
+/// `spec/gse.yaml` (written by `cargo xtask generate`), so that its package holds it too.
+pub const EMBEDDED_SPEC: &str = include_str!("../spec/gse.yaml");
 
 /// The rules of one action.
 #[derive(Clone, Debug)]

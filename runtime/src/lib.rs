@@ -1,6 +1,7 @@
 //! `tc3-runtime`: the runtime of generated Tencent Cloud API 3.0 clients.
 //!
 #![doc = include_str!("../GUIDE.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod answer;
 pub mod batch;

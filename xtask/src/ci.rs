@@ -90,6 +90,8 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         .env(test_requirements_variable(), "1"),
         "cargo nextest run",
     )?;
+    step("cargo package: tc3-runtime, gse-emulator and gse-client, each package built on its own");
+    crate::packages::package_all(&cargo, root, OPTIONAL_FEATURES)?;
     step("fuzz targets build (cargo xtask fuzz TARGET runs one)");
     run_step(
         &mut cargo_cmd(&["build", "--quiet", "-p", "gse-fuzz", "--bins"]),

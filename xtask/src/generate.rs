@@ -1,5 +1,6 @@
 //! `cargo xtask generate [--check]`: regenerate the client crates (`Cargo.toml` and `src/`),
-//! or prove them current.
+//! the spec copies hand-written crates embed (`spec_copies`) and the client's changelog entry
+//! of a new version (`changelog`), or prove them current.
 //!
 //! Every spec is generated in memory first; only when all succeed are files written, each
 //! through a temporary file renamed into place, so a failed run changes nothing.
@@ -38,9 +39,15 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
     for (target, files) in &outputs {
         changes.extend(changes_for(root, target, files)?);
     }
+    changes.extend(changes_of_copies(root, crate::spec_copies::files(root)?)?);
+    let (changelogs, entries) = crate::changelog::files(root)?;
+    changes.extend(changes_of_copies(root, changelogs)?);
     let bumps = crate::version_bump::missing_bumps(root)?;
     for problem in &bumps {
         println!("version: {problem}");
+    }
+    for problem in &entries {
+        println!("changelog: {problem}");
     }
     if changes.is_empty() {
         println!("generated files are up to date ({} specs)", TARGETS.len());
@@ -48,6 +55,12 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<()> {
             bail!(
                 "{} spec(s) changed without the crate version bump they need",
                 bumps.len()
+            );
+        }
+        if check && !entries.is_empty() {
+            bail!(
+                "{} change(s) missing from the changelog entry of the crate's version",
+                entries.len()
             );
         }
         return Ok(());
@@ -94,6 +107,24 @@ fn changes_for(root: &Path, target: &Target, files: &[GeneratedFile]) -> Result<
     }
     for (path, old) in on_disk {
         changes.push(Change::Remove(out_dir.join(path), old));
+    }
+    Ok(changes)
+}
+
+/// What differs between files written beside the crates (path relative to the root, text)
+/// and the same paths on disk.
+fn changes_of_copies(root: &Path, files: Vec<(PathBuf, String)>) -> Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    for (rel, contents) in files {
+        let path = root.join(&rel);
+        let old = if path.exists() {
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?
+        } else {
+            String::new()
+        };
+        if old != contents {
+            changes.push(Change::Write(rel, old, contents));
+        }
     }
     Ok(changes)
 }

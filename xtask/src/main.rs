@@ -1,19 +1,23 @@
 //! `cargo xtask`: the workspace's commands (generate the client, run what CI runs).
 
 mod bench;
+mod changelog;
 mod ci;
 mod fuzz;
 mod generate;
 mod import_action;
 mod manifests;
+mod minimal_versions;
 mod node;
 mod official;
+mod packages;
 mod process;
 mod public_api;
 mod python;
 mod root;
 mod semver_check;
 mod spec_audit;
+mod spec_copies;
 mod spec_diff;
 mod targets;
 mod vendor;
@@ -65,6 +69,9 @@ enum Command {
         #[arg(long)]
         base: Option<String>,
     },
+    /// Build tc3-runtime, gse-client and gse-emulator with every direct dependency at the
+    /// lowest version its range admits (in target/minimal-versions; needs the registry).
+    MinimalVersions,
     /// Create target/py with the pinned Python tools and the official SDK.
     PythonEnv,
     /// Install the pinned official Node.js SDK into target/node (npm ci).
@@ -150,6 +157,7 @@ fn main() -> ExitCode {
         Command::ValidateSpec => exit_status(python::validate_specs(&root)),
         Command::PublicApi { check } => exit_status(public_api::run(&root, check)),
         Command::SemverCheck { base } => exit_status(semver_check::run(&root, base.as_deref())),
+        Command::MinimalVersions => exit_status(minimal_versions::run(&root)),
         Command::PythonEnv => exit_status(python::ensure_venv(&root).map(|bin| {
             println!("python tools ready in {}", bin.display());
         })),

@@ -1,4 +1,5 @@
-//! Reading the workspace's manifests: the pinned versions of `[workspace.dependencies]`, the
+//! Reading the workspace's manifests: the versions of `[workspace.dependencies]` (ranges for
+//! what the libraries use, pins for the tools'), the
 //! shared `[workspace.package]` fields, and a member's manifest with every `workspace = true`
 //! resolved, so that a crate can leave the workspace (vendoring) with the same versions.
 
@@ -41,7 +42,7 @@ impl Workspace {
             .with_context(|| format!("Cargo.toml: [workspace.package] has no `{key}`"))
     }
 
-    /// Every pin of `[workspace.dependencies]` as a dependency with a concrete version.
+    /// Every entry of `[workspace.dependencies]` as a dependency (a range or a pin).
     pub(crate) fn pins(&self) -> Result<BTreeMap<String, Dependency>> {
         let mut pins = BTreeMap::new();
         for (name, item) in self.workspace_table("dependencies")? {
@@ -64,7 +65,8 @@ impl Workspace {
     }
 
     /// A member's manifest with `workspace = true` resolved everywhere (package fields,
-    /// dependencies, lints), and its dependency tables passed to `keep` to drop entries.
+    /// dependencies, lints), its dependency tables passed to `keep` to drop entries, and
+    /// `publish = false`: a copy is not a package of its own.
     pub(crate) fn standalone_manifest(
         &self,
         member_manifest: &Path,
@@ -81,6 +83,11 @@ impl Workspace {
                         .with_context(|| format!("[workspace.package] has no `{key}`"))?;
                 }
             }
+        }
+        if let Some(package) = doc.get_mut("package").and_then(Item::as_table_mut) {
+            // Removed first, so that the member's comment on it goes too.
+            package.remove("publish");
+            package.insert("publish", toml_edit::value(false));
         }
         for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
             let Some(table) = doc.get_mut(section).and_then(Item::as_table_like_mut) else {
@@ -238,6 +245,7 @@ mod tests {
             .to_string();
         assert!(!doc.contains("workspace"), "{doc}");
         assert!(doc.contains("edition = \"2021\""), "{doc}");
+        assert!(doc.contains("publish = false"), "{doc}");
         assert!(doc.contains("a = { version = \"=1.0.0\" }"), "{doc}");
         assert!(
             doc.contains(

@@ -90,10 +90,17 @@ impl Target {
                 DevDependency::Member(name, dir, features) => (
                     *name,
                     Dependency {
+                        // In a packaged crate, a version too, so that the package keeps it
+                        // (and its examples build); it names hand-written members only.
+                        version: match crate::packages::generated_package(self.name) {
+                            Some(_) => Some(manifests::package_version(
+                                &root.join(dir).join("Cargo.toml"),
+                            )?),
+                            None => None,
+                        },
                         path: Some(relative(self.crate_dir, dir)),
                         default_features: true,
                         features: features.iter().map(|f| f.to_string()).collect(),
-                        ..Dependency::default()
                     },
                 ),
             };
@@ -130,14 +137,17 @@ impl Target {
             path: Some(format!("../{}", tc3_codegen::RUNTIME_CRATE)),
             ..Dependency::default()
         };
-        // A copy has no workspace to take lints from.
-        self.settings(
+        // A copy has no workspace to take lints from, and is not a package of its own.
+        let mut settings = self.settings(
             workspace,
             runtime,
             BTreeMap::new(),
             command.to_owned(),
             false,
-        )
+        )?;
+        settings.package = None;
+        settings.publish = false;
+        Ok(settings)
     }
 
     fn settings(
@@ -148,6 +158,7 @@ impl Target {
         regenerate_command: String,
         workspace_lints: bool,
     ) -> Result<CrateSettings> {
+        let package = crate::packages::generated_package(self.name);
         Ok(CrateSettings {
             name: self.name.to_owned(),
             version: "0.1.0".to_owned(),
@@ -155,7 +166,10 @@ impl Target {
             edition: workspace.package_field("edition")?,
             rust_version: workspace.package_field("rust-version")?,
             license: workspace.package_field("license")?,
-            publish: workspace.package_field("publish")? == "true",
+            // A packaged crate is meant to be published (and cargo verifies a package that
+            // depends on it only then); the others follow the workspace.
+            publish: package.is_some() || workspace.package_field("publish")? == "true",
+            package,
             guide: self.guide.map(str::to_owned),
             regenerate_command,
             runtime,

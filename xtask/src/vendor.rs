@@ -1,13 +1,13 @@
 //! `cargo xtask vendor DIR`: a standalone copy of the client for another repository.
 //!
-//! `DIR/gse-client/` is generated from the spec with concrete versions and a path dependency
-//! on `DIR/tc3-runtime/`, a copy of the runtime crate with its manifest resolved out of this
-//! workspace. Nothing in `DIR` points outside it or inherits from a workspace, a README in
-//! each crate says where it came from, and each crate's guide (the Markdown its `lib.rs` includes
-//! as its documentation) is copied beside its `src/`. Clients of several specs vendored into
-//! one `DIR` share one runtime (and so can share a credentials provider). Like `generate`,
-//! every file is staged before the first is replaced, and files the copy no longer has are
-//! removed.
+//! `DIR/gse-client/` is generated from the spec with the workspace's version ranges and a path
+//! dependency on `DIR/tc3-runtime/`, a copy of the runtime crate with its manifest resolved out
+//! of this workspace. Nothing in `DIR` points outside it or inherits from a workspace, a README
+//! in each crate says where it came from, and each crate's guide (the Markdown its `lib.rs`
+//! includes as its documentation) is copied beside its `src/`. Clients of several specs
+//! vendored into one `DIR` share one runtime (and so can share a credentials provider). Like
+//! `generate`, every file is staged before the first is replaced, and files the copy no longer
+//! has are removed.
 
 use crate::generate::{self, Change};
 use crate::manifests::Workspace;
@@ -35,6 +35,9 @@ pub(crate) fn run(root: &Path, dir: &Path, spec: Option<&str>) -> Result<()> {
     let revision = source_revision(root);
     let mut wanted = client_files(root, target, &command, &revision)?;
     wanted.extend(runtime_files(root, &command, &revision)?);
+    let crates = [target.name, tc3_codegen::RUNTIME_CRATE];
+    wanted.extend(crate::packages::license_files(root, &crates)?);
+    wanted.extend(crate::changelog::vendored(root, target)?);
     let mut changes = Vec::new();
     for crate_dir in [target.name, tc3_codegen::RUNTIME_CRATE] {
         let src = dir.join(crate_dir).join("src");
@@ -128,8 +131,8 @@ pub(crate) fn runtime_files(
         },
     )?;
     let header = format!(
-        "# Vendored by `{command}` from {RUNTIME_DIR}/Cargo.toml, with the workspace's pinned\n\
-         # versions. Do not edit by hand: change the source repository, then run `{command}`.\n\n"
+        "# Vendored by `{command}` from {RUNTIME_DIR}/Cargo.toml, with the workspace's version\n\
+         # ranges. Do not edit by hand: change the source repository, then run `{command}`.\n\n"
     );
     let mut out = vec![
         (
@@ -204,7 +207,7 @@ fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
     format!(
         "# {name} (vendored)\n\n\
          This crate is a vendored copy, {origin} in the GSE client workspace{revision}. It\n\
-         builds on its own: concrete dependency versions, no workspace inheritance, and no path\n\
+         builds on its own: version ranges of its own, no workspace inheritance, and no path\n\
          outside this directory but its sibling `{runtime}/`.\n\n\
          Do not edit it by hand. To update it, change the spec or the generator in the source\n\
          workspace and run, there:\n\n    {command}\n\n\

@@ -70,7 +70,7 @@ fn at_least(version: (u64, u64, u64), needed: (u64, u64, u64)) -> bool {
 }
 
 /// The spec's `x-tc-crate-version` (the default when absent or unreadable).
-fn crate_version(spec: &str) -> (u64, u64, u64) {
+pub(crate) fn crate_version(spec: &str) -> (u64, u64, u64) {
     let tree: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
     let parts: Vec<u64> = tree["x-tc-crate-version"]
         .as_str()
@@ -84,7 +84,7 @@ fn crate_version(spec: &str) -> (u64, u64, u64) {
     }
 }
 
-fn show((major, minor, patch): (u64, u64, u64)) -> String {
+pub(crate) fn show((major, minor, patch): (u64, u64, u64)) -> String {
     format!("{major}.{minor}.{patch}")
 }
 

@@ -1,7 +1,9 @@
 //! `cargo xtask vendor DIR` as another repository uses it: a throwaway cargo project under
 //! `target/` (its own workspace) depends on the vendored client by path, builds offline from
 //! the local registry cache, and joins players against the emulator binary. The committed
-//! `generated-client/` is depended on the same way, in place.
+//! `generated-client/` is depended on the same way, in place. And since the libraries state
+//! ranges, a project with no lock from here and its own newest serde, tokio and reqwest 0.13
+//! resolves to one copy of each (`cargo update` from the registry), builds, and joins.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -90,23 +92,67 @@ async fn main() {
 }
 "#;
 
+/// Which versions a throwaway project builds with.
+#[derive(Clone, Copy, PartialEq)]
+enum Versions {
+    /// The source workspace's lock, built offline from the local registry cache.
+    WorkspaceLock,
+    /// No lock from here: the newest releases the ranges admit (`cargo update`), with the
+    /// project's own newest serde, tokio and reqwest 0.13 beside the client.
+    Newest,
+}
+
+/// Dependencies a game backend has of its own, beside the client (`Versions::Newest`).
+const OWN_DEPENDENCIES: &str = "serde = { version = \"1\", features = [\"derive\"] }\n\
+     tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n\
+     reqwest = { version = \"0.13\", default-features = false, features = [\"json\"] }\n";
+
+/// The crates a game backend must not get twice (two copies do not interoperate: a
+/// `reqwest::Client` or a serde type of one is not the other's).
+const SHARED_CRATES: &[&str] = &["serde", "tokio", "reqwest"];
+
+fn run_cargo(dir: &Path, args: &[&str], what: &str) -> String {
+    let out = cargo()
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{what}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Writes a cargo project at `dir` (its own workspace) that depends on `gse-client` at
-/// `client_path`, builds it offline, and returns its binary.
-fn build_project(dir: &Path, name: &str, client_path: &str) -> PathBuf {
-    let workspace = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml")).unwrap();
-    let tokio_pin = workspace
-        .lines()
-        .find(|l| l.starts_with("tokio = "))
-        .and_then(|l| l.split('"').nth(1))
-        .expect("tokio is pinned")
-        .to_owned();
+/// `client_path`, builds it with `versions`, and returns its binary.
+fn build_project(dir: &Path, name: &str, client_path: &str, versions: Versions) -> PathBuf {
+    let (own, lock_note) = match versions {
+        Versions::WorkspaceLock => {
+            let workspace = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml")).unwrap();
+            let tokio = workspace
+                .lines()
+                .find(|l| l.starts_with("tokio = "))
+                .and_then(|l| l.split('"').nth(1))
+                .expect("tokio is in [workspace.dependencies]")
+                .to_owned();
+            (
+                format!(
+                    "tokio = {{ version = \"{tokio}\", features = [\"macros\", \"rt-multi-thread\"] }}\n"
+                ),
+                "the source workspace's lock",
+            )
+        }
+        Versions::Newest => (OWN_DEPENDENCIES.to_owned(), "no lock: the newest releases"),
+    };
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\ngse-client = {{ path = \"{client_path}\" }}\n\
-             tokio = {{ version = \"{tokio_pin}\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
+             [dependencies]\ngse-client = {{ path = \"{client_path}\" }}\n{own}\n\
              # A workspace of its own: nothing is inherited from the one around target/.\n\
              [workspace]\n\n\
              # The source workspace's profile, so that the shared target directory is reused.\n\
@@ -115,19 +161,53 @@ fn build_project(dir: &Path, name: &str, client_path: &str) -> PathBuf {
     )
     .unwrap();
     std::fs::write(dir.join("src/main.rs"), MAIN_RS).unwrap();
-    // The source workspace's lock: the same versions, all in the local registry cache.
-    std::fs::copy(Path::new(ROOT).join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let out = cargo()
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .args(["build", "--offline", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{name} builds offline outside the workspace:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    match versions {
+        Versions::WorkspaceLock => {
+            // The same versions as the workspace, all in the local registry cache.
+            std::fs::copy(Path::new(ROOT).join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+            run_cargo(
+                dir,
+                &["build", "--offline", "--quiet"],
+                &format!("{name} builds offline outside the workspace ({lock_note})"),
+            );
+        }
+        Versions::Newest => {
+            let _ = std::fs::remove_file(dir.join("Cargo.lock"));
+            run_cargo(
+                dir,
+                &["update", "--quiet"],
+                &format!("{name} resolves ({lock_note}; needs the registry)"),
+            );
+            let duplicates = run_cargo(
+                dir,
+                &["tree", "--duplicates", "--edges", "normal,build"],
+                "cargo tree --duplicates",
+            );
+            for line in duplicates.lines() {
+                // Each duplicated crate's versions start a line; what uses them is indented.
+                let Some(crate_name) = line.split(' ').next().filter(|_| !line.starts_with(' '))
+                else {
+                    continue;
+                };
+                assert!(
+                    !SHARED_CRATES.contains(&crate_name),
+                    "{name}: two copies of {crate_name} with the client beside the project's own:\n{duplicates}"
+                );
+            }
+            let tree = run_cargo(dir, &["tree", "--prefix", "none"], "cargo tree");
+            for shared in SHARED_CRATES {
+                assert!(
+                    tree.lines().any(|l| l.starts_with(&format!("{shared} v"))),
+                    "{name} uses {shared}:\n{tree}"
+                );
+            }
+            run_cargo(
+                dir,
+                &["build", "--quiet"],
+                &format!("{name} builds outside the workspace ({lock_note})"),
+            );
+        }
+    }
     target_dir()
         .join("debug")
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
@@ -213,6 +293,30 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
             "{lib_rs} includes its guide:\n{lib}"
         );
     }
+    let changelog = std::fs::read(vendor.join("gse-client/CHANGELOG.md")).unwrap();
+    assert!(
+        changelog == std::fs::read(Path::new(ROOT).join("generated-client/CHANGELOG.md")).unwrap(),
+        "the vendored client carries its changelog"
+    );
+    for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        let text = std::fs::read(Path::new(ROOT).join(license)).unwrap();
+        for dir in ["gse-client", "tc3-runtime"] {
+            let copy = std::fs::read(vendor.join(dir).join(license)).unwrap();
+            assert!(copy == text, "{dir}/{license}: the root's text");
+        }
+    }
+    for dir in ["gse-client", "tc3-runtime"] {
+        let manifest = std::fs::read_to_string(vendor.join(dir).join("Cargo.toml")).unwrap();
+        let dependencies = manifest
+            .split("\n[dependencies]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .expect("a [dependencies] table");
+        assert!(
+            !dependencies.contains("\"="),
+            "{dir}: ranges, not pins:\n{dependencies}"
+        );
+    }
     let mut paths = Vec::new();
     manifest_paths(&vendor, &mut paths);
     assert!(
@@ -229,7 +333,12 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
             target.display()
         );
     }
-    let binary = build_project(&project, "vendored-game-backend", "vendor/gse-client");
+    let binary = build_project(
+        &project,
+        "vendored-game-backend",
+        "vendor/gse-client",
+        Versions::WorkspaceLock,
+    );
     join_players(&binary);
 
     // Vendoring again changes nothing.
@@ -257,6 +366,30 @@ fn the_committed_client_builds_in_place_from_another_project_and_joins_players()
         &project,
         "in-place-game-backend",
         &client.display().to_string(),
+        Versions::WorkspaceLock,
+    );
+    join_players(&binary);
+}
+
+#[test]
+fn a_vendored_copy_resolves_with_a_projects_newest_serde_tokio_and_reqwest_once_each() {
+    let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vendor-check/newest-backend");
+    let _ = std::fs::remove_dir_all(&project);
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["--root", ROOT, "vendor"])
+        .arg(project.join("vendor"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let binary = build_project(
+        &project,
+        "newest-game-backend",
+        "vendor/gse-client",
+        Versions::Newest,
     );
     join_players(&binary);
 }

@@ -23,6 +23,7 @@ pub(crate) fn settings() -> CrateSettings {
         rust_version: "1.88".to_owned(),
         license: "MIT".to_owned(),
         publish: false,
+        package: None,
         regenerate_command: tc3_codegen::REGENERATE_COMMAND.to_owned(),
         runtime: Dependency {
             path: Some("../runtime".to_owned()),

@@ -21,9 +21,13 @@ pub(crate) const COPIED: &[&str] = &[
     "Cargo.toml",
     "runtime/Cargo.toml",
     "spec/gse.yaml",
+    "emulator/spec/gse.yaml",
+    // The members the packaged client dev-depends on, for their versions.
+    "emulator/Cargo.toml",
     "fixtures/two-actions/spec.yaml",
     "fixtures/imported/spec.yaml",
     "generated-client/Cargo.toml",
+    "generated-client/CHANGELOG.md",
     "generated-client/src",
     // The guide generate checks for: the generated lib.rs includes it.
     "generated-client/GUIDE.md",
