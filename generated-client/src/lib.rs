@@ -22,7 +22,7 @@ pub use client::{requests, types, Client};
 pub use error_code::ErrorCode;
 pub use tc3_runtime::batch::{BatchOptions, Reconciliation};
 pub use tc3_runtime::service::UnknownCode;
-pub use tc3_runtime::{credentials, defaults, transport};
+pub use tc3_runtime::{credentials, defaults, interceptor, transport};
 pub use tc3_runtime::{
     BuildError, CallOptions, Clock, FixedClock, Language, Paginator, RateLimit, RetryPolicy,
     Runtime, SystemClock, TimeoutScope,
