@@ -5,6 +5,8 @@
 //! ranges, a project with no lock from here and its own newest serde, tokio and reqwest 0.13
 //! resolves to one copy of each (`cargo update` from the registry), builds, and joins.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -262,16 +264,7 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
     let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vendor-check/game-backend");
     let _ = std::fs::remove_dir_all(&project);
     let vendor = project.join("vendor");
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["--root", ROOT, "vendor"])
-        .arg(&vendor)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::vendor(&vendor);
     for file in ["gse-client/README.md", "tc3-runtime/README.md"] {
         let readme = std::fs::read_to_string(vendor.join(file)).unwrap();
         assert!(readme.contains("cargo xtask vendor"), "{file}: {readme}");
@@ -342,11 +335,7 @@ fn a_vendored_copy_builds_offline_in_another_project_and_joins_players() {
     join_players(&binary);
 
     // Vendoring again changes nothing.
-    let again = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["--root", ROOT, "vendor"])
-        .arg(project.join("vendor"))
-        .output()
-        .unwrap();
+    let again = common::vendor(&project.join("vendor"));
     assert!(
         String::from_utf8_lossy(&again.stdout).contains("(0 file(s) changed)"),
         "{}",
@@ -375,16 +364,7 @@ fn the_committed_client_builds_in_place_from_another_project_and_joins_players()
 fn a_vendored_copy_resolves_with_a_projects_newest_serde_tokio_and_reqwest_once_each() {
     let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vendor-check/newest-backend");
     let _ = std::fs::remove_dir_all(&project);
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["--root", ROOT, "vendor"])
-        .arg(project.join("vendor"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::vendor(&project.join("vendor"));
     let binary = build_project(
         &project,
         "newest-game-backend",

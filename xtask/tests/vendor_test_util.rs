@@ -2,6 +2,8 @@
 //! `test-util` feature and no socket: the mock transport answers, every request is asserted,
 //! and a throttled answer is retried once.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -80,16 +82,7 @@ fn a_backend_unit_tests_its_joins_with_the_mock_transport_and_no_socket() {
     let project = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vendor-check/unit-tested-backend");
     let _ = std::fs::remove_dir_all(&project);
     let vendor = project.join("vendor");
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["--root", ROOT, "vendor"])
-        .arg(&vendor)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::vendor(&vendor);
     let workspace = std::fs::read_to_string(Path::new(ROOT).join("Cargo.toml")).unwrap();
     let pin = |name: &str| {
         workspace

@@ -140,7 +140,7 @@ fn document(
     let text: String = f
         .attrs
         .iter()
-        .filter_map(doc_text)
+        .filter_map(super::doc_string)
         .collect::<Vec<_>>()
         .join("\n");
     let spec_text = text.split(PROGENITOR_USAGE).next().unwrap_or_default();
@@ -184,21 +184,4 @@ fn document(
     f.attrs.retain(|a| !a.path().is_ident("doc"));
     f.attrs.push(syn::parse_quote!(#[doc = #doc]));
     Ok(())
-}
-
-/// The text of a `#[doc = "..."]` attribute.
-fn doc_text(attr: &syn::Attribute) -> Option<String> {
-    let syn::Meta::NameValue(nv) = &attr.meta else {
-        return None;
-    };
-    if !nv.path.is_ident("doc") {
-        return None;
-    }
-    match &nv.value {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => Some(s.value()),
-        _ => None,
-    }
 }

@@ -47,19 +47,7 @@ fn is_multi_line_doc(attr: &syn::Attribute) -> bool {
 
 /// The text of a `#[doc = "..."]` that spans several lines.
 fn multi_line_doc(attr: &syn::Attribute) -> Option<String> {
-    let syn::Meta::NameValue(nv) = &attr.meta else {
-        return None;
-    };
-    if !nv.path.is_ident("doc") {
-        return None;
-    }
-    match &nv.value {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) if s.value().contains('\n') => Some(s.value()),
-        _ => None,
-    }
+    super::doc_string(attr).filter(|text| text.contains('\n'))
 }
 
 impl VisitMut for SplitDocs {

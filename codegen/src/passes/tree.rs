@@ -273,3 +273,20 @@ pub(crate) fn action_request(
         .ok_or_else(|| crate::error::CodegenError::pass(pass, format!("no type `{schema}`")))?;
     Ok((builder.ident, wire_fields(request)))
 }
+
+/// The text of a `#[doc = "..."]` attribute, if `attr` is one.
+pub(crate) fn doc_string(attr: &syn::Attribute) -> Option<String> {
+    let syn::Meta::NameValue(nv) = &attr.meta else {
+        return None;
+    };
+    if !nv.path.is_ident("doc") {
+        return None;
+    }
+    match &nv.value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}

@@ -16,6 +16,21 @@ pub(crate) fn tccli_reachable() -> bool {
     )
 }
 
+/// Runs this xtask's `vendor DIR` on the workspace and checks it succeeds; its output.
+pub(crate) fn vendor(dir: &Path) -> std::process::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["--root", ROOT, "vendor"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// What `generate` reads and writes.
 pub(crate) const COPIED: &[&str] = &[
     "Cargo.toml",
