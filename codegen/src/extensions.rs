@@ -11,6 +11,7 @@ pub(crate) const OPERATION_EXTENSIONS: &[&str] = &[
     ERROR_HINTS,
     BATCH,
     RECONCILE,
+    PAGE_TOKEN,
 ];
 
 /// Root: the service name signed into the credential scope.
@@ -40,3 +41,7 @@ pub(crate) const BATCH: &str = "x-tc-batch";
 /// reading action, its item filter, the scope, its results, paging and the codes that may
 /// mean "already there" (spec/README.md).
 pub(crate) const RECONCILE: &str = "x-tc-reconcile";
+
+/// Operation: the field that carries the next page's token, in the request and in the answer
+/// (the field name the request and the answer share): the action gets `into_paginator()`.
+pub(crate) const PAGE_TOKEN: &str = "x-tc-page-token";

@@ -1,5 +1,5 @@
 //! Reading every page of an action that pages with a token (a request field and an answer
-//! field named `NextToken`): pages and items as `Stream`s, at most a bound of pages, and a
+//! field the spec names): pages and items as `Stream`s, at most a bound of pages, and a
 //! token the service repeats ending the stream with an error instead of a loop.
 
 use crate::defaults;

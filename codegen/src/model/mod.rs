@@ -60,6 +60,9 @@ pub struct Action {
     pub reconcile: Option<Reconcile>,
     /// The item limits of the request's list fields (typify does not enforce them).
     pub list_limits: Vec<ListLimit>,
+    /// The field carrying the next page's token in the request and the answer
+    /// (`x-tc-page-token`), when the action pages with one.
+    pub page_token: Option<String>,
 }
 
 /// `minItems`/`maxItems` of one list field of a request.

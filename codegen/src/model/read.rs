@@ -248,6 +248,21 @@ fn read_action(
             ));
         }
     }
+    let page_token = match op.get(ext::PAGE_TOKEN) {
+        None => None,
+        Some(value) => Some(
+            value
+                .as_str()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    err(
+                        &op_path.key(ext::PAGE_TOKEN),
+                        format!("must name the field of the next page's token, found {value}"),
+                    )
+                })?
+                .to_owned(),
+        ),
+    };
     let error_codes = error_codes(
         label,
         op.get(ext::ERROR_CODES),
@@ -338,6 +353,7 @@ fn read_action(
         batch,
         reconcile: None,
         list_limits,
+        page_token,
     })
 }
 

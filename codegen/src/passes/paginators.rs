@@ -1,22 +1,33 @@
-//! For each action that pages with a token — its request has a `NextToken` field, and its
-//! answer a `NextToken` and one list — an `into_paginator()` on its request builder, through
-//! the runtime's `Paginator` (pages and items as streams, a bound on pages, a repeated token
-//! an error). An action without that shape gets none.
+//! For each action whose spec names its page token (`x-tc-page-token`: a field of its request
+//! and of its answer, beside one list in the answer), an `into_paginator()` on its request
+//! builder, through the runtime's `Paginator` (pages and items as streams, a bound on pages, a
+//! repeated token an error).
 
 use crate::error::{CodegenError, Result};
 use crate::model::ApiModel;
 use quote::quote;
 
 const PASS: &str = "paginators";
-/// The field that carries the next page's token, in requests and answers.
-const TOKEN: &str = "NextToken";
 
 pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
     for action in &model.actions {
-        let (builder, request_fields) = super::action_request(file, action, PASS)?;
-        let Some(token_field) = request_fields.iter().find(|f| f.wire == TOKEN) else {
+        let Some(token) = action.page_token.as_deref() else {
             continue;
         };
+        let (builder, request_fields) = super::action_request(file, action, PASS)?;
+        let missing = |side: &str| {
+            CodegenError::pass(
+                PASS,
+                format!(
+                    "`{}`: x-tc-page-token names `{token}`, which its {side} lacks",
+                    action.name
+                ),
+            )
+        };
+        let token_field = request_fields
+            .iter()
+            .find(|f| f.wire == token)
+            .ok_or_else(|| missing("request"))?;
         let token_setter = token_field.ident.clone();
         let response = super::send_calls::inner_response_type(file, &action.operation_id)?;
         let response_name = match &response {
@@ -31,9 +42,10 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
             ));
         };
         let fields = super::wire_fields(answer);
-        let Some(next) = fields.iter().find(|f| f.wire == TOKEN) else {
-            continue;
-        };
+        let next = fields
+            .iter()
+            .find(|f| f.wire == token)
+            .ok_or_else(|| missing("answer"))?;
         let lists: Vec<_> = fields
             .iter()
             .filter(|f| {
@@ -41,7 +53,16 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 super::unwrap_type(inner, "Vec").is_some()
             })
             .collect();
-        let [list] = lists.as_slice() else { continue };
+        let [list] = lists.as_slice() else {
+            return Err(CodegenError::pass(
+                PASS,
+                format!(
+                    "`{}`: a paged answer must have exactly one list, `{response_name}` has {}",
+                    action.name,
+                    lists.len()
+                ),
+            ));
+        };
         let list_optional = super::unwrap_type(&list.ty, "Option");
         let element = super::unwrap_type(list_optional.unwrap_or(&list.ty), "Vec")
             .ok_or_else(|| CodegenError::pass(PASS, "the answer's list is not a Vec"))?;
@@ -59,7 +80,7 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
             quote!(Some(page.#next_ident.to_string()))
         };
         let doc = format!(
-            " Every page of `{}`, following `{TOKEN}`: `.pages()` and `.items()` as streams, \
+            " Every page of `{}`, following `{token}`: `.pages()` and `.items()` as streams, \
              `.collect_items()`, at most `.max_pages(n)` pages; a token the service gives twice \
              ends the stream with an error.",
             action.name
