@@ -38,13 +38,32 @@ impl EnvProvider {
         }
     }
 
-    /// The credentials the variables hold now.
+    /// The credentials the variables hold now. Neither variable set: `EnvMissing` (the
+    /// chain tries its next source). One set without the other, or either unusable:
+    /// `EnvInvalid` naming it, so that the chain never signs with another source's account.
     pub fn load(&self) -> Result<Credentials, CredentialsError> {
-        let var = |variable: &'static str| {
-            (self.lookup)(variable).ok_or(CredentialsError::EnvMissing { variable })
+        let id = (self.lookup)(ENV_SECRET_ID);
+        let key = (self.lookup)(ENV_SECRET_KEY);
+        let (id, key) = match (id, key) {
+            (Some(id), Some(key)) => (id, key),
+            (None, None) => {
+                return Err(CredentialsError::EnvMissing {
+                    variable: ENV_SECRET_ID,
+                })
+            }
+            (Some(_), None) => {
+                return Err(CredentialsError::EnvInvalid {
+                    variable: ENV_SECRET_KEY,
+                    problem: "is not set, though TENCENTCLOUD_SECRET_ID is (set both, or neither)",
+                })
+            }
+            (None, Some(_)) => {
+                return Err(CredentialsError::EnvInvalid {
+                    variable: ENV_SECRET_ID,
+                    problem: "is not set, though TENCENTCLOUD_SECRET_KEY is (set both, or neither)",
+                })
+            }
         };
-        let id = var(ENV_SECRET_ID)?;
-        let key = var(ENV_SECRET_KEY)?;
         let token = (self.lookup)(ENV_SESSION_TOKEN).filter(|t| !t.is_empty());
         let as_env = |e: CredentialsError, variable| match e {
             CredentialsError::Invalid { problem, .. } => {

@@ -16,6 +16,13 @@ fn read_profile_file(path: &Path) -> Result<String, CredentialsError> {
         path: path.to_path_buf(),
         reason,
     };
+    // Only a regular file: opening a FIFO without a writer would block the caller forever.
+    let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !metadata.is_file() {
+        return Err(unreadable(
+            "not a regular file (a directory, a FIFO or a device is never read)".to_owned(),
+        ));
+    }
     let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
     let mut bytes = Vec::new();
     file.take(MAX_PROFILE_FILE_BYTES + 1)
@@ -37,6 +44,16 @@ fn read_profile_file(path: &Path) -> Result<String, CredentialsError> {
 
 /// The first line that is neither blank, a comment, a `[section]` nor a `key = value`: its
 /// number (its text is never shown: it may hold a secret).
+/// The first line that opens a section already opened above, and the section's name.
+fn repeated_section(text: &str) -> Option<(usize, String)> {
+    let mut seen = std::collections::HashSet::new();
+    text.lines().enumerate().find_map(|(i, line)| {
+        let line = line.trim();
+        let name = line.strip_prefix('[')?.strip_suffix(']')?.trim().to_owned();
+        (!seen.insert(name.clone())).then_some((i + 1, name))
+    })
+}
+
 fn first_stray_line(text: &str) -> Option<usize> {
     text.lines().enumerate().find_map(|(i, line)| {
         let line = line.trim();
@@ -130,6 +147,14 @@ impl ProfileProvider {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
+        if let Some((line, section)) = repeated_section(&text) {
+            return Err(CredentialsError::ProfileMalformed {
+                path: path.clone(),
+                reason: format!(
+                    "line {line} opens [{section}] again; keep one section of each name"
+                ),
+            });
+        }
         if let Some(line) = first_stray_line(&text) {
             return Err(CredentialsError::ProfileMalformed {
                 path: path.clone(),

@@ -34,7 +34,9 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
 /// Reads an environment variable through a lookup function (the process's, or a test's).
 pub(super) type EnvLookup = dyn Fn(&str) -> Option<String> + Send + Sync;
 
-/// The process's environment variable `name`, when set and UTF-8.
+/// The process's environment variable `name`, when set. A value that is not UTF-8 comes back
+/// with its invalid bytes replaced (U+FFFD), so that it is refused as unusable, naming the
+/// variable, rather than taken as unset.
 pub(super) fn process_env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
+    std::env::var_os(name).map(|value| value.to_string_lossy().into_owned())
 }
