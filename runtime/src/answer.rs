@@ -67,6 +67,30 @@ pub fn read_answer<T: DeserializeOwned, C: ServiceCode>(
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::Object(error)) => {
             let text = |key: &str| error.get(key).and_then(|v| v.as_str()).unwrap_or_default();
+            // An error beside results contradicts itself: what it reports cannot be trusted
+            // to mean "nothing happened" (the results say something did).
+            let others = serde_json::from_str::<
+                std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+            >(envelope.response.get())
+            .map(|fields| {
+                fields
+                    .keys()
+                    .filter(|k| *k != "Error" && *k != "RequestId")
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+            if !others.is_empty() {
+                return Err(Error::MalformedResponse {
+                    request_id,
+                    detail: format!(
+                        "the answer holds an Error ({}) and results ({}) at once; it may have taken effect",
+                        text("Code"),
+                        others.join(", ")
+                    ),
+                    source: None,
+                });
+            }
             return Err(Error::Api {
                 code: C::parse(text("Code")),
                 message: text("Message").to_owned(),
@@ -95,4 +119,21 @@ pub fn read_answer<T: DeserializeOwned, C: ServiceCode>(
         }
     })?;
     Ok((value, request_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_beside_results_is_unknown_not_a_refusal() {
+        let answer = br#"{"Response":{"Error":{"Code":"InternalError","Message":"x"},"PlayerSessions":[{"PlayerId":"p"}],"RequestId":"r"}}"#;
+        let error = read_answer::<serde_json::Value, String>(200, answer).unwrap_err();
+        assert!(error.may_have_taken_effect(), "{error}");
+        assert!(error.to_string().contains("PlayerSessions"), "{error}");
+        let refusal =
+            br#"{"Response":{"Error":{"Code":"InvalidParameter","Message":"x"},"RequestId":"r"}}"#;
+        let error = read_answer::<serde_json::Value, String>(200, refusal).unwrap_err();
+        assert!(!error.may_have_taken_effect() && error.code().is_some());
+    }
 }

@@ -19,6 +19,36 @@ use std::time::{Duration, Instant, SystemTime};
 use tracing::field::Empty;
 use tracing::Instrument;
 
+/// Whether a call has sent a request that may have taken effect: one in flight, or one whose
+/// failure left its effect unknown.
+#[derive(Default)]
+struct Progress {
+    in_flight: std::sync::atomic::AtomicBool,
+    applied: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn may_have_applied(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.in_flight.load(Relaxed) || self.applied.load(Relaxed)
+    }
+
+    /// An attempt is handed to the transport.
+    fn sending(&self) {
+        self.in_flight
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// An attempt ended; `applied` when its failure may have taken effect.
+    fn ended(&self, applied: bool) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if applied {
+            self.applied.store(true, Relaxed);
+        }
+        self.in_flight.store(false, Relaxed);
+    }
+}
+
 /// A failed attempt, with the service's clock when it sent one.
 struct Failure<C> {
     error: Error<C>,
@@ -61,11 +91,18 @@ impl Runtime {
         );
         let overall = options.overall_timeout.unwrap_or(self.overall_timeout);
         let started = Instant::now();
-        let work = self.attempts::<T, C>(url, action, &body, options);
+        let progress = Progress::default();
+        let work = self.attempts::<T, C>(url, action, &body, options, &progress);
         let result = match tokio::time::timeout(overall, work.instrument(span.clone())).await {
             Ok(result) => result,
+            // Unknown only if a request that may have taken effect was sent: a call that ran
+            // out of time waiting for its pacer or between retries of refusals sent nothing.
             Err(_) => Err(Error::Timeout {
-                scope: TimeoutScope::Overall,
+                scope: if progress.may_have_applied() {
+                    TimeoutScope::Overall
+                } else {
+                    TimeoutScope::OverallNothingApplied
+                },
                 after: overall,
                 source: None,
             }),
@@ -98,6 +135,7 @@ impl Runtime {
         action: &'static Action,
         body: &bytes::Bytes,
         options: &CallOptions,
+        progress: &Progress,
     ) -> Result<T, Error<C>> {
         let retry = options.retry.as_ref().unwrap_or(&self.retry);
         let mut attempt = 0;
@@ -107,7 +145,7 @@ impl Runtime {
             attempt += 1;
             tracing::Span::current().record("attempts", attempt);
             let failure = match self
-                .attempt::<T, C>(url, action, body, attempt, options)
+                .attempt::<T, C>(url, action, body, attempt, options, progress)
                 .await
             {
                 Ok((value, request_id)) => {
@@ -163,6 +201,7 @@ impl Runtime {
         body: &bytes::Bytes,
         attempt: u32,
         options: &CallOptions,
+        progress: &Progress,
     ) -> Result<(T, String), Failure<C>> {
         let attempt_timeout = options.attempt_timeout.unwrap_or(self.attempt_timeout);
         let span = tracing::info_span!(
@@ -232,10 +271,12 @@ impl Runtime {
             );
             wire_trace::request(&request);
             let sent_at = Instant::now();
+            progress.sending();
             let response = match self.transport.send(request, self.max_answer_bytes).await {
                 Ok(response) => response,
                 Err(e) => {
                     let failure = self.transport_error(e, attempt_timeout);
+                    progress.ended(failure.error.may_have_taken_effect());
                     self.report_attempt(action, attempt, None, &failure.error, sent_at);
                     return Err(failure);
                 }
@@ -270,6 +311,12 @@ impl Runtime {
                 }
             }
             tracing::debug!(ok = parsed.is_ok(), "attempt finished");
+            progress.ended(
+                parsed
+                    .as_ref()
+                    .err()
+                    .is_some_and(Error::may_have_taken_effect),
+            );
             match &parsed {
                 Ok((_, id)) => self.report_success(action, attempt, status, id, sent_at),
                 Err(error) => self.report_attempt(action, attempt, Some(status), error, sent_at),

@@ -24,8 +24,12 @@ pub enum TimeoutScope {
     Connect,
     /// One attempt (the request may have reached the service).
     Attempt,
-    /// The whole call, waits and retries included.
+    /// The whole call, waits and retries included, after a request that may have taken
+    /// effect was sent.
     Overall,
+    /// The whole call, while it waited for its pacer, its credentials or a retry of a refusal:
+    /// nothing that may have taken effect was sent, so it is safe to send again.
+    OverallNothingApplied,
 }
 
 /// Why a call failed. `C` is the service's error-code type (the generated `ErrorCode`).
@@ -142,9 +146,11 @@ impl<C: ServiceCode> Error<C> {
         self.code().map(ServiceCode::family)
     }
 
-    /// The service refused the request for its rate (`RequestLimitExceeded` and sub-codes).
+    /// The service refused the request for its rate (`RequestLimitExceeded` and sub-codes, or
+    /// an HTTP 429 from a gateway in front of it).
     pub fn is_throttling(&self) -> bool {
         self.family() == Some("RequestLimitExceeded")
+            || matches!(self, Self::HttpStatus { status: 429, .. })
     }
 
     /// The credentials or the signature were refused (`AuthFailure.*`), or none could be had.
@@ -179,7 +185,12 @@ impl<C: ServiceCode> Error<C> {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport { request_sent, .. } => !request_sent,
-            Self::Timeout { scope, .. } => *scope == TimeoutScope::Connect,
+            Self::Timeout { scope, .. } => {
+                matches!(
+                    scope,
+                    TimeoutScope::Connect | TimeoutScope::OverallNothingApplied
+                )
+            }
             _ => self.is_throttling(),
         }
     }
@@ -190,7 +201,10 @@ impl<C: ServiceCode> Error<C> {
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
             Self::Transport { request_sent, .. } => *request_sent,
-            Self::Timeout { scope, .. } => *scope != TimeoutScope::Connect,
+            Self::Timeout { scope, .. } => !matches!(
+                scope,
+                TimeoutScope::Connect | TimeoutScope::OverallNothingApplied
+            ),
             Self::HttpStatus { status, .. } => *status >= 500,
             Self::MalformedResponse { .. } => true,
             Self::Api { code, .. } => matches!(
@@ -300,6 +314,9 @@ impl<C: ServiceCode> fmt::Display for Error<C> {
                     TimeoutScope::Connect => "connecting",
                     TimeoutScope::Attempt => "one attempt",
                     TimeoutScope::Overall => "the whole call",
+                    TimeoutScope::OverallNothingApplied => {
+                        "the whole call; nothing that may have taken effect was sent"
+                    }
                 };
                 write!(f, "timed out after {after:?} ({what}); {}", self.hint())
             }
@@ -360,6 +377,16 @@ mod tests {
             source: CredentialsError::NoHomeDirectory,
         };
         assert!(e.source().is_some() && e.is_authentication());
+    }
+
+    #[test]
+    fn an_http_429_is_throttling_and_safe_to_retry() {
+        let e: Error = Error::HttpStatus {
+            status: 429,
+            request_id: None,
+            body: String::new(),
+        };
+        assert!(e.is_throttling() && e.is_retryable() && !e.may_have_taken_effect());
     }
 
     #[test]

@@ -121,3 +121,74 @@ async fn a_responder_sees_each_request_and_the_cap_applies() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_call_that_runs_out_of_time_between_refusals_sent_nothing_that_took_effect() {
+    const BUSY: &str = r#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"busy"},"RequestId":"r"}}"#;
+    let mock = MockTransport::new().respond_with(|_| Ok(WireResponse::new(200, BUSY)));
+    let client = client_over(
+        &mock,
+        RetryPolicy::default()
+            .max_attempts(1000)
+            .budget(1000)
+            .max_delay(std::time::Duration::from_millis(50)),
+    );
+    let options = tc3_runtime::CallOptions::new()
+        .overall_timeout(std::time::Duration::from_millis(300))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(1000)
+                .budget(1000)
+                .base_delay(std::time::Duration::from_millis(20))
+                .max_delay(std::time::Duration::from_millis(50)),
+        );
+    let error = tc3_runtime::__private::call_with::<Value, String>(
+        &client.runtime,
+        &ACTIONS[0],
+        &json!({}),
+        &options,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                scope: tc3_runtime::TimeoutScope::OverallNothingApplied,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        !error.may_have_taken_effect(),
+        "throttled every time: safe to send again"
+    );
+    assert!(mock.requests().len() > 1, "it did retry");
+}
+
+#[tokio::test]
+async fn an_http_429_is_throttling_retried_and_an_error_beside_results_is_unknown() {
+    let mock = MockTransport::new()
+        .answer(WireResponse::new(429, "slow down").with_header("retry-after", "1"))
+        .answer(WireResponse::new(200, OK));
+    let client = client_over(&mock, RetryPolicy::default());
+    let value: Value =
+        tc3_runtime::__private::call::<Value, String>(&client.runtime, &ACTIONS[0], &json!({}))
+            .await
+            .unwrap();
+    assert_eq!(value["Widgets"], json!([1, 2]));
+    assert_eq!(mock.requests().len(), 2, "429, then sent again");
+    let contradictory = r#"{"Response":{"Error":{"Code":"InvalidParameter","Message":"no"},"Widgets":[1],"RequestId":"r"}}"#;
+    let mock = MockTransport::new().answer(WireResponse::new(200, contradictory));
+    let client = client_over(&mock, RetryPolicy::default());
+    let error =
+        tc3_runtime::__private::call::<Value, String>(&client.runtime, &ACTIONS[0], &json!({}))
+            .await
+            .unwrap_err();
+    assert!(
+        error.may_have_taken_effect(),
+        "an error beside results is unknown: {error}"
+    );
+    assert_eq!(mock.requests().len(), 1, "and never sent again blindly");
+}
