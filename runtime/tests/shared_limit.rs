@@ -268,3 +268,40 @@ fn an_unusable_redis_url_is_refused_at_build_naming_it_without_its_password() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_schedule_left_in_the_future_is_not_obeyed_and_is_reset() {
+    let Some(redis) = Redis::start_if_installed() else {
+        return;
+    };
+    let stub = StubServer::start(ANSWER).await;
+    let client = client_with(
+        &stub.url(),
+        RateLimit::Shared(SharedLimit::new(redis.url()).on_outage(OnOutage::LocalShare(0.5))),
+    );
+    call(&client).await.unwrap();
+    // What a backward step of the Redis host's clock leaves: the next slot an hour ahead.
+    let time = redis.cli(&["TIME"]).unwrap();
+    let mut parts = time.split_whitespace();
+    let now_us: i64 = parts.next().unwrap().parse::<i64>().unwrap() * 1_000_000
+        + parts.next().unwrap().parse::<i64>().unwrap();
+    let poisoned = (now_us + 3_600_000_000).to_string();
+    redis
+        .cli(&["SET", KEY, &poisoned, "PX", "3600000"])
+        .unwrap();
+    let start = Instant::now();
+    call(&client)
+        .await
+        .expect("sent under the local share, not after an hour");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    let tat = redis.int(&["GET", KEY]).unwrap_or(0);
+    assert!(
+        tat < now_us + 60_000_000,
+        "the key was reset, not obeyed: {tat} vs now {now_us}"
+    );
+    stub.stop().await;
+}

@@ -135,8 +135,9 @@ impl RedisPace {
         })
     }
 
-    /// Reserves a slot of `key`'s schedule; the time to wait for it.
-    async fn reserve(&self, key: &str, interval_us: u64, tolerance_us: u64) -> Result<u64, String> {
+    /// Reserves a slot of `key`'s schedule; the time to wait for it, as Redis said (checked by
+    /// the caller: Redis may be broken or hostile).
+    async fn reserve(&self, key: &str, interval_us: u64, tolerance_us: u64) -> Result<i64, String> {
         let connect = self.connection.get_or_try_init(|| async {
             // Reconnect attempts come often enough that a restarted Redis is used again within
             // a probe or two, and each gives up as soon as a call would.
@@ -155,7 +156,7 @@ impl RedisPace {
                 .key(key)
                 .arg(interval_us)
                 .arg(tolerance_us)
-                .invoke_async::<u64>(&mut connection)
+                .invoke_async::<i64>(&mut connection)
                 .await
                 .map_err(|e| e.to_string())
         };
@@ -163,6 +164,20 @@ impl RedisPace {
             Ok(result) => result,
             Err(_) => Err(format!("no answer within {:?}", self.timeout)),
         }
+    }
+
+    /// Drops `key` (a schedule whose answer could not be obeyed); a failure is left for the
+    /// next reservation to meet.
+    async fn repair(&self, key: &str) {
+        let Some(connection) = self.connection.get() else {
+            return;
+        };
+        let mut connection = connection.clone();
+        let mut command = redis::cmd("DEL");
+        command.arg(key);
+        let drop_key = command.query_async::<i64>(&mut connection);
+        let _ = tokio::time::timeout(self.timeout, drop_key).await;
+        tracing::warn!("the shared rate limit's schedule held an impossible wait; it was reset");
     }
 
     /// Whether to ask Redis now: always outside an outage, every [`defaults::REDIS_PROBE_EVERY`] inside one.
@@ -310,12 +325,31 @@ impl SharedPacer {
         }
     }
 
-    /// Reserves the next slot of `account`'s schedule.
+    /// The longest wait a healthy schedule can ask for: a second, or a thousand slots at a
+    /// low rate. A longer one (a key a backward step of Redis's clock left in the future) or a
+    /// negative one (a broken or hostile Redis) is not obeyed: it is an outage.
+    fn max_wait_us(&self) -> u64 {
+        (self.interval_us.saturating_mul(1000)).max(1_000_000)
+    }
+
+    /// Reserves the next slot of `account`'s schedule. A wait Redis cannot mean is refused,
+    /// and the schedule's key dropped so that the fleet's next reservation starts it afresh.
     async fn reserve(&self, account: &str) -> Result<Reserved, String> {
-        let wait_us = self
+        let key = self.key_for(account);
+        let wait = self
             .redis
-            .reserve(&self.key_for(account), self.interval_us, self.tolerance_us)
+            .reserve(&key, self.interval_us, self.tolerance_us)
             .await?;
+        let wait_us = match u64::try_from(wait) {
+            Ok(us) if us <= self.max_wait_us() => us,
+            _ => {
+                self.redis.repair(&key).await;
+                return Err(format!(
+                    "Redis asked for a wait of {wait} µs, beyond the {} µs a healthy schedule can ask; the schedule was reset",
+                    self.max_wait_us()
+                ));
+            }
+        };
         let at = Instant::now() + Duration::from_micros(wait_us);
         let grace = Duration::from_micros(self.tolerance_us);
         Ok(Reserved {
