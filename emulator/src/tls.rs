@@ -86,12 +86,13 @@ impl TlsIdentity {
             .map_err(|e| failed("the certificate", &e))?;
         std::fs::create_dir_all(dir).map_err(|e| failed(&dir.display().to_string(), &e))?;
         let ca_path = dir.join("ca.pem");
-        for (path, text) in [
-            (ca_path.clone(), ca.pem()),
-            (dir.join("server.pem"), cert.pem()),
-            (dir.join("server.key"), key.serialize_pem()),
+        for (path, text, private) in [
+            (ca_path.clone(), ca.pem(), false),
+            (dir.join("server.pem"), cert.pem(), false),
+            (dir.join("server.key"), key.serialize_pem(), true),
         ] {
-            std::fs::write(&path, text).map_err(|e| failed(&path.display().to_string(), &e))?;
+            write_file(&path, &text, private)
+                .map_err(|e| failed(&path.display().to_string(), &e))?;
         }
         let identity = Self {
             chain: vec![cert.der().clone()],
@@ -111,5 +112,62 @@ impl TlsIdentity {
             .map_err(|e| format!("TLS: the certificate and key do not go together: {e}"))?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+    }
+}
+
+/// Writes `text` to `path`; a private key readable by its owner only (mode 0600 on Unix),
+/// from the moment the file exists.
+fn write_file(path: &std::path::Path, text: &str, private: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    if private {
+        // An existing file keeps its mode on open: set it.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_self_signed_identity_writes_its_key_for_its_owner_only() {
+        let dir = std::env::temp_dir().join(format!("gse-tls-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (_, ca) = TlsIdentity::self_signed(&dir, &["127.0.0.1"]).unwrap();
+        assert!(ca.exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |name: &str| {
+                std::fs::metadata(dir.join(name))
+                    .unwrap()
+                    .permissions()
+                    .mode()
+                    & 0o777
+            };
+            assert_eq!(mode("server.key"), 0o600, "the private key");
+            // Written again over a file that was readable by all: its owner's only again.
+            std::fs::set_permissions(
+                dir.join("server.key"),
+                std::fs::Permissions::from_mode(0o644),
+            )
+            .unwrap();
+            TlsIdentity::self_signed(&dir, &["127.0.0.1"]).unwrap();
+            assert_eq!(mode("server.key"), 0o600);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

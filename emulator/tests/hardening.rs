@@ -587,3 +587,45 @@ fn running_out_of_file_descriptors_backs_off_and_recovers() {
         "logged once per streak of failures, {warnings} times: {printed}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_security_header_sent_twice_is_a_400_and_changes_nothing() {
+    let emulator = emulator_with_session(10).await;
+    // Two Host headers, as bytes (an HTTP client library sends one).
+    let addr = emulator.addr();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream
+            .write_all(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: other.example\r\nContent-Length: 2\r\n\r\n{}")
+            .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(
+        answer.contains("the header Host is sent 2 times"),
+        "{answer}"
+    );
+    for (name, value) in [
+        (
+            "authorization",
+            "TC3-HMAC-SHA256 Credential=AKIDOTHER/x/y/tc3_request",
+        ),
+        ("x-tc-action", "DescribePlayerSessions"),
+    ] {
+        let mut request = Raw::join(&emulator, &["twice-1"]).build();
+        request
+            .headers_mut()
+            .append(name, reqwest::header::HeaderValue::from_static(value));
+        let answer = test_support::http().execute(request).await.unwrap();
+        assert_eq!(answer.status(), 400, "{name} twice");
+        let text = answer.text().await.unwrap();
+        assert!(text.contains("is sent 2 times"), "{name}: {text}");
+    }
+    assert!(emulator.players().is_empty(), "nothing joined");
+    emulator.shutdown().await;
+}

@@ -57,6 +57,29 @@ const READ_HEADERS: [(&str, HeaderName, &str); 10] = [
     ),
 ];
 
+/// The headers a request may send once only: the host, and every header the signature or the
+/// routing reads (two of them would let a proxy and the emulator read different requests).
+const ONCE_ONLY: [(&str, HeaderName); 8] = [
+    ("Host", names::HOST),
+    ("Authorization", names::AUTHORIZATION),
+    ("Content-Type", names::CONTENT_TYPE),
+    ("X-TC-Action", names::X_TC_ACTION),
+    ("X-TC-Version", names::X_TC_VERSION),
+    ("X-TC-Timestamp", names::X_TC_TIMESTAMP),
+    ("X-TC-Token", names::X_TC_TOKEN),
+    ("X-TC-Region", names::X_TC_REGION),
+];
+
+/// The message for a request that sends one of [`ONCE_ONLY`] more than once (answered 400, as
+/// RFC 9112 requires for two `Host` headers).
+pub(crate) fn repeated_header(headers: &HeaderMap) -> Option<String> {
+    ONCE_ONLY.iter().find_map(|(name, header)| {
+        let count = headers.get_all(header).iter().count();
+        (count > 1)
+            .then(|| format!("the header {name} is sent {count} times; a request sends it once\n"))
+    })
+}
+
 /// Refuses a header the emulator reads that is present but not visible ASCII text (which
 /// would otherwise read as missing), naming it and its first offending byte.
 pub(crate) fn check_header_text(headers: &HeaderMap) -> Result<(), ApiError> {

@@ -3,10 +3,10 @@
 //! against the spec, the action's rate per SecretId, and the action itself; last, the answer
 //! (or what a fault after the action makes of it).
 
-use super::answer::{closing, error_answer, served_answer, Answer};
+use super::answer::{closing, error_answer, respond, served_answer, Answer};
 use super::body::read_body;
 use super::call::{self, Params};
-use super::headers::check_header_text;
+use super::headers::{check_header_text, repeated_header};
 use super::injected::{self, Before};
 use super::state::Emulator;
 use crate::actions;
@@ -54,6 +54,14 @@ where
         ));
     };
     let (parts, body) = request.into_parts();
+    if let Some(message) = repeated_header(&parts.headers) {
+        return Ok(closing(respond(
+            hyper::StatusCode::BAD_REQUEST,
+            "text/plain; charset=utf-8",
+            message,
+            &date,
+        )));
+    }
     let body = match read_body(body, state.max_body_bytes, state.body_read_timeout).await {
         Ok(body) => body,
         Err(e) => {
