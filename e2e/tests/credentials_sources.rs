@@ -55,7 +55,7 @@ fn env_provider_names_the_missing_or_bad_variable_without_its_value() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "environment variable TENCENTCLOUD_SECRET_ID is not set"
+        "environment variable TENCENTCLOUD_SECRET_ID is not set, though TENCENTCLOUD_SECRET_KEY is (set both, or neither)"
     );
     let e = EnvProvider::with_lookup(env(&[
         ("TENCENTCLOUD_SECRET_ID", "AKID"),
@@ -354,10 +354,15 @@ fn a_hostile_or_sloppy_credentials_file_gets_a_clear_error_and_is_never_read_who
     let dir = tempfile::tempdir().unwrap();
     let load = |path: &Path| ProfileProvider::new().path(path).load();
 
-    // A path linked to an endless file is read no further than the cap.
+    // A path linked to an endless device is not read at all: only a regular file is.
     let endless = dir.path().join("endless");
     std::os::unix::fs::symlink("/dev/zero", &endless).unwrap();
     let e = load(&endless).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+    // A regular file larger than the cap is read no further than the cap.
+    let big = dir.path().join("big");
+    std::fs::write(&big, vec![b'#'; 70_000]).unwrap();
+    let e = load(&big).unwrap_err().to_string();
     assert!(e.contains("larger than 65536 bytes"), "{e}");
 
     // A UTF-8 byte order mark (as some editors write) is not part of the first line.

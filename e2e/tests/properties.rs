@@ -88,7 +88,24 @@ proptest! {
             prop_assert!(!e.to_string().is_empty());
         }
         if inner.get("Error").is_some_and(|e| e.is_object()) && status == 200 {
-            prop_assert!(matches!(result, Err(Error::Api { .. })), "an Error object is an API error");
+            // An Error beside results contradicts itself: unknown, not a refusal.
+            let beside_results = inner.as_object().is_some_and(|fields| {
+                fields.iter().any(|(k, v)| {
+                    k != "Error"
+                        && k != "RequestId"
+                        && !(v.is_null()
+                            || v.as_array().is_some_and(Vec::is_empty)
+                            || v.as_object().is_some_and(serde_json::Map::is_empty))
+                })
+            });
+            if beside_results {
+                prop_assert!(
+                    matches!(&result, Err(e @ Error::MalformedResponse { .. }) if e.may_have_taken_effect()),
+                    "an Error beside results is unknown"
+                );
+            } else {
+                prop_assert!(matches!(result, Err(Error::Api { .. })), "an Error object is an API error");
+            }
         }
     }
 }

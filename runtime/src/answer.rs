@@ -23,6 +23,16 @@ struct Probe {
     request_id: Option<serde_json::Value>,
 }
 
+/// Whether a field of an answer holds a result: not null, not an empty list or object.
+fn holds_something(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => false,
+        serde_json::Value::Array(items) => !items.is_empty(),
+        serde_json::Value::Object(fields) => !fields.is_empty(),
+        _ => true,
+    }
+}
+
 /// The start of a body, as an error shows it.
 fn snippet(bytes: &[u8]) -> String {
     shown_bytes(bytes, 200)
@@ -70,13 +80,13 @@ pub fn read_answer<T: DeserializeOwned, C: ServiceCode>(
             // An error beside results contradicts itself: what it reports cannot be trusted
             // to mean "nothing happened" (the results say something did).
             let others = serde_json::from_str::<
-                std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+                std::collections::BTreeMap<String, serde_json::Value>,
             >(envelope.response.get())
             .map(|fields| {
                 fields
-                    .keys()
-                    .filter(|k| *k != "Error" && *k != "RequestId")
-                    .cloned()
+                    .into_iter()
+                    .filter(|(k, v)| k != "Error" && k != "RequestId" && holds_something(v))
+                    .map(|(k, _)| k)
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
@@ -127,10 +137,16 @@ mod tests {
 
     #[test]
     fn an_error_beside_results_is_unknown_not_a_refusal() {
-        let answer = br#"{"Response":{"Error":{"Code":"InternalError","Message":"x"},"PlayerSessions":[{"PlayerId":"p"}],"RequestId":"r"}}"#;
+        let answer = br#"{"Response":{"Error":{"Code":"InternalError","Message":"x"},"Widgets":[{"Id":"w"}],"RequestId":"r"}}"#;
         let error = read_answer::<serde_json::Value, String>(200, answer).unwrap_err();
         assert!(error.may_have_taken_effect(), "{error}");
-        assert!(error.to_string().contains("PlayerSessions"), "{error}");
+        assert!(error.to_string().contains("Widgets"), "{error}");
+        let empty = br#"{"Response":{"Error":{"Code":"InvalidParameter","Message":"x"},"Widgets":[],"Next":null,"RequestId":"r"}}"#;
+        let error = read_answer::<serde_json::Value, String>(200, empty).unwrap_err();
+        assert!(
+            error.code().is_some(),
+            "empty fields are no results: {error}"
+        );
         let refusal =
             br#"{"Response":{"Error":{"Code":"InvalidParameter","Message":"x"},"RequestId":"r"}}"#;
         let error = read_answer::<serde_json::Value, String>(200, refusal).unwrap_err();
