@@ -105,8 +105,8 @@ pub struct CrateSettings {
 /// The runtime crate's package name.
 pub const RUNTIME_CRATE: &str = "tc3-runtime";
 
-/// The crates generated code uses, with the features it needs beyond the pins'; `regress`
-/// only when a schema has a `pattern`.
+/// The crates generated code may use, with the features it needs beyond the pins'; `regress`
+/// only when a schema has a `pattern`, `progenitor-client` only when its items are named.
 const CLIENT_CRATES: &[(&str, &[&str])] = &[
     ("progenitor-client", &[]),
     ("regress", &[]),
@@ -206,7 +206,11 @@ pub(crate) fn render(
     runtime.default_features = false;
     let _ = writeln!(out, "{RUNTIME_CRATE} = {}", runtime.inline());
     for (name, extra) in CLIENT_CRATES {
-        if *name == "regress" && !client_rs.contains("regress") {
+        // Each only when the code names it: regress for a `pattern`; progenitor-client only
+        // if a pass left one of its items.
+        let crate_path = name.replace('-', "_");
+        if (*name == "regress" || *name == "progenitor-client") && !client_rs.contains(&crate_path)
+        {
             continue;
         }
         let mut dependency = settings.pins.get(*name).cloned().ok_or_else(|| {

@@ -40,6 +40,7 @@ const PASSES: &[Pass] = &[
 pub(crate) fn run_all(file: &mut syn::File, model: &ApiModel, crate_name: &str) -> Result<()> {
     client_surface::apply(file, model, crate_name)?;
     PASSES.iter().try_for_each(|pass| pass(file, model))?;
+    private_reexports::drop_unused(file)?;
     generated_lints::apply(file, model)?;
     doc_lines::apply(file);
     Ok(())
