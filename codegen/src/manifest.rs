@@ -93,9 +93,9 @@ pub struct CrateSettings {
     pub pins: BTreeMap<String, Dependency>,
     /// Dependencies of the hand-written tests and examples beside the generated code.
     pub dev_dependencies: BTreeMap<String, Dependency>,
-    /// Whether the crate takes its lints from the workspace around it (`[lints] workspace =
-    /// true`): inside the generator's workspace, not in a standalone copy.
-    pub workspace_lints: bool,
+    /// The crate's own `[lints.*]` tables, as TOML text (the generator's workspace's, written
+    /// out, so that the crate inherits nothing); none in a standalone copy.
+    pub lints: Option<String>,
     /// A hand-written Markdown guide, relative to the crate's directory (e.g. `GUIDE.md`),
     /// that `src/lib.rs` includes as the crate's documentation after the generated summary;
     /// `None`: the summary alone.
@@ -171,8 +171,8 @@ pub(crate) fn render(
         ))
     );
     let _ = writeln!(out, "\n[lib]\npath = \"src/lib.rs\"");
-    if settings.workspace_lints {
-        let _ = writeln!(out, "\n[lints]\nworkspace = true");
+    if let Some(lints) = &settings.lints {
+        out.push_str(lints);
     }
     let _ = writeln!(out, "\n[features]");
     let _ = writeln!(out, "default = [\"rustls-ring\"]");
@@ -286,7 +286,7 @@ mod tests {
             runtime: Dependency::version("0.1.0"),
             pins,
             dev_dependencies: BTreeMap::new(),
-            workspace_lints: false,
+            lints: None,
             guide: None,
         }
     }

@@ -56,3 +56,8 @@ mod readme {}
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/emulator.md")]
 mod emulator_doc {}
+
+/// The package README of gse-client (what a registry shows), compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../generated-client/README.md")]
+mod client_readme {}

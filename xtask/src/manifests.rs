@@ -42,6 +42,25 @@ impl Workspace {
             .with_context(|| format!("Cargo.toml: [workspace.package] has no `{key}`"))
     }
 
+    /// `[workspace.lints]` written out as a member's own `[lints.*]` tables, so that a generated
+    /// crate is linted like the rest without inheriting anything from the workspace.
+    pub(crate) fn lints(&self) -> Result<String> {
+        let mut out = String::new();
+        for (group, item) in self.workspace_table("lints")? {
+            let table = item
+                .as_table()
+                .with_context(|| format!("Cargo.toml: [workspace.lints.{group}] is not a table"))?;
+            out.push_str(&format!("\n[lints.{group}]\n"));
+            for (name, value) in table {
+                let value = value
+                    .as_value()
+                    .with_context(|| format!("Cargo.toml: lint `{name}` is not a value"))?;
+                out.push_str(&format!("{name} = {}\n", value.to_string().trim()));
+            }
+        }
+        Ok(out)
+    }
+
     /// Every entry of `[workspace.dependencies]` as a dependency (a range or a pin).
     pub(crate) fn pins(&self) -> Result<BTreeMap<String, Dependency>> {
         let mut pins = BTreeMap::new();

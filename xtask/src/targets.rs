@@ -156,7 +156,7 @@ impl Target {
         runtime: Dependency,
         dev_dependencies: BTreeMap<String, Dependency>,
         regenerate_command: String,
-        workspace_lints: bool,
+        with_lints: bool,
     ) -> Result<CrateSettings> {
         let package = crate::packages::generated_package(self.name);
         Ok(CrateSettings {
@@ -174,7 +174,11 @@ impl Target {
             regenerate_command,
             runtime,
             pins: workspace.pins()?,
-            workspace_lints,
+            lints: if with_lints {
+                Some(workspace.lints()?)
+            } else {
+                None
+            },
             dev_dependencies,
         })
     }

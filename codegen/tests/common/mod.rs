@@ -31,7 +31,7 @@ pub(crate) fn settings() -> CrateSettings {
         },
         pins,
         dev_dependencies: Default::default(),
-        workspace_lints: false,
+        lints: None,
         guide: None,
     }
 }
