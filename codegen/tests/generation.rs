@@ -168,10 +168,10 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// Spec words that are also Rust names the generator legitimately uses (`serde_json::Value`,
-/// the `Error` of `thiserror` and of `std::error`):
-/// for these only a string literal would be knowledge of the API.
-const RUST_NAMES: &[&str] = &["Value", "Error"];
+/// Spec words that are also Rust names the generator and the runtime legitimately use
+/// (`serde_json::Value`, the `Error` of `thiserror` and of `std::error`, the HMAC `Key` of
+/// ring and aws-lc-rs): for these only a string literal would be knowledge of the API.
+const RUST_NAMES: &[&str] = &["Value", "Error", "Key"];
 
 /// The envelope every API 3.0 action answers with (`{"Response": {"RequestId", "Error":
 /// {"Code", "Message"}}}`): the runtime reads it for every service.

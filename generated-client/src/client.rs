@@ -124,9 +124,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !::tc3_runtime::__private::chars_in(value, &[('\0', '\u{7f}')]) {
                 return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
@@ -184,9 +182,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !::tc3_runtime::__private::chars_in(value, &[('\0', '\u{7f}')]) {
                 return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
@@ -242,9 +238,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !::tc3_runtime::__private::chars_in(value, &[('\0', '\u{7f}')]) {
                 return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
@@ -300,9 +294,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !::tc3_runtime::__private::chars_in(value, &[('\0', '\u{7f}')]) {
                 return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
@@ -435,9 +427,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !::tc3_runtime::__private::chars_in(value, &[('\0', '\u{7f}')]) {
                 return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
@@ -541,9 +531,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !::tc3_runtime::__private::chars_in(value, &[('\0', '\u{7f}')]) {
                 return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
@@ -599,9 +587,7 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err(::tc3_runtime::__private::too_short(value, 1usize).into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^[\\x00-\\x7F]*$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !::tc3_runtime::__private::chars_in(value, &[('\0', '\u{7f}')]) {
                 return Err(::tc3_runtime::__private::mismatch(value, "^[\\x00-\\x7F]*$").into());
             }
             Ok(Self(value.to_string()))
@@ -1985,12 +1971,22 @@ pub mod requests {
         where
             V: Into<::std::string::String>,
         {
-            ::tc3_runtime::__private::send_reconciled(
-                self,
-                items.into_iter().map(Into::into),
-                options.into(),
-            )
-            .await
+            let items: Vec<::std::string::String> = items.into_iter().map(Into::into).collect();
+            self.send_in_batches_compiled_here(items, options.into())
+                .await
+        }
+        #[inline(never)]
+        fn send_in_batches_compiled_here(
+            self,
+            items: Vec<::std::string::String>,
+            options: crate::BatchOptions,
+        ) -> ::tc3_runtime::__private::CompiledHere<
+            'a,
+            Result<crate::BatchOutcome<::std::string::String, types::PlayerSession>, crate::Error>,
+        > {
+            Box::pin(::tc3_runtime::__private::send_reconciled(
+                self, items, options,
+            ))
         }
     }
     impl<'a> ::tc3_runtime::__private::PagedRequest for DescribePlayerSessions<'a> {
@@ -2046,14 +2042,25 @@ pub mod requests {
         }
         ///Sends `JoinGameServerSessionBatch`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
         pub async fn send(self) -> Result<types::JoinGameServerSessionBatchResponse, crate::Error> {
-            let body = self.validate()?;
-            ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
-                &self.client.inner,
-                &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
-                &body,
-                &self.call_options,
-            )
-            .await
+            self.send_compiled_here().await
+        }
+        #[inline(never)]
+        fn send_compiled_here(
+            self,
+        ) -> ::tc3_runtime::__private::CompiledHere<
+            'a,
+            Result<types::JoinGameServerSessionBatchResponse, crate::Error>,
+        > {
+            Box::pin(async move {
+                let body = self.validate()?;
+                ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
+                    &self.client.inner,
+                    &crate::api::JOIN_GAME_SERVER_SESSION_BATCH,
+                    &body,
+                    &self.call_options,
+                )
+                .await
+            })
         }
     }
     impl<'a> DescribePlayerSessions<'a> {
@@ -2071,14 +2078,25 @@ pub mod requests {
         }
         ///Sends `DescribePlayerSessions`: checks the spec's limits (nothing is sent when one is broken), waits for the rate limiter, signs, retries where nothing can have happened twice, and returns the answer inside the envelope or a typed [`crate::Error`].
         pub async fn send(self) -> Result<types::DescribePlayerSessionsResponse, crate::Error> {
-            let body = self.validate()?;
-            ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
-                &self.client.inner,
-                &crate::api::DESCRIBE_PLAYER_SESSIONS,
-                &body,
-                &self.call_options,
-            )
-            .await
+            self.send_compiled_here().await
+        }
+        #[inline(never)]
+        fn send_compiled_here(
+            self,
+        ) -> ::tc3_runtime::__private::CompiledHere<
+            'a,
+            Result<types::DescribePlayerSessionsResponse, crate::Error>,
+        > {
+            Box::pin(async move {
+                let body = self.validate()?;
+                ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
+                    &self.client.inner,
+                    &crate::api::DESCRIBE_PLAYER_SESSIONS,
+                    &body,
+                    &self.call_options,
+                )
+                .await
+            })
         }
     }
 }

@@ -7,11 +7,13 @@ mod answer;
 pub mod batch;
 mod build_error;
 mod builder;
+mod calendar;
 mod call;
 mod call_options;
 mod clock;
 pub mod credentials;
 pub mod defaults;
+mod digest;
 mod error;
 mod generated;
 pub mod interceptor;
@@ -51,12 +53,18 @@ pub mod __private {
     pub use crate::batch::matching::{check_distinct_items, match_results, Matched};
     pub use crate::batch::reading::{ReadPage, ReadQuery};
     pub use crate::batch::request::{send_in_batches, send_reconciled, BatchRequest, ReadBack};
-    pub use crate::limits::{check_list_length, mismatch, too_long, too_short};
+    pub use crate::limits::{chars_in, check_list_length, mismatch, too_long, too_short};
     pub use crate::paging::PagedRequest;
     pub use crate::text::{quoted, shown};
 
     use crate::call_options::CallOptions;
     use crate::error::Error;
+
+    /// A generated method's future, boxed by a non-generic, never-inlined function of the
+    /// generated crate: the call pipeline's generic code is then compiled once, in that crate,
+    /// instead of again in every crate that awaits it (seconds of each user's build).
+    pub type CompiledHere<'a, T> =
+        std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
     use crate::runtime::Runtime;
     use crate::service::{Action, ServiceCode};
 

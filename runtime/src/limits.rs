@@ -49,6 +49,15 @@ pub fn too_short(value: &str, min: usize) -> String {
     )
 }
 
+/// Whether every character of `value` is in one of `ranges` (inclusive): the check of a
+/// pattern that is one character class over the whole value, such as `^[\x00-\x7F]*$`.
+#[must_use]
+pub fn chars_in(value: &str, ranges: &[(char, char)]) -> bool {
+    value
+        .chars()
+        .all(|c| ranges.iter().any(|(lo, hi)| *lo <= c && c <= *hi))
+}
+
 /// The message for a string that does not match `pattern`.
 #[must_use]
 pub fn mismatch(value: &str, pattern: &str) -> String {
@@ -58,6 +67,18 @@ pub fn mismatch(value: &str, pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chars_in_checks_every_character_against_the_ranges() {
+        let ascii = [('\0', '\u{7f}')];
+        assert!(chars_in("", &ascii));
+        assert!(chars_in("player-01 \u{7f}", &ascii));
+        assert!(!chars_in("caf\u{e9}", &ascii));
+        let digits_or_dash = [('-', '-'), ('0', '9')];
+        assert!(chars_in("12-34", &digits_or_dash));
+        assert!(!chars_in("12_34", &digits_or_dash));
+        assert!(!chars_in("x", &[]));
+    }
 
     #[test]
     fn messages_name_the_limit_and_the_value() {

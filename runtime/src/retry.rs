@@ -5,7 +5,6 @@
 use crate::defaults;
 use crate::error::Error;
 use crate::service::ServiceCode;
-use rand::RngExt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -88,7 +87,21 @@ impl RetryPolicy {
             .saturating_mul(1u32 << retry.saturating_sub(1).min(20))
             .min(self.max_delay);
         let millis = ceiling.as_millis().min(u128::from(u64::MAX)) as u64;
-        Duration::from_millis(rand::rng().random_range(0..=millis))
+        Duration::from_millis(random_up_to(millis))
+    }
+}
+
+/// A number from 0 to `max` inclusive, different at each call: std's `RandomState` keys
+/// SipHash with random keys per thread and a new pair for each state, which is random enough
+/// to spread backoffs (nothing here needs a secret).
+fn random_up_to(max: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(max);
+    let random = hasher.finish();
+    match max.checked_add(1) {
+        Some(bound) => random % bound,
+        None => random,
     }
 }
 
@@ -150,6 +163,19 @@ mod tests {
                 assert!(policy.backoff(retry) <= ceiling);
             }
         }
+    }
+
+    #[test]
+    fn backoffs_are_spread_over_the_whole_range() {
+        let draws: Vec<u64> = (0..4000).map(|_| random_up_to(999)).collect();
+        assert!(draws.iter().all(|d| *d <= 999));
+        // Each tenth of the range gets about 400 of the draws; a stuck or biased source would not.
+        for tenth in 0..10 {
+            let hits = draws.iter().filter(|d| **d / 100 == tenth).count();
+            assert!((250..=550).contains(&hits), "tenth {tenth}: {hits} of 4000");
+        }
+        assert_eq!(random_up_to(0), 0);
+        let _ = random_up_to(u64::MAX);
     }
 
     #[test]

@@ -7,8 +7,7 @@
 //! SHA-256 hashes.
 
 use crate::credentials::Credentials;
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha256};
+use crate::digest::{HmacSha256, Sha256};
 use std::sync::{Arc, Mutex};
 
 /// The signature algorithm's name, first word of the `Authorization` header.
@@ -17,8 +16,6 @@ pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 pub const SIGNED_HEADERS: &str = "content-type;host";
 /// The last element of the credential scope.
 pub const TERMINATOR: &str = "tc3_request";
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// Why a request could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,9 +115,7 @@ pub fn string_to_sign(timestamp: i64, scope: &str, canonical_request: &str) -> S
 }
 
 fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length");
-    mac.update(message);
-    mac.finalize().into_bytes().into()
+    HmacSha256::mac(key, message)
 }
 
 /// The signing key: `HMAC(HMAC(HMAC("TC3" + secret_key, date), service), "tc3_request")`.
@@ -147,15 +142,7 @@ pub fn authorization(secret_id: &str, scope: &str, signature: &str) -> String {
 
 /// The UTC calendar date (`YYYY-MM-DD`) of a Unix timestamp.
 pub fn utc_date(timestamp: i64) -> Result<String, SigningError> {
-    let at = time::OffsetDateTime::from_unix_timestamp(timestamp)
-        .map_err(|_| SigningError::TimestampOutOfRange(timestamp))?;
-    let date = at.date();
-    Ok(format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    ))
+    crate::calendar::utc_date(timestamp).ok_or(SigningError::TimestampOutOfRange(timestamp))
 }
 
 /// The host as signed: the URL's host, with the port when it is not the scheme's default.
@@ -245,7 +232,7 @@ impl Signer {
                     secret_key: secret_key.to_owned(),
                     day,
                     scope: credential_scope(&date, &self.service).into(),
-                    mac: HmacSha256::new_from_slice(&key).expect("HMAC accepts keys of any length"),
+                    mac: HmacSha256::new(&key),
                 }
             }
         };
@@ -294,7 +281,7 @@ impl Signer {
             self.prepared(credentials.secret_key(), timestamp, content_type, host)?;
         let mut hex_buf = [0u8; 64];
         canonical.update(hex_into(&Sha256::digest(body), &mut hex_buf).as_bytes());
-        let canonical_hex = hex_into(&canonical.finalize(), &mut hex_buf);
+        let canonical_hex = hex_into(&canonical.finish(), &mut hex_buf);
         let mut digits = itoa::Buffer::new();
         for part in [
             ALGORITHM,
@@ -308,7 +295,7 @@ impl Signer {
             mac.update(part.as_bytes());
         }
         let mut signature_buf = [0u8; 64];
-        let signature = hex_into(&mac.finalize().into_bytes(), &mut signature_buf);
+        let signature = hex_into(&mac.finish(), &mut signature_buf);
         let secret_id = credentials.secret_id();
         let mut header = String::with_capacity(
             ALGORITHM.len() + secret_id.len() + scope.len() + SIGNED_HEADERS.len() + 96,

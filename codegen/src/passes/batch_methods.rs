@@ -103,8 +103,20 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 where
                     V: Into<#item>,
                 {
-                    ::tc3_runtime::__private::#entry(self, items.into_iter().map(Into::into), options.into())
-                        .await
+                    let items: Vec<#item> = items.into_iter().map(Into::into).collect();
+                    self.send_in_batches_compiled_here(items, options.into()).await
+                }
+
+                #[inline(never)]
+                fn send_in_batches_compiled_here(
+                    self,
+                    items: Vec<#item>,
+                    options: crate::BatchOptions,
+                ) -> ::tc3_runtime::__private::CompiledHere<
+                    'a,
+                    Result<crate::BatchOutcome<#item, #result_ty>, crate::Error>,
+                > {
+                    Box::pin(::tc3_runtime::__private::#entry(self, items, options))
                 }
             }
         };

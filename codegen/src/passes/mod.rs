@@ -9,6 +9,7 @@ mod generated_lints;
 mod growable_types;
 mod limit_messages;
 mod paginators;
+mod pattern_checks;
 mod private_reexports;
 mod reconcile_read;
 mod request_builders_module;
@@ -28,6 +29,7 @@ const PASSES: &[Pass] = &[
     private_reexports::apply,
     growable_types::apply,
     limit_messages::apply,
+    pattern_checks::apply,
     body_setters::apply,
     call_options::apply,
     batch_methods::apply,

@@ -76,14 +76,23 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
 
                 #[doc = #send_doc]
                 pub async fn send(self) -> Result<#response, crate::Error> {
-                    let body = self.validate()?;
-                    ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
-                        &self.client.inner,
-                        &crate::api::#const_ident,
-                        &body,
-                        &self.call_options,
-                    )
-                    .await
+                    self.send_compiled_here().await
+                }
+
+                #[inline(never)]
+                fn send_compiled_here(
+                    self,
+                ) -> ::tc3_runtime::__private::CompiledHere<'a, Result<#response, crate::Error>> {
+                    Box::pin(async move {
+                        let body = self.validate()?;
+                        ::tc3_runtime::__private::call_with::<_, crate::ErrorCode>(
+                            &self.client.inner,
+                            &crate::api::#const_ident,
+                            &body,
+                            &self.call_options,
+                        )
+                        .await
+                    })
                 }
             }
         };

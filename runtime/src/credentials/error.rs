@@ -37,7 +37,7 @@ pub enum CredentialsError {
     ProfileMalformed {
         /// The file.
         path: PathBuf,
-        /// The parser's message, with line and column.
+        /// What is wrong, naming the line.
         reason: String,
     },
     /// The profile file has no such section.

@@ -7,6 +7,7 @@
 mod chain;
 mod env;
 mod error;
+mod ini;
 mod key;
 mod profile;
 mod provider;

@@ -42,30 +42,6 @@ fn read_profile_file(path: &Path) -> Result<String, CredentialsError> {
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned())
 }
 
-/// The first line that is neither blank, a comment, a `[section]` nor a `key = value`: its
-/// number (its text is never shown: it may hold a secret).
-/// The first line that opens a section already opened above, and the section's name.
-fn repeated_section(text: &str) -> Option<(usize, String)> {
-    let mut seen = std::collections::HashSet::new();
-    text.lines().enumerate().find_map(|(i, line)| {
-        let line = line.trim();
-        let name = line.strip_prefix('[')?.strip_suffix(']')?.trim().to_owned();
-        (!seen.insert(name.clone())).then_some((i + 1, name))
-    })
-}
-
-fn first_stray_line(text: &str) -> Option<usize> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let line = line.trim();
-        let fine = line.is_empty()
-            || line.starts_with('#')
-            || line.starts_with(';')
-            || (line.starts_with('[') && line.ends_with(']'))
-            || line.contains('=');
-        (!fine).then_some(i + 1)
-    })
-}
-
 /// Credentials from an INI profile file: `~/.tencentcloud/credentials` unless
 /// `TENCENTCLOUD_CREDENTIALS_FILE` names another, section `[default]` unless another is
 /// named, keys `secret_id`, `secret_key` and optionally `token`.
@@ -142,33 +118,18 @@ impl ProfileProvider {
     pub fn load(&self) -> Result<Credentials, CredentialsError> {
         let path = self.file()?;
         let text = read_profile_file(&path)?;
-        let ini =
-            ini::Ini::load_from_str(&text).map_err(|e| CredentialsError::ProfileMalformed {
+        let sections =
+            super::ini::parse(&text).map_err(|reason| CredentialsError::ProfileMalformed {
                 path: path.clone(),
-                reason: e.to_string(),
+                reason,
             })?;
-        if let Some((line, section)) = repeated_section(&text) {
-            return Err(CredentialsError::ProfileMalformed {
-                path: path.clone(),
-                reason: format!(
-                    "line {line} opens [{section}] again; keep one section of each name"
-                ),
-            });
-        }
-        if let Some(line) = first_stray_line(&text) {
-            return Err(CredentialsError::ProfileMalformed {
-                path: path.clone(),
-                reason: format!(
-                    "line {line} is neither a [section], a key = value nor a comment (its text is not shown: it may be a secret)"
-                ),
-            });
-        }
-        let section = ini.section(Some(self.profile.as_str())).ok_or_else(|| {
-            CredentialsError::ProfileNotFound {
-                path: path.clone(),
-                profile: self.profile.clone(),
-            }
-        })?;
+        let section =
+            sections
+                .section(&self.profile)
+                .ok_or_else(|| CredentialsError::ProfileNotFound {
+                    path: path.clone(),
+                    profile: self.profile.clone(),
+                })?;
         let invalid = |key: &'static str, problem: &'static str| CredentialsError::ProfileInvalid {
             path: path.clone(),
             profile: self.profile.clone(),
@@ -176,22 +137,24 @@ impl ProfileProvider {
             problem,
         };
         for key in ["secret_id", "secret_key", "token"] {
-            if section.get_all(key).count() > 1 {
+            if section.get_all(key).len() > 1 {
                 return Err(invalid(key, "is given more than once; keep one"));
             }
         }
         let get = |key: &'static str| {
             section
-                .get(key)
-                .map(str::trim)
+                .get_all(key)
+                .first()
+                .map(|v| v.trim())
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| invalid(key, "is missing or empty"))
         };
         let id = get("secret_id")?;
         let key = get("secret_key")?;
         match section
-            .get("token")
-            .map(str::trim)
+            .get_all("token")
+            .first()
+            .map(|v| v.trim())
             .filter(|t| !t.is_empty())
         {
             Some(token) => Credentials::with_token(id, key, token),
