@@ -83,7 +83,7 @@ enum Command {
         /// A shorter run.
         #[arg(long)]
         quick: bool,
-        /// Measure only the vendored client's cold build (time and crates).
+        /// Measure only the cold builds: the vendored client's program against the floor.
         #[arg(long)]
         build_weight_only: bool,
     },
