@@ -129,11 +129,48 @@ fn profile_path_comes_from_the_override_variable_or_home() {
         ProfileProvider::new().with_lookup(env(&[("HOME", dir.path().to_str().unwrap())]));
     assert_eq!(provider.load().unwrap().secret_id(), "AKIDH");
 
+    // USERPROFILE when HOME is unset (Windows).
+    let provider =
+        ProfileProvider::new().with_lookup(env(&[("USERPROFILE", dir.path().to_str().unwrap())]));
+    assert_eq!(provider.load().unwrap().secret_id(), "AKIDH");
+
+    // The system-wide file when the user's does not exist, or there is no home at all.
+    let system = write(
+        dir.path(),
+        "system",
+        "[default]\nsecret_id=AKIDSYS\nsecret_key=s\n",
+    );
+    let empty_home = tempfile::tempdir().unwrap();
+    for lookup in [
+        env(&[("HOME", empty_home.path().to_str().unwrap())]),
+        env(&[]),
+    ] {
+        let provider = ProfileProvider::new()
+            .system_path(&system)
+            .with_lookup(lookup);
+        assert_eq!(provider.file().unwrap(), system);
+        assert_eq!(provider.load().unwrap().secret_id(), "AKIDSYS");
+    }
+    // The user's file wins when both exist.
+    let provider = ProfileProvider::new()
+        .system_path(&system)
+        .with_lookup(env(&[("HOME", dir.path().to_str().unwrap())]));
+    assert_eq!(provider.load().unwrap().secret_id(), "AKIDH");
+
+    let absent = dir.path().join("no-system-file");
     let e = ProfileProvider::new()
+        .system_path(&absent)
         .with_lookup(env(&[]))
         .load()
         .unwrap_err();
     assert_eq!(e, CredentialsError::NoHomeDirectory);
+    // No home and no system file: the user's path is reported, not the system one.
+    let e = ProfileProvider::new()
+        .system_path(&absent)
+        .with_lookup(env(&[("HOME", empty_home.path().to_str().unwrap())]))
+        .load()
+        .unwrap_err();
+    assert!(e.to_string().contains(".tencentcloud/credentials"), "{e}");
 }
 
 #[test]

@@ -58,7 +58,7 @@ pub enum CredentialsError {
         /// What is wrong with it.
         problem: &'static str,
     },
-    /// No home directory to find `~/.tencentcloud/credentials` in.
+    /// No home directory to find `~/.tencentcloud/credentials` in, and no system-wide file.
     NoHomeDirectory,
     /// Every source of the default chain failed.
     NotFound {
@@ -110,7 +110,7 @@ impl fmt::Display for CredentialsError {
                 path.display()
             ),
             Self::NoHomeDirectory => f.write_str(
-                "no home directory (HOME is not set) to find ~/.tencentcloud/credentials in",
+                "no home directory (neither HOME nor USERPROFILE is set) to find ~/.tencentcloud/credentials in, and no system-wide credentials file",
             ),
             Self::NotFound { tried } => {
                 f.write_str("no credentials found; set ")?;

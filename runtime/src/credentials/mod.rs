@@ -25,4 +25,5 @@ pub use provider::{CredentialsFuture, ProvideCredentials};
 pub use refreshing::{FetchFuture, RefreshingProvider};
 pub use variables::{
     DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN,
+    SYSTEM_CREDENTIALS_FILE,
 };

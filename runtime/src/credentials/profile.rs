@@ -3,7 +3,7 @@
 use super::error::CredentialsError;
 use super::key::Credentials;
 use super::provider::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
-use super::variables::{DEFAULT_PROFILE, ENV_CREDENTIALS_FILE};
+use super::variables::{DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, SYSTEM_CREDENTIALS_FILE};
 use std::fmt;
 use std::path::{Path, PathBuf};
 /// The largest credentials file read (a real one is a few hundred bytes).
@@ -42,11 +42,13 @@ fn read_profile_file(path: &Path) -> Result<String, CredentialsError> {
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned())
 }
 
-/// Credentials from an INI profile file: `~/.tencentcloud/credentials` unless
-/// `TENCENTCLOUD_CREDENTIALS_FILE` names another, section `[default]` unless another is
-/// named, keys `secret_id`, `secret_key` and optionally `token`.
+/// Credentials from an INI profile file: `~/.tencentcloud/credentials` (the home directory from
+/// `HOME`, or `USERPROFILE` when it is unset), or [`SYSTEM_CREDENTIALS_FILE`] when that does
+/// not exist, unless `TENCENTCLOUD_CREDENTIALS_FILE` names another; section `[default]` unless
+/// another is named, keys `secret_id`, `secret_key` and optionally `token`.
 pub struct ProfileProvider {
     path: Option<PathBuf>,
+    system_path: PathBuf,
     profile: String,
     lookup: Box<EnvLookup>,
 }
@@ -55,6 +57,7 @@ impl fmt::Debug for ProfileProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ProfileProvider")
             .field("path", &self.path)
+            .field("system_path", &self.system_path)
             .field("profile", &self.profile)
             .finish()
     }
@@ -71,6 +74,7 @@ impl ProfileProvider {
     pub fn new() -> Self {
         Self {
             path: None,
+            system_path: PathBuf::from(SYSTEM_CREDENTIALS_FILE),
             profile: DEFAULT_PROFILE.to_owned(),
             lookup: Box::new(process_env),
         }
@@ -80,6 +84,14 @@ impl ProfileProvider {
     #[must_use]
     pub fn path(mut self, path: impl Into<PathBuf>) -> Self {
         self.path = Some(path.into());
+        self
+    }
+
+    /// Reads `path` when the user's file does not exist, instead of
+    /// [`SYSTEM_CREDENTIALS_FILE`].
+    #[must_use]
+    pub fn system_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.system_path = path.into();
         self
     }
 
@@ -108,10 +120,15 @@ impl ProfileProvider {
         if let Some(path) = (self.lookup)(ENV_CREDENTIALS_FILE).filter(|p| !p.is_empty()) {
             return Ok(PathBuf::from(path));
         }
-        let home = (self.lookup)("HOME")
-            .filter(|h| !h.is_empty())
-            .ok_or(CredentialsError::NoHomeDirectory)?;
-        Ok(Path::new(&home).join(".tencentcloud").join("credentials"))
+        let home = ["HOME", "USERPROFILE"]
+            .into_iter()
+            .find_map(|variable| (self.lookup)(variable).filter(|h| !h.is_empty()));
+        let user = home.map(|home| Path::new(&home).join(".tencentcloud").join("credentials"));
+        match user {
+            Some(user) if user.exists() || !self.system_path.exists() => Ok(user),
+            _ if self.system_path.exists() => Ok(self.system_path.clone()),
+            _ => Err(CredentialsError::NoHomeDirectory),
+        }
     }
 
     /// The credentials the file holds now.

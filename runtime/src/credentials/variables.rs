@@ -10,3 +10,6 @@ pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
 pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
 /// The profile read when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
+/// The credentials file read when the user's own (`~/.tencentcloud/credentials`) does not
+/// exist, as the official Python SDK reads it.
+pub const SYSTEM_CREDENTIALS_FILE: &str = "/etc/tencentcloud/credentials";
