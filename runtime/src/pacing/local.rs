@@ -4,9 +4,13 @@
 //!
 //! The limiter is a generic cell rate algorithm that hands out slots: each caller takes the
 //! next free one under a short lock and sleeps once until it, so any number of waiting
-//! callers costs one timer each, they go in the order they asked, and none polls.
+//! callers costs one timer each, they go in the order they asked, and none polls. A caller
+//! can wake late (a busy runtime fires timers late, and late callers then go together), so
+//! each also checks, when it goes, the log of the last second's sends: no one-second window
+//! ever holds more than the rate, whatever the scheduling.
 
 use crate::build_error::BuildError;
+use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -18,24 +22,58 @@ pub(crate) struct Limiter {
     interval: Duration,
     /// How far ahead of its slot a call may go: `burst - 1` intervals.
     tolerance: Duration,
-    /// The slot the next call is due (its theoretical arrival time), `None` before the first.
-    next: Mutex<Option<Instant>>,
+    /// The most calls any one-second window may hold: the rate, at least one.
+    per_window: usize,
+    /// The slots and the log of sends.
+    state: Mutex<State>,
 }
+
+/// What the limiter's callers share.
+#[derive(Debug, Default)]
+struct State {
+    /// The slot the next call is due (its theoretical arrival time), `None` before the first.
+    next: Option<Instant>,
+    /// When each of the last `per_window` calls went, oldest first.
+    sent: VecDeque<Instant>,
+}
+
+/// The window no more than the rate's calls may fall in.
+const WINDOW: Duration = Duration::from_secs(1);
 
 impl Limiter {
     /// The instant the caller asking `now` may send at (`now` or later); the slot is taken.
     fn reserve(&self, now: Instant) -> Instant {
-        let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
-        let due = next.map_or(now, |due| due.max(now));
-        *next = Some(due + self.interval);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let due = state.next.map_or(now, |due| due.max(now));
+        state.next = Some(due + self.interval);
         due.checked_sub(self.tolerance)
             .map_or(now, |early| early.max(now))
+    }
+
+    /// Records a call going at `now`, or, when the last second already holds `per_window`
+    /// calls, the instant it may go instead (nothing recorded).
+    fn go(&self, now: Instant) -> Option<Instant> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.sent.len() >= self.per_window {
+            let oldest = state.sent[state.sent.len() - self.per_window];
+            if now < oldest + WINDOW {
+                return Some(oldest + WINDOW);
+            }
+            while state.sent.len() >= self.per_window {
+                state.sent.pop_front();
+            }
+        }
+        state.sent.push_back(now);
+        None
     }
 
     /// Waits for this call's slot. A caller dropped while waiting leaves its slot unused.
     pub(crate) async fn until_ready(&self) {
         let at = self.reserve(Instant::now());
         tokio::time::sleep_until(at).await;
+        while let Some(later) = self.go(Instant::now()) {
+            tokio::time::sleep_until(later).await;
+        }
     }
 }
 
@@ -61,7 +99,9 @@ pub(crate) fn limiter(per_second: f64) -> Result<std::sync::Arc<Limiter>, BuildE
     Ok(std::sync::Arc::new(Limiter {
         interval,
         tolerance,
-        next: Mutex::new(None),
+        // A rate below one a second is spaced by its interval alone.
+        per_window: (per_second.floor() as usize).max(1),
+        state: Mutex::new(State::default()),
     }))
 }
 
@@ -113,6 +153,68 @@ mod tests {
                     "rate {rate}: {in_window} in the second from {first:?}"
                 );
             }
+        }
+    }
+
+    /// Callers reserve slots, wake up to `lateness` after them (in the order they wake), and
+    /// go through the log: the instants they went.
+    fn sends_with_late_wakeups(
+        rate: f64,
+        callers: usize,
+        lateness: impl Fn(usize) -> Duration,
+    ) -> Vec<Duration> {
+        let limiter = limiter(rate).unwrap();
+        let start = Instant::now();
+        let mut waking: std::collections::BinaryHeap<std::cmp::Reverse<Instant>> = (0..callers)
+            .map(|i| std::cmp::Reverse(limiter.reserve(start) + lateness(i)))
+            .collect();
+        let mut sent = Vec::new();
+        while let Some(std::cmp::Reverse(now)) = waking.pop() {
+            match limiter.go(now) {
+                None => sent.push(now - start),
+                Some(later) => {
+                    assert!(later > now);
+                    waking.push(std::cmp::Reverse(later));
+                }
+            }
+        }
+        sent
+    }
+
+    fn busiest_second(sent: &[Duration]) -> usize {
+        let mut sorted = sent.to_vec();
+        sorted.sort();
+        let mut end = 0;
+        let mut busiest = 0;
+        for (i, first) in sorted.iter().enumerate() {
+            while end < sorted.len() && sorted[end] < *first + WINDOW {
+                end += 1;
+            }
+            busiest = busiest.max(end - i);
+        }
+        busiest
+    }
+
+    #[test]
+    fn callers_that_wake_late_together_still_fit_the_rate_in_every_second() {
+        // Every 50th caller's timer fires 80 ms late, bunching it with those due after it; and
+        // a stall of the whole runtime wakes callers 0..300 together at 400 ms.
+        let bunched = sends_with_late_wakeups(980.0, 5_000, |i| {
+            Duration::from_millis(if i % 50 == 0 { 80 } else { 0 })
+        });
+        let stalled = sends_with_late_wakeups(980.0, 5_000, |i| {
+            if i < 300 {
+                Duration::from_millis(400).saturating_sub(Duration::from_micros(i as u64 * 1020))
+            } else {
+                Duration::ZERO
+            }
+        });
+        // 5 000 calls at 980 a second take about 5.1 s; the stall's 400 ms are lost.
+        for (sent, within) in [(bunched, 5_300), (stalled, 5_600)] {
+            assert_eq!(sent.len(), 5_000, "every caller went");
+            assert!(busiest_second(&sent) <= 980, "{}", busiest_second(&sent));
+            let last = *sent.iter().max().unwrap();
+            assert!(last < Duration::from_millis(within), "{last:?}");
         }
     }
 
