@@ -149,7 +149,10 @@ fn a_packaged_crate_states_ranges_and_leaves_pinning_to_the_lock() {
     for dir in PACKAGED {
         let found = requirements(dir);
         // Every package depends on serde: the manifest was read.
-        assert!(found.iter().any(|(name, _)| name == "serde"), "{dir}: {found:?}");
+        assert!(
+            found.iter().any(|(name, _)| name == "serde"),
+            "{dir}: {found:?}"
+        );
         for (name, version) in found {
             assert!(
                 !version.starts_with('='),
