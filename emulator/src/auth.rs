@@ -96,11 +96,26 @@ impl std::fmt::Debug for Verifier {
     }
 }
 
+/// One account as the verifier keeps it: its credentials, a cached signer and, for the
+/// temporary credentials the emulator issued, when they expire.
+pub(crate) struct Entry {
+    pub(crate) account: Account,
+    pub(crate) credentials: Credentials,
+    pub(crate) signer: Signer,
+    /// Unix seconds from which the credentials are refused.
+    pub(crate) expires_at: Option<i64>,
+}
+
+/// The most temporary credentials kept at once (expired ones are dropped first).
+pub const MAX_ISSUED_CREDENTIALS: usize = 10_000;
+
 /// The accounts and one cached signer each.
 pub struct Verifier {
     service: String,
     max_skew_secs: u64,
-    accounts: HashMap<String, (Account, Credentials, Signer)>,
+    accounts: HashMap<String, std::sync::Arc<Entry>>,
+    /// Temporary credentials issued by the emulator, by SecretId.
+    issued: std::sync::RwLock<HashMap<String, std::sync::Arc<Entry>>>,
 }
 
 /// Shows the type only: its state is large, or holds keys.
@@ -189,27 +204,91 @@ impl Verifier {
                 .map_err(|e| format!("account {}: {e}", account.secret_id))?;
             map.insert(
                 account.secret_id.clone(),
-                (account.clone(), credentials, Signer::new(service)),
+                std::sync::Arc::new(Entry {
+                    account: account.clone(),
+                    credentials,
+                    signer: Signer::new(service),
+                    expires_at: None,
+                }),
             );
         }
         Ok(Self {
             service: service.to_owned(),
             max_skew_secs,
             accounts: map,
+            issued: std::sync::RwLock::new(HashMap::new()),
         })
     }
 
+    /// New temporary credentials (SecretId, SecretKey, token), accepted from now until
+    /// `expires_at` (Unix seconds), then refused with `AuthFailure.TokenFailure`. At most
+    /// [`MAX_ISSUED_CREDENTIALS`] are kept: expired ones go first, then the oldest.
+    pub(crate) fn issue(&self, now: i64, expires_at: i64) -> Account {
+        let random = || uuid::Uuid::new_v4().simple().to_string();
+        let account = Account {
+            secret_id: format!("AKIDTMP{}", &random()[..29]),
+            secret_key: format!("{}{}", random(), &random()[..8]),
+            token: Some(format!("{}{}", random(), random())),
+        };
+        let credentials = Credentials::new(&account.secret_id, &account.secret_key)
+            .expect("issued keys are visible ASCII");
+        let entry = std::sync::Arc::new(Entry {
+            account: account.clone(),
+            credentials,
+            signer: Signer::new(&self.service),
+            expires_at: Some(expires_at),
+        });
+        let mut issued = self.issued.write().unwrap_or_else(|e| e.into_inner());
+        if issued.len() >= MAX_ISSUED_CREDENTIALS {
+            issued.retain(|_, e| e.expires_at.is_some_and(|at| at > now));
+        }
+        if issued.len() >= MAX_ISSUED_CREDENTIALS {
+            let oldest = issued
+                .iter()
+                .min_by_key(|(_, e)| e.expires_at)
+                .map(|(id, _)| id.clone());
+            if let Some(id) = oldest {
+                issued.remove(&id);
+            }
+        }
+        issued.insert(account.secret_id.clone(), entry);
+        account
+    }
+
+    /// Forgets every issued credential (a reset).
+    pub(crate) fn forget_issued(&self) {
+        self.issued
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
     /// The account of `secret_id`, or `AuthFailure.SecretIdNotFound`.
-    pub(crate) fn account(
-        &self,
-        secret_id: &str,
-    ) -> Result<&(Account, Credentials, Signer), ApiError> {
-        self.accounts.get(secret_id).ok_or_else(|| {
+    pub(crate) fn account(&self, secret_id: &str) -> Result<std::sync::Arc<Entry>, ApiError> {
+        if let Some(entry) = self.accounts.get(secret_id) {
+            return Ok(entry.clone());
+        }
+        let issued = self.issued.read().unwrap_or_else(|e| e.into_inner());
+        issued.get(secret_id).cloned().ok_or_else(|| {
             ApiError::new(
                 "AuthFailure.SecretIdNotFound",
                 format!("the SecretId {secret_id} does not exist"),
             )
         })
+    }
+
+    /// `AuthFailure.TokenFailure` once temporary credentials have expired at `now`.
+    pub(crate) fn unexpired(entry: &Entry, now: i64) -> Result<(), ApiError> {
+        match entry.expires_at {
+            Some(at) if now >= at => Err(ApiError::new(
+                "AuthFailure.TokenFailure",
+                format!(
+                    "the temporary credentials of SecretId {} expired at {at} (Unix time); fetch new ones",
+                    entry.account.secret_id
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Parses a timestamp (`what` names where it came from) and checks it is within the
@@ -285,8 +364,10 @@ impl Verifier {
         } else {
             signed_extra(auth.signed_headers, request.headers)?
         };
-        let (account, credentials, signer) = self.account(auth.secret_id)?;
+        let entry = self.account(auth.secret_id)?;
+        let (account, credentials, signer) = (&entry.account, &entry.credentials, &entry.signer);
         let timestamp = self.timestamp(request.timestamp, "X-TC-Timestamp", now)?;
+        Self::unexpired(&entry, now)?;
         Self::token(account, request.token, "X-TC-Token")?;
         let date = utc_date(timestamp).ok_or_else(signature_failure)?;
         let mut scope = auth.scope.split('/');

@@ -48,7 +48,16 @@ pub struct EmulatorConfig {
     pub spec_yaml: Option<String>,
     /// Serve HTTPS with this certificate and key; `None`: plain HTTP.
     pub tls: Option<TlsIdentity>,
+    /// Serve the CVM instance metadata of this CAM role (`GET
+    /// /latest/meta-data/cam/security-credentials/…`): temporary credentials the API accepts
+    /// until they expire. `None`: no metadata paths.
+    pub cvm_role: Option<String>,
+    /// How long the temporary credentials the emulator issues are accepted.
+    pub temporary_credentials_lifetime: Duration,
 }
+
+/// The longest lifetime of issued temporary credentials: 12 hours, STS's own maximum.
+pub const MAX_CREDENTIALS_LIFETIME_SECS: u64 = 43_200;
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
@@ -70,6 +79,8 @@ impl Default for EmulatorConfig {
             faults: FaultConfig::default(),
             spec_yaml: None,
             tls: None,
+            cvm_role: None,
+            temporary_credentials_lifetime: Duration::from_secs(7200),
         }
     }
 }
@@ -79,6 +90,20 @@ impl EmulatorConfig {
     #[must_use]
     pub fn session(mut self, spec: SessionSpec) -> Self {
         self.sessions.push(spec);
+        self
+    }
+
+    /// Serves the CVM instance metadata of CAM role `role` (see [`EmulatorConfig::cvm_role`]).
+    #[must_use]
+    pub fn cvm_role(mut self, role: &str) -> Self {
+        self.cvm_role = Some(role.to_owned());
+        self
+    }
+
+    /// Accepts the temporary credentials the emulator issues for `lifetime` (default two hours).
+    #[must_use]
+    pub fn temporary_credentials_lifetime(mut self, lifetime: Duration) -> Self {
+        self.temporary_credentials_lifetime = lifetime;
         self
     }
 
@@ -107,6 +132,25 @@ impl EmulatorConfig {
         }
         if self.max_requests_per_connection == 0 {
             return Err("max_requests_per_connection: must be at least 1, 0 was given".to_owned());
+        }
+        let lifetime = self.temporary_credentials_lifetime.as_secs();
+        if !(1..=MAX_CREDENTIALS_LIFETIME_SECS).contains(&lifetime) {
+            return Err(format!(
+                "temporary_credentials_lifetime: from 1 to {MAX_CREDENTIALS_LIFETIME_SECS} s, {lifetime} s was given"
+            ));
+        }
+        if let Some(role) = &self.cvm_role {
+            let fine = !role.is_empty()
+                && role.len() <= 128
+                && role
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+            if !fine {
+                return Err(format!(
+                    "cvm_role: 1 to 128 letters, digits or +=,.@_- (a CAM role name), {:?} was given",
+                    role.chars().take(140).collect::<String>()
+                ));
+            }
         }
         self.faults.validate()
     }

@@ -153,8 +153,10 @@ impl Verifier {
                 ),
             ));
         }
-        let (account, _, _) = self.account(secret_id)?;
+        let entry = self.account(secret_id)?;
+        let account = &entry.account;
         self.timestamp(param(params, "Timestamp"), "the parameter Timestamp", now)?;
+        Self::unexpired(&entry, now)?;
         Self::token(account, param(params, "Token"), "the parameter Token")?;
         for host in signed_host_candidates(request.host) {
             let text = string_to_sign(request.method, host, request.path, params);

@@ -53,6 +53,14 @@ struct Args {
     /// Seed of the fault generator (the same seed gives the same faults).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Serve the CVM instance metadata of this CAM role: GET
+    /// /latest/meta-data/cam/security-credentials/ROLE issues temporary credentials the API
+    /// accepts until they expire.
+    #[arg(long, value_name = "NAME")]
+    cvm_role: Option<String>,
+    /// Seconds the temporary credentials the emulator issues are accepted (at most 43200).
+    #[arg(long, default_value_t = 7200)]
+    temporary_credentials_lifetime_secs: u64,
     /// Another spec to take limits and rates from (default: the embedded workspace spec).
     #[arg(long)]
     spec: Option<std::path::PathBuf>,
@@ -82,6 +90,10 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
         body_read_timeout: std::time::Duration::from_millis(args.body_read_timeout_ms),
         max_requests_per_connection: usize::try_from(args.max_requests_per_connection)
             .unwrap_or(usize::MAX),
+        cvm_role: args.cvm_role.clone(),
+        temporary_credentials_lifetime: std::time::Duration::from_secs(
+            args.temporary_credentials_lifetime_secs,
+        ),
         ..EmulatorConfig::default()
     };
     if !args.accounts.is_empty() {

@@ -23,6 +23,7 @@ pub struct Stats {
     errors: Mutex<BTreeMap<String, u64>>,
     faults: Mutex<BTreeMap<String, u64>>,
     busiest: BusiestSecond,
+    temporary_credentials_issued: AtomicU64,
 }
 
 /// A copy of the counters at one moment.
@@ -40,9 +41,18 @@ pub struct StatsSnapshot {
     pub faults: BTreeMap<String, u64>,
     /// The most requests received in any one-second window.
     pub max_requests_in_any_second: u64,
+    /// Temporary credentials issued (CVM role metadata).
+    #[serde(default)]
+    pub temporary_credentials_issued: u64,
 }
 
 impl Stats {
+    /// Counts temporary credentials issued.
+    pub fn credentials_issued(&self) {
+        self.temporary_credentials_issued
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Counts a request received at `now`.
     pub fn request(&self, now: Instant) {
         self.requests.fetch_add(1, Ordering::Relaxed);
@@ -105,6 +115,7 @@ impl Stats {
                 .unwrap_or_else(|e| e.into_inner())
                 .clone(),
             max_requests_in_any_second: self.busiest.max() as u64,
+            temporary_credentials_issued: self.temporary_credentials_issued.load(Ordering::Relaxed),
         }
     }
 
@@ -125,5 +136,7 @@ impl Stats {
             .unwrap_or_else(|e| e.into_inner())
             .clear();
         self.busiest.reset();
+        self.temporary_credentials_issued
+            .store(0, Ordering::Relaxed);
     }
 }

@@ -114,7 +114,8 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
-    /// Where credentials come from. Defaults to [`DefaultChain`] (environment, then profile).
+    /// Where credentials come from. Defaults to [`DefaultChain`] (environment, profile file, then
+    /// the CVM instance's role).
     pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
         self
@@ -227,11 +228,9 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         check_region(&region)?;
         let credentials = match self.credentials {
             Some(provider) => provider,
-            None => Arc::new(
-                DefaultChain::new()
-                    .load()
-                    .map_err(BuildError::Credentials)?,
-            ),
+            None => DefaultChain::new()
+                .resolve()
+                .map_err(BuildError::Credentials)?,
         };
         let attempt_timeout = self.timeout.unwrap_or(defaults::ATTEMPT_TIMEOUT);
         let connect_timeout = self.connect_timeout.unwrap_or(defaults::CONNECT_TIMEOUT);

@@ -1,6 +1,7 @@
 //! The HTTP side, as a request flows: [`transport`] accepts connections and serves HTTP/1.1
-//! on them; [`handle`] sends `POST /` and `GET /` to the API [`pipeline`] and every other
-//! request to the [`admin`] API. Each answer is written by [`answer`].
+//! on them; [`handle`] sends `POST /` and `GET /` to the API [`pipeline`], `GET
+//! /latest/meta-data/…` to the CVM instance [`metadata`], and every other request to the
+//! [`admin`] API. Each answer is written by [`answer`].
 
 mod admin;
 mod answer;
@@ -8,6 +9,7 @@ mod body;
 mod call;
 mod headers;
 mod injected;
+mod metadata;
 mod pipeline;
 pub(crate) mod state;
 pub(crate) mod transport;
@@ -27,6 +29,9 @@ where
 {
     if matches!(*request.method(), Method::POST | Method::GET) && request.uri().path() == "/" {
         return pipeline::handle(state, request).await;
+    }
+    if *request.method() == Method::GET && request.uri().path().starts_with(metadata::PREFIX) {
+        return Ok(metadata::handle(state, request.uri().path()));
     }
     Ok(admin::handle(state, request).await)
 }

@@ -32,6 +32,10 @@ pub(crate) struct Emulator {
     pub(crate) max_body_bytes: usize,
     /// How long a client may take to send a body.
     pub(crate) body_read_timeout: Duration,
+    /// The CAM role whose instance metadata is served, if any.
+    pub(crate) cvm_role: Option<String>,
+    /// How long issued temporary credentials are accepted.
+    pub(crate) credentials_lifetime: Duration,
 }
 
 impl Emulator {
@@ -60,6 +64,8 @@ impl Emulator {
             faults: Faults::new(config.faults.clone()),
             max_body_bytes: config.max_body_bytes,
             body_read_timeout: config.body_read_timeout,
+            cvm_role: config.cvm_role.clone(),
+            credentials_lifetime: config.temporary_credentials_lifetime,
             rules,
         });
         state.reset();
@@ -73,6 +79,7 @@ impl Emulator {
             self.sessions.put(spec.clone());
         }
         self.stats.reset();
+        self.verifier.forget_issued();
         self.limiters.values().for_each(RateLimiter::reset);
     }
 }

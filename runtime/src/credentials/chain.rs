@@ -1,19 +1,30 @@
 //! The default chain of credential sources.
 
+use super::cvm_role::CvmRoleProvider;
 use super::env::EnvProvider;
 use super::error::CredentialsError;
 use super::key::Credentials;
 use super::profile::ProfileProvider;
-/// The default chain: the environment variables, then the profile file. Resolved once, when
-/// [`DefaultChain::load`] is called (the client builder does so).
+use super::provider::{CredentialsFuture, ProvideCredentials};
+use std::sync::Arc;
+
+/// The default chain, in the official Python SDK's order: the environment variables, the
+/// profile file, then the CVM instance's CAM role (from the instance metadata service, kept
+/// and refreshed before expiry). The first two are read once, when the client is built; the
+/// role is fetched at the first call, and only when neither of them exists. A source that
+/// exists but is unusable (a variable set without its pair or not UTF-8, a credentials file
+/// that is malformed or lacks the profile) is an error, never a reason to sign as another
+/// account.
 #[derive(Debug, Default)]
 pub struct DefaultChain {
     env: EnvProvider,
     profile: ProfileProvider,
+    cvm_role: CvmRoleProvider,
 }
 
 impl DefaultChain {
-    /// The chain over the process's environment and the default profile file.
+    /// The chain over the process's environment, the default profile file and the instance
+    /// metadata service.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -22,10 +33,23 @@ impl DefaultChain {
     /// The chain over explicit providers (for tests, or another profile).
     #[must_use]
     pub fn with_providers(env: EnvProvider, profile: ProfileProvider) -> Self {
-        Self { env, profile }
+        Self {
+            env,
+            profile,
+            cvm_role: CvmRoleProvider::new(),
+        }
     }
 
-    /// The first credentials found; when none, why each source failed.
+    /// Fetches the CVM role's credentials through `provider` (another endpoint, a given role).
+    #[must_use]
+    pub fn cvm_role(mut self, provider: CvmRoleProvider) -> Self {
+        self.cvm_role = provider;
+        self
+    }
+
+    /// The environment's or the profile file's credentials; when neither has any, why each
+    /// failed (the CVM role, which needs the network, is not asked: see
+    /// [`DefaultChain::resolve`]).
     pub fn load(&self) -> Result<Credentials, CredentialsError> {
         let env_error = match self.env.load() {
             Ok(c) => return Ok(c),
@@ -39,5 +63,54 @@ impl DefaultChain {
                 tried: vec![env_error, profile_error],
             }),
         }
+    }
+
+    /// The chain as the client uses it: the environment's or the profile file's credentials
+    /// when one has them, else the CVM role's, fetched at the first call. An error now when a
+    /// source exists but is unusable.
+    pub fn resolve(self) -> Result<Arc<dyn ProvideCredentials>, CredentialsError> {
+        match self.load() {
+            Ok(credentials) => Ok(Arc::new(credentials)),
+            Err(CredentialsError::NotFound { tried }) if tried.iter().all(absent) => {
+                Ok(Arc::new(RoleAfterChain {
+                    tried,
+                    cvm_role: self.cvm_role,
+                }))
+            }
+            Err(CredentialsError::NotFound { mut tried }) if tried.len() == 2 => {
+                // The profile file exists and is unusable: that is the error.
+                Err(tried.remove(1))
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// Whether `error` says its source holds nothing (rather than something unusable).
+fn absent(error: &CredentialsError) -> bool {
+    matches!(
+        error,
+        CredentialsError::EnvMissing { .. }
+            | CredentialsError::NoHomeDirectory
+            | CredentialsError::ProfileUnreadable { .. }
+    )
+}
+
+/// The CVM role, after the environment and the profile file held nothing.
+#[derive(Debug)]
+struct RoleAfterChain {
+    tried: Vec<CredentialsError>,
+    cvm_role: CvmRoleProvider,
+}
+
+impl ProvideCredentials for RoleAfterChain {
+    fn provide(&self) -> CredentialsFuture<'_> {
+        Box::pin(async move {
+            self.cvm_role.provide().await.map_err(|role_error| {
+                let mut tried = self.tried.clone();
+                tried.push(role_error);
+                CredentialsError::NotFound { tried }
+            })
+        })
     }
 }

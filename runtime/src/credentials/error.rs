@@ -70,6 +70,11 @@ pub enum CredentialsError {
         /// The fetch's error message.
         reason: String,
     },
+    /// The CVM instance's role credentials could not be fetched from the metadata service.
+    CvmRole {
+        /// The URL and what was wrong (never the answer's text).
+        reason: String,
+    },
 }
 
 impl fmt::Display for CredentialsError {
@@ -114,7 +119,7 @@ impl fmt::Display for CredentialsError {
             ),
             Self::NotFound { tried } => {
                 f.write_str("no credentials found; set ")?;
-                write!(f, "{ENV_SECRET_ID} and {ENV_SECRET_KEY}, or write ~/.tencentcloud/credentials. Tried: ")?;
+                write!(f, "{ENV_SECRET_ID} and {ENV_SECRET_KEY}, write ~/.tencentcloud/credentials, or run on a CVM instance with a CAM role. Tried: ")?;
                 for (i, e) in tried.iter().enumerate() {
                     if i > 0 {
                         f.write_str("; ")?;
@@ -125,6 +130,9 @@ impl fmt::Display for CredentialsError {
             }
             Self::RefreshFailed { reason } => {
                 write!(f, "refreshing temporary credentials failed: {reason}")
+            }
+            Self::CvmRole { reason } => {
+                write!(f, "no CVM role credentials from the metadata service: {reason}")
             }
         }
     }

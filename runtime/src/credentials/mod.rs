@@ -5,6 +5,7 @@
 //! No secret key or token ever appears in `Debug` output or in an error message.
 
 mod chain;
+mod cvm_role;
 mod env;
 mod error;
 mod ini;
@@ -17,6 +18,7 @@ mod tests;
 mod variables;
 
 pub use chain::DefaultChain;
+pub use cvm_role::{CvmRoleProvider, MAX_METADATA_ANSWER_BYTES};
 pub use env::EnvProvider;
 pub use error::CredentialsError;
 pub use key::Credentials;
@@ -24,6 +26,6 @@ pub use profile::{ProfileProvider, MAX_PROFILE_FILE_BYTES};
 pub use provider::{CredentialsFuture, ProvideCredentials};
 pub use refreshing::{FetchFuture, RefreshingProvider};
 pub use variables::{
-    DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN,
-    SYSTEM_CREDENTIALS_FILE,
+    DEFAULT_METADATA_ENDPOINT, DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, ENV_METADATA_ENDPOINT,
+    ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, SYSTEM_CREDENTIALS_FILE,
 };

@@ -13,3 +13,8 @@ pub const DEFAULT_PROFILE: &str = "default";
 /// The credentials file read when the user's own (`~/.tencentcloud/credentials`) does not
 /// exist, as the official Python SDK reads it.
 pub const SYSTEM_CREDENTIALS_FILE: &str = "/etc/tencentcloud/credentials";
+/// Environment variable naming the instance metadata service's base URL (this project's own:
+/// the official SDKs have the endpoint fixed), e.g. an emulator's `http://127.0.0.1:8080`.
+pub const ENV_METADATA_ENDPOINT: &str = "TENCENTCLOUD_METADATA_ENDPOINT";
+/// The instance metadata service of a CVM instance.
+pub const DEFAULT_METADATA_ENDPOINT: &str = "http://metadata.tencentyun.com";
