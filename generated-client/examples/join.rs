@@ -8,8 +8,8 @@
 //! Without `--endpoint` it starts the emulator in-process with a demo session and joins 60 demo
 //! players (`--fault` injects the emulator's faults there); with `--endpoint` it uses the
 //! default credential chain (environment, then `~/.tencentcloud/credentials`, then the CVM
-//! instance's role: `TENCENTCLOUD_METADATA_ENDPOINT` points it at an emulator's `--cvm-role`). Players whose
-//! answer was lost are read back and only the absent ones sent again (`--no-reconcile` turns
+//! instance's role: `TENCENTCLOUD_METADATA_ENDPOINT` points it at an emulator's
+//! `--cvm-role`). Players whose answer was lost are read back and only the absent ones sent again (`--no-reconcile` turns
 //! that off and lists them as unknown). Exit status: 0 when every player joined, 1 when some
 //! failed or are unknown (each listed: failed ones are safe to send again, unknown ones may
 //! have joined), 2 on bad input (nothing sent). `RUST_LOG` sets what is logged (default
