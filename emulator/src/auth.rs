@@ -106,6 +106,9 @@ pub(crate) struct Entry {
     pub(crate) expires_at: Option<i64>,
 }
 
+/// The service in the credential scope of STS calls (`AssumeRole`).
+pub const STS_SERVICE: &str = "sts";
+
 /// The most temporary credentials kept at once (expired ones are dropped first).
 pub const MAX_ISSUED_CREDENTIALS: usize = 10_000;
 

@@ -60,7 +60,7 @@ pub(crate) fn handle(state: &Emulator, path: &str) -> Response<Full<Bytes>> {
 }
 
 /// `ExpiredTime` as the metadata service also writes it, ISO 8601 in UTC.
-fn expiration(unix: i64) -> String {
+pub(crate) fn expiration(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|at| {

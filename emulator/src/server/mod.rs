@@ -12,6 +12,7 @@ mod injected;
 mod metadata;
 mod pipeline;
 pub(crate) mod state;
+mod sts;
 pub(crate) mod transport;
 
 use answer::Answer;

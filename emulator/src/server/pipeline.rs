@@ -95,6 +95,13 @@ fn serve(
     language: &mut Language,
 ) -> Result<String, ApiError> {
     check_header_text(&parts.headers)?;
+    if parts
+        .headers
+        .get("x-tc-action")
+        .is_some_and(|action| action == super::sts::ASSUME_ROLE)
+    {
+        return super::sts::assume_role(state, parts, body, language);
+    }
     let call = call::verify(&state.verifier, parts, body, language)?;
     let action_name = call.action.as_str();
     let action = state.rules.actions.get(action_name).ok_or_else(|| {

@@ -16,8 +16,10 @@ use std::time::Duration;
 pub(crate) struct Emulator {
     /// The spec's actions, limits and rates.
     pub(crate) rules: SpecRules,
-    /// The accounts whose signatures are accepted.
+    /// The accounts whose signatures are accepted, and the temporary credentials issued.
     pub(crate) verifier: Verifier,
+    /// The same accounts, for STS calls (their scope's service is `sts`).
+    pub(crate) sts_verifier: Verifier,
     /// One rate limiter per action, by name.
     pub(crate) limiters: HashMap<String, RateLimiter>,
     /// The game server sessions and their players.
@@ -47,6 +49,11 @@ impl Emulator {
             None => SpecRules::embedded(),
         };
         let verifier = Verifier::new(&rules.service, config.max_skew_secs, &config.accounts)?;
+        let sts_verifier = Verifier::new(
+            crate::auth::STS_SERVICE,
+            config.max_skew_secs,
+            &config.accounts,
+        )?;
         let limiters = rules
             .actions
             .values()
@@ -57,6 +64,7 @@ impl Emulator {
             .collect();
         let state = Arc::new(Self {
             verifier,
+            sts_verifier,
             limiters,
             sessions: Sessions::default(),
             initial_sessions: config.sessions.clone(),

@@ -326,7 +326,7 @@ mod tests {
 
     #[test]
     fn role_names_are_checked() {
-        assert!(check_role("gse-backend").is_ok());
+        assert!(check_role("game-backend").is_ok());
         assert!(check_role("").unwrap_err().contains("empty"));
         assert!(check_role("a/b").is_err());
         assert!(check_role("caf\u{e9}").is_err());

@@ -70,6 +70,11 @@ pub enum CredentialsError {
         /// The fetch's error message.
         reason: String,
     },
+    /// STS `AssumeRole` gave no credentials.
+    AssumeRole {
+        /// The URL and what was wrong, or STS's error code and message (never a key).
+        reason: String,
+    },
     /// The CVM instance's role credentials could not be fetched from the metadata service.
     CvmRole {
         /// The URL and what was wrong (never the answer's text).
@@ -130,6 +135,9 @@ impl fmt::Display for CredentialsError {
             }
             Self::RefreshFailed { reason } => {
                 write!(f, "refreshing temporary credentials failed: {reason}")
+            }
+            Self::AssumeRole { reason } => {
+                write!(f, "no credentials from STS AssumeRole: {reason}")
             }
             Self::CvmRole { reason } => {
                 write!(f, "no CVM role credentials from the metadata service: {reason}")

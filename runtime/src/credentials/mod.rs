@@ -4,6 +4,7 @@
 //!
 //! No secret key or token ever appears in `Debug` output or in an error message.
 
+mod assume_role;
 mod chain;
 mod cvm_role;
 mod env;
@@ -17,6 +18,7 @@ mod refreshing;
 mod tests;
 mod variables;
 
+pub use assume_role::{AssumeRoleProvider, MAX_STS_ANSWER_BYTES};
 pub use chain::DefaultChain;
 pub use cvm_role::{CvmRoleProvider, MAX_METADATA_ANSWER_BYTES};
 pub use env::EnvProvider;
@@ -26,6 +28,7 @@ pub use profile::{ProfileProvider, MAX_PROFILE_FILE_BYTES};
 pub use provider::{CredentialsFuture, ProvideCredentials};
 pub use refreshing::{FetchFuture, RefreshingProvider};
 pub use variables::{
-    DEFAULT_METADATA_ENDPOINT, DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, ENV_METADATA_ENDPOINT,
-    ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, SYSTEM_CREDENTIALS_FILE,
+    DEFAULT_METADATA_ENDPOINT, DEFAULT_PROFILE, DEFAULT_STS_ENDPOINT, ENV_CREDENTIALS_FILE,
+    ENV_METADATA_ENDPOINT, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_STS_ENDPOINT,
+    SYSTEM_CREDENTIALS_FILE,
 };

@@ -18,3 +18,8 @@ pub const SYSTEM_CREDENTIALS_FILE: &str = "/etc/tencentcloud/credentials";
 pub const ENV_METADATA_ENDPOINT: &str = "TENCENTCLOUD_METADATA_ENDPOINT";
 /// The instance metadata service of a CVM instance.
 pub const DEFAULT_METADATA_ENDPOINT: &str = "http://metadata.tencentyun.com";
+/// Environment variable naming STS's base URL (this project's own), e.g. an emulator's
+/// `http://127.0.0.1:8080`.
+pub const ENV_STS_ENDPOINT: &str = "TENCENTCLOUD_STS_ENDPOINT";
+/// STS, the service `AssumeRole` is sent to.
+pub const DEFAULT_STS_ENDPOINT: &str = "https://sts.tencentcloudapi.com";

@@ -1,0 +1,101 @@
+//! STS AssumeRole against the emulator: a role's temporary credentials, signed for with a
+//! long-term key from another provider, used for joins and fetched once for many callers; and
+//! the errors of a refusal, a wrong key, a down endpoint.
+
+use gse_client::credentials::{
+    AssumeRoleProvider, Credentials, CredentialsError, ProvideCredentials,
+};
+use gse_client::BatchOptions;
+use gse_e2e::builder_with;
+use gse_emulator::{EmulatorConfig, SessionSpec, DEMO_SECRET_ID, DEMO_SECRET_KEY};
+use std::sync::Arc;
+use std::time::Duration;
+
+const ROLE: &str = "qcs::cam::uin/100000000001:roleName/game-backend";
+
+fn demo_key() -> Credentials {
+    Credentials::new(DEMO_SECRET_ID, DEMO_SECRET_KEY).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn players_join_with_an_assumed_roles_credentials_fetched_once_for_100_callers() {
+    let emulator = EmulatorConfig::default()
+        .session(SessionSpec::new("gssess-sts", 1000))
+        .start()
+        .await
+        .unwrap();
+    let url = emulator.url();
+    let provider = AssumeRoleProvider::new(demo_key(), ROLE, "backend-1")
+        .duration(Duration::from_secs(900))
+        .with_lookup(move |name| (name == "TENCENTCLOUD_STS_ENDPOINT").then(|| url.clone()));
+    let client = Arc::new(builder_with(emulator.url(), provider).build().unwrap());
+    let calls = (0..100).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .join_game_server_session_batch()
+                .game_server_session_id("gssess-sts")
+                .send_in_batches([format!("player-{i}")], BatchOptions::new())
+                .await
+        }
+    });
+    for outcome in futures_util::future::join_all(calls).await {
+        assert_eq!(outcome.unwrap().succeeded.len(), 1);
+    }
+    let stats = emulator.stats();
+    assert_eq!(stats.temporary_credentials_issued, 1, "one AssumeRole");
+    assert_eq!(stats.joined_players, 100);
+    assert!(stats.errors.is_empty(), "{:?}", stats.errors);
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn refusals_and_outages_are_clear_errors_without_secrets() {
+    let emulator = EmulatorConfig::default().start().await.unwrap();
+    let assume = |source: Credentials, session: &str| {
+        AssumeRoleProvider::new(source, ROLE, session)
+            .endpoint(emulator.url())
+            .timeout(Duration::from_secs(2))
+    };
+    // A wrong long-term key: STS's own refusal, named.
+    let wrong = Credentials::new(DEMO_SECRET_ID, "not-the-demo-key").unwrap();
+    let error = assume(wrong, "backend-1").provide().await.unwrap_err();
+    let text = format!("{error} {error:?}");
+    assert!(
+        matches!(error, CredentialsError::AssumeRole { .. }),
+        "{text}"
+    );
+    assert!(
+        text.contains("STS refused AssumeRole: \"AuthFailure.SignatureFailure\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("not-the-demo-key") && !text.contains(DEMO_SECRET_KEY),
+        "{text}"
+    );
+    // A bad parameter is refused before anything is sent.
+    let error = assume(demo_key(), "x").provide().await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("RoleSessionName: 1 characters given"),
+        "{error}"
+    );
+    assert_eq!(emulator.stats().temporary_credentials_issued, 0);
+    emulator.shutdown().await;
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = closed.local_addr().unwrap();
+    drop(closed);
+    let error = AssumeRoleProvider::new(demo_key(), ROLE, "backend-1")
+        .endpoint(format!("http://{address}"))
+        .provide()
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("POST http://{address}/ failed")),
+        "{error}"
+    );
+}
