@@ -273,7 +273,7 @@ async fn the_default_chain_asks_the_instance_role_only_after_the_env_and_the_pro
             "AKIDFILE",
         ),
     ] {
-        let provider = chain.cvm_role(role()).resolve().unwrap();
+        let provider = chain.web_identity(None).cvm_role(role()).resolve().unwrap();
         assert_eq!(provider.provide().await.unwrap().secret_id(), expected);
     }
     assert_eq!(
@@ -284,6 +284,7 @@ async fn the_default_chain_asks_the_instance_role_only_after_the_env_and_the_pro
 
     // A credentials file that exists but is malformed stops the chain.
     let error = DefaultChain::with_providers(env(&[]), ProfileProvider::new().path(&malformed))
+        .web_identity(None)
         .cvm_role(role())
         .resolve()
         .unwrap_err();
@@ -292,6 +293,7 @@ async fn the_default_chain_asks_the_instance_role_only_after_the_env_and_the_pro
 
     // Neither: the instance role.
     let provider = DefaultChain::with_providers(env(&[]), ProfileProvider::new().path(&absent))
+        .web_identity(None)
         .cvm_role(role())
         .resolve()
         .unwrap();

@@ -54,6 +54,9 @@ pub struct EmulatorConfig {
     pub cvm_role: Option<String>,
     /// How long the temporary credentials the emulator issues are accepted.
     pub temporary_credentials_lifetime: Duration,
+    /// The OIDC provider id and the web-identity token STS `AssumeRoleWithWebIdentity`
+    /// accepts (what a TKE pod presents); `None`: that action is refused.
+    pub web_identity: Option<(String, String)>,
 }
 
 /// The longest lifetime of issued temporary credentials: 12 hours, STS's own maximum.
@@ -81,6 +84,7 @@ impl Default for EmulatorConfig {
             tls: None,
             cvm_role: None,
             temporary_credentials_lifetime: Duration::from_secs(7200),
+            web_identity: None,
         }
     }
 }
@@ -97,6 +101,14 @@ impl EmulatorConfig {
     #[must_use]
     pub fn cvm_role(mut self, role: &str) -> Self {
         self.cvm_role = Some(role.to_owned());
+        self
+    }
+
+    /// Trusts OIDC provider `provider_id` and its web-identity `token` in STS
+    /// `AssumeRoleWithWebIdentity`.
+    #[must_use]
+    pub fn web_identity(mut self, provider_id: &str, token: &str) -> Self {
+        self.web_identity = Some((provider_id.to_owned(), token.to_owned()));
         self
     }
 

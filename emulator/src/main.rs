@@ -58,6 +58,10 @@ struct Args {
     /// accepts until they expire.
     #[arg(long, value_name = "NAME")]
     cvm_role: Option<String>,
+    /// Trust this OIDC provider in STS AssumeRoleWithWebIdentity, PROVIDER_ID:TOKEN_FILE (the
+    /// web-identity token a TKE pod would present, read from the file at start).
+    #[arg(long, value_name = "PROVIDER_ID:TOKEN_FILE")]
+    web_identity: Option<String>,
     /// Seconds the temporary credentials the emulator issues are accepted (at most 43200).
     #[arg(long, default_value_t = 7200)]
     temporary_credentials_lifetime_secs: u64,
@@ -96,6 +100,14 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
         ),
         ..EmulatorConfig::default()
     };
+    if let Some(spec) = &args.web_identity {
+        let (provider, file) = spec.split_once(':').ok_or_else(|| {
+            format!("--web-identity: PROVIDER_ID:TOKEN_FILE expected, {spec:?} given")
+        })?;
+        let token = std::fs::read_to_string(file)
+            .map_err(|e| format!("--web-identity: cannot read the token file {file}: {e}"))?;
+        config.web_identity = Some((provider.to_owned(), token.trim().to_owned()));
+    }
     if !args.accounts.is_empty() {
         config.accounts = args
             .accounts

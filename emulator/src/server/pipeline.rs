@@ -95,12 +95,18 @@ fn serve(
     language: &mut Language,
 ) -> Result<String, ApiError> {
     check_header_text(&parts.headers)?;
-    if parts
+    match parts
         .headers
         .get("x-tc-action")
-        .is_some_and(|action| action == super::sts::ASSUME_ROLE)
+        .and_then(|a| a.to_str().ok())
     {
-        return super::sts::assume_role(state, parts, body, language);
+        Some(super::sts::ASSUME_ROLE) => {
+            return super::sts::assume_role(state, parts, body, language)
+        }
+        Some(super::sts::ASSUME_ROLE_WITH_WEB_IDENTITY) => {
+            return super::sts::assume_role_with_web_identity(state, parts, body)
+        }
+        _ => {}
     }
     let call = call::verify(&state.verifier, parts, body, language)?;
     let action_name = call.action.as_str();

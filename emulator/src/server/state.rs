@@ -38,6 +38,8 @@ pub(crate) struct Emulator {
     pub(crate) cvm_role: Option<String>,
     /// How long issued temporary credentials are accepted.
     pub(crate) credentials_lifetime: Duration,
+    /// The OIDC provider id and the web-identity token STS trusts, if any.
+    pub(crate) web_identity: Option<(String, String)>,
 }
 
 impl Emulator {
@@ -74,6 +76,7 @@ impl Emulator {
             body_read_timeout: config.body_read_timeout,
             cvm_role: config.cvm_role.clone(),
             credentials_lifetime: config.temporary_credentials_lifetime,
+            web_identity: config.web_identity.clone(),
             rules,
         });
         state.reset();

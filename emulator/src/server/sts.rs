@@ -1,7 +1,8 @@
-//! STS's `AssumeRole` (version 2018-08-13), as much of it as a client's credentials need: the
+//! STS (version 2018-08-13), as much of it as a client's credentials need: `AssumeRole`, the
 //! caller's TC3 signature checked (service `sts`, a long-term key of an account the emulator
-//! knows), `RoleArn`, `RoleSessionName` and `DurationSeconds` checked, and temporary
-//! credentials issued that the API accepts until they expire.
+//! knows), and `AssumeRoleWithWebIdentity`, unsigned, its OIDC provider and token checked
+//! against the ones configured; then `RoleArn`, `RoleSessionName` and `DurationSeconds`
+//! checked, and temporary credentials issued that the API accepts until they expire.
 
 use super::call::{self, Params};
 use super::state::Emulator;
@@ -10,9 +11,11 @@ use crate::lang::Language;
 use crate::request_id::request_id;
 use serde_json::{json, Value};
 use std::time::{SystemTime, UNIX_EPOCH};
+use subtle::ConstantTimeEq;
 
-/// The action served here.
+/// The actions served here.
 pub(crate) const ASSUME_ROLE: &str = "AssumeRole";
+pub(crate) const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "AssumeRoleWithWebIdentity";
 /// STS's API version.
 pub(crate) const STS_VERSION: &str = "2018-08-13";
 /// The longest `DurationSeconds`: 12 hours.
@@ -53,6 +56,70 @@ pub(crate) fn assume_role(
             format!("the request body is not JSON: {e}"),
         )
     })?;
+    grant(state, &params)
+}
+
+/// Serves `AssumeRoleWithWebIdentity`, unsigned (the token is the proof): the provider and
+/// the token must be the ones the emulator is configured to trust.
+pub(crate) fn assume_role_with_web_identity(
+    state: &Emulator,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> Result<String, ApiError> {
+    let version = parts
+        .headers
+        .get("x-tc-version")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if version != STS_VERSION {
+        return Err(ApiError::new(
+            "NoSuchVersion",
+            format!(
+                "the version {:?} does not exist; STS is version {STS_VERSION}",
+                version.chars().take(32).collect::<String>()
+            ),
+        ));
+    }
+    let params: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            "InvalidParameter",
+            format!("the request body is not JSON: {e}"),
+        )
+    })?;
+    let Some((provider, trusted)) = &state.web_identity else {
+        return Err(ApiError::new(
+            "InvalidParameterValue",
+            "no OIDC provider is configured (EmulatorConfig::web_identity, --web-identity)",
+        ));
+    };
+    let given = params
+        .get("ProviderId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if given != provider {
+        return Err(ApiError::new(
+            "InvalidParameterValue",
+            format!(
+                "ProviderId: no OIDC provider {:?}",
+                given.chars().take(64).collect::<String>()
+            ),
+        ));
+    }
+    let token = params
+        .get("WebIdentityToken")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if token.as_bytes().ct_eq(trusted.as_bytes()).unwrap_u8() != 1 {
+        return Err(ApiError::new(
+            "AuthFailure.InvalidAuthorization",
+            "the WebIdentityToken is not one the OIDC provider issued",
+        ));
+    }
+    grant(state, &params)
+}
+
+/// Checks the role parameters and issues the credentials: the `Response` envelope.
+fn grant(state: &Emulator, params: &Value) -> Result<String, ApiError> {
     let text_param = |name: &str, min: usize, max: usize| -> Result<String, ApiError> {
         let value = params.get(name).and_then(Value::as_str).ok_or_else(|| {
             ApiError::new(

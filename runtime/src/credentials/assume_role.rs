@@ -9,14 +9,10 @@ use super::error::CredentialsError;
 use super::key::Credentials;
 use super::provider::{process_env, CredentialsFuture, EnvLookup, ProvideCredentials};
 use super::refreshing::RefreshingProvider;
-use super::variables::{DEFAULT_STS_ENDPOINT, ENV_STS_ENDPOINT};
-use crate::signing::{sign_request, RequestContext, Signer};
+use super::sts;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-/// The largest STS answer read (a real one is about a kilobyte).
-pub const MAX_STS_ANSWER_BYTES: usize = 64 * 1024;
+use std::time::Duration;
 
 /// The role's credentials, from STS `AssumeRole` (version 2018-08-13) signed with the
 /// `source` provider's credentials (a long-term key, itself from any provider: the
@@ -194,21 +190,10 @@ impl Settings {
         Ok(())
     }
 
-    fn url(&self) -> Result<reqwest::Url, String> {
-        let base = self
-            .endpoint
-            .clone()
-            .or_else(|| (self.lookup)(ENV_STS_ENDPOINT).filter(|e| !e.is_empty()))
-            .unwrap_or_else(|| DEFAULT_STS_ENDPOINT.to_owned());
-        let base = base.trim_end_matches('/');
-        reqwest::Url::parse(&format!("{base}/"))
-            .map_err(|e| format!("the STS endpoint {base:?} is not a URL: {e}"))
-    }
-
     /// One `AssumeRole`; the error names what was wrong, never a secret.
     async fn assume(&self) -> Result<Credentials, String> {
         self.check()?;
-        let url = self.url()?;
+        let url = sts::url(self.endpoint.as_deref(), &*self.lookup)?;
         let source = self
             .source
             .provide()
@@ -222,141 +207,16 @@ impl Settings {
         if let Some(policy) = &self.policy {
             params["Policy"] = serde_json::Value::from(policy.as_str());
         }
-        crate::tls::install_default_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout)
-            .build()
-            .map_err(|e| format!("cannot build the STS client: {e}"))?;
-        let mut request = http
-            .post(url.clone())
-            .header("content-type", "application/json")
-            .header("x-tc-action", "AssumeRole")
-            .header("x-tc-version", "2018-08-13")
-            .body(params.to_string())
-            .build()
-            .map_err(|e| format!("cannot build the STS request: {e}"))?;
-        let timestamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        sign_request(
-            &mut request,
-            &Signer::new("sts"),
-            &source,
-            timestamp,
-            RequestContext {
-                region: Some(&self.region),
-                language: None,
-            },
+        sts::call(
+            &url,
+            "AssumeRole",
+            &params,
+            Some(&source),
+            &self.region,
+            self.timeout,
         )
-        .map_err(|e| format!("cannot sign the STS request: {e}"))?;
-        let mut answer = http
-            .execute(request)
-            .await
-            .map_err(|e| format!("POST {url} failed: {}", error_chain(&e)))?;
-        let status = answer.status();
-        let mut body = Vec::new();
-        while let Some(chunk) = answer
-            .chunk()
-            .await
-            .map_err(|e| format!("reading {url} failed: {}", error_chain(&e)))?
-        {
-            if body.len() + chunk.len() > MAX_STS_ANSWER_BYTES {
-                return Err(format!(
-                    "{url} answered more than {MAX_STS_ANSWER_BYTES} bytes, the most read"
-                ));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        parse_answer(&body).map_err(|problem| {
-            if status.is_success() {
-                format!("{url}: {problem}")
-            } else {
-                format!("{url} answered HTTP {}: {problem}", status.as_u16())
-            }
-        })
+        .await
     }
-}
-
-/// `error` and its causes, `: `-separated.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
-/// The credentials of an `AssumeRole` answer, or its error; never quotes the answer's keys.
-fn parse_answer(body: &[u8]) -> Result<Credentials, String> {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Envelope {
-        response: Option<Answer>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Answer {
-        credentials: Option<Keys>,
-        expired_time: Option<u64>,
-        error: Option<ApiError>,
-        request_id: Option<String>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Keys {
-        token: Option<String>,
-        tmp_secret_id: Option<String>,
-        tmp_secret_key: Option<String>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct ApiError {
-        code: Option<String>,
-        message: Option<String>,
-    }
-    let envelope: Envelope = serde_json::from_slice(body).map_err(|e| {
-        format!(
-            "the answer is not STS's JSON (at line {}, column {})",
-            e.line(),
-            e.column()
-        )
-    })?;
-    let answer = envelope
-        .response
-        .ok_or_else(|| "the answer has no Response".to_owned())?;
-    let request = answer
-        .request_id
-        .map(|id| format!(" (RequestId {})", crate::text::quoted(&id, 64)))
-        .unwrap_or_default();
-    if let Some(error) = answer.error {
-        return Err(format!(
-            "STS refused AssumeRole: {} {}{request}",
-            crate::text::quoted(error.code.as_deref().unwrap_or("(no code)"), 64),
-            crate::text::quoted(error.message.as_deref().unwrap_or_default(), 200)
-        ));
-    }
-    let keys = answer
-        .credentials
-        .ok_or_else(|| format!("the answer has no Credentials{request}"))?;
-    let field = |value: Option<String>, name: &str| {
-        value
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| format!("the answer has no Credentials.{name}{request}"))
-    };
-    let id = field(keys.tmp_secret_id, "TmpSecretId")?;
-    let key = field(keys.tmp_secret_key, "TmpSecretKey")?;
-    let token = field(keys.token, "Token")?;
-    let expired = answer
-        .expired_time
-        .filter(|t| *t > 0)
-        .ok_or_else(|| format!("the answer has no ExpiredTime{request}"))?;
-    Credentials::with_token(id, key, token)
-        .map(|c| c.expiring_at(UNIX_EPOCH + Duration::from_secs(expired)))
-        .map_err(|e| format!("the answer's credentials are unusable: {e}"))
 }
 
 #[cfg(test)]
@@ -366,7 +226,7 @@ mod tests {
     #[test]
     fn answers_and_refusals_are_read_without_quoting_keys() {
         let good = br#"{"Response":{"Credentials":{"Token":"tok","TmpSecretId":"AKIDtmp","TmpSecretKey":"tmp-key"},"ExpiredTime":4102444800,"Expiration":"2100-01-01T00:00:00Z","RequestId":"r-1"}}"#;
-        let c = parse_answer(good).unwrap();
+        let c = sts::parse_answer(good, "AssumeRole").unwrap();
         assert_eq!((c.secret_id(), c.token()), ("AKIDtmp", Some("tok")));
         for (answer, expected) in [
             (&br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad"},"RequestId":"r-2"}}"#[..], "STS refused AssumeRole: \"AuthFailure.SignatureFailure\" \"bad\" (RequestId \"r-2\")"),
@@ -375,7 +235,7 @@ mod tests {
             (b"<html>tmp-key</html>", "is not STS's JSON"),
             (br#"{"tmp-key":1}"#, "has no Response"),
         ] {
-            let error = parse_answer(answer).unwrap_err();
+            let error = sts::parse_answer(answer, "AssumeRole").unwrap_err();
             assert!(error.contains(expected), "{error}");
             assert!(!error.contains("tmp-key"), "{error}");
         }

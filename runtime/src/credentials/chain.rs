@@ -5,21 +5,33 @@ use super::env::EnvProvider;
 use super::error::CredentialsError;
 use super::key::Credentials;
 use super::profile::ProfileProvider;
-use super::provider::{CredentialsFuture, ProvideCredentials};
+use super::provider::{process_env, CredentialsFuture, ProvideCredentials};
+use super::web_identity::WebIdentityProvider;
 use std::sync::Arc;
 
-/// The default chain, in the official Python SDK's order: the environment variables, the
-/// profile file, then the CVM instance's CAM role (from the instance metadata service, kept
-/// and refreshed before expiry). The first two are read once, when the client is built; the
-/// role is fetched at the first call, and only when neither of them exists. A source that
-/// exists but is unusable (a variable set without its pair or not UTF-8, a credentials file
-/// that is malformed or lacks the profile) is an error, never a reason to sign as another
-/// account.
-#[derive(Debug, Default)]
+/// The default chain: the environment variables, the profile file, a TKE pod's OIDC role when
+/// the `TKE_*` variables configure one, then the CVM instance's CAM role (from the instance
+/// metadata service). The first two are read once, when the client is built; a role is
+/// fetched at the first call, kept and refreshed before expiry, and only when neither of them
+/// exists. A source that exists but is unusable (a variable set without its pair or not UTF-8,
+/// a credentials file that is malformed or lacks the profile) is an error, never a reason to
+/// sign as another account.
+///
+/// The official Python SDK asks the CVM role before TKE OIDC; here a configured pod role comes
+/// first, because a pod on a CVM node reaches the node's metadata service too and would
+/// otherwise sign with the node's role instead of its own.
+#[derive(Debug)]
 pub struct DefaultChain {
     env: EnvProvider,
     profile: ProfileProvider,
+    web_identity: Option<WebIdentityProvider>,
     cvm_role: CvmRoleProvider,
+}
+
+impl Default for DefaultChain {
+    fn default() -> Self {
+        Self::with_providers(EnvProvider::default(), ProfileProvider::default())
+    }
 }
 
 impl DefaultChain {
@@ -36,8 +48,17 @@ impl DefaultChain {
         Self {
             env,
             profile,
+            web_identity: WebIdentityProvider::from_tke_env(process_env),
             cvm_role: CvmRoleProvider::new(),
         }
+    }
+
+    /// Asks `provider` (or, with `None`, no TKE role) before the CVM role, instead of the one
+    /// the `TKE_*` variables configure.
+    #[must_use]
+    pub fn web_identity(mut self, provider: Option<WebIdentityProvider>) -> Self {
+        self.web_identity = provider;
+        self
     }
 
     /// Fetches the CVM role's credentials through `provider` (another endpoint, a given role).
@@ -74,6 +95,7 @@ impl DefaultChain {
             Err(CredentialsError::NotFound { tried }) if tried.iter().all(absent) => {
                 Ok(Arc::new(RoleAfterChain {
                     tried,
+                    web_identity: self.web_identity,
                     cvm_role: self.cvm_role,
                 }))
             }
@@ -96,17 +118,23 @@ fn absent(error: &CredentialsError) -> bool {
     )
 }
 
-/// The CVM role, after the environment and the profile file held nothing.
+/// A role, after the environment and the profile file held nothing: the TKE pod's when one
+/// is configured (then it is the only one asked), else the CVM instance's.
 #[derive(Debug)]
 struct RoleAfterChain {
     tried: Vec<CredentialsError>,
+    web_identity: Option<WebIdentityProvider>,
     cvm_role: CvmRoleProvider,
 }
 
 impl ProvideCredentials for RoleAfterChain {
     fn provide(&self) -> CredentialsFuture<'_> {
         Box::pin(async move {
-            self.cvm_role.provide().await.map_err(|role_error| {
+            let found = match &self.web_identity {
+                Some(pod_role) => pod_role.provide().await,
+                None => self.cvm_role.provide().await,
+            };
+            found.map_err(|role_error| {
                 let mut tried = self.tried.clone();
                 tried.push(role_error);
                 CredentialsError::NotFound { tried }

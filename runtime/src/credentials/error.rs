@@ -75,6 +75,11 @@ pub enum CredentialsError {
         /// The URL and what was wrong, or STS's error code and message (never a key).
         reason: String,
     },
+    /// STS `AssumeRoleWithWebIdentity` (a TKE pod's role) gave no credentials.
+    WebIdentity {
+        /// The file or URL and what was wrong, or STS's error (never the token or a key).
+        reason: String,
+    },
     /// The CVM instance's role credentials could not be fetched from the metadata service.
     CvmRole {
         /// The URL and what was wrong (never the answer's text).
@@ -138,6 +143,9 @@ impl fmt::Display for CredentialsError {
             }
             Self::AssumeRole { reason } => {
                 write!(f, "no credentials from STS AssumeRole: {reason}")
+            }
+            Self::WebIdentity { reason } => {
+                write!(f, "no credentials from STS AssumeRoleWithWebIdentity: {reason}")
             }
             Self::CvmRole { reason } => {
                 write!(f, "no CVM role credentials from the metadata service: {reason}")

@@ -14,11 +14,13 @@ mod key;
 mod profile;
 mod provider;
 mod refreshing;
+mod sts;
 #[cfg(test)]
 mod tests;
 mod variables;
+mod web_identity;
 
-pub use assume_role::{AssumeRoleProvider, MAX_STS_ANSWER_BYTES};
+pub use assume_role::AssumeRoleProvider;
 pub use chain::DefaultChain;
 pub use cvm_role::{CvmRoleProvider, MAX_METADATA_ANSWER_BYTES};
 pub use env::EnvProvider;
@@ -27,8 +29,13 @@ pub use key::Credentials;
 pub use profile::{ProfileProvider, MAX_PROFILE_FILE_BYTES};
 pub use provider::{CredentialsFuture, ProvideCredentials};
 pub use refreshing::{FetchFuture, RefreshingProvider};
+pub use sts::MAX_STS_ANSWER_BYTES;
 pub use variables::{
     DEFAULT_METADATA_ENDPOINT, DEFAULT_PROFILE, DEFAULT_STS_ENDPOINT, ENV_CREDENTIALS_FILE,
     ENV_METADATA_ENDPOINT, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_STS_ENDPOINT,
     SYSTEM_CREDENTIALS_FILE,
+};
+pub use web_identity::{
+    WebIdentityProvider, ENV_TKE_PROVIDER_ID, ENV_TKE_REGION, ENV_TKE_ROLE_ARN,
+    ENV_TKE_WEB_IDENTITY_TOKEN_FILE,
 };
