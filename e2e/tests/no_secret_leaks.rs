@@ -174,3 +174,50 @@ fn the_join_example_at_trace_level_prints_spans_but_no_secret() {
         "no body at debug: {stderr}"
     );
 }
+
+#[tokio::test]
+async fn role_providers_at_trace_level_show_no_issued_key_or_token() {
+    use gse_client::credentials::{AssumeRoleProvider, CvmRoleProvider};
+    let (capture, _guard) = LogCapture::install(tracing::Level::TRACE);
+    let emulator = gse_emulator::EmulatorConfig::default()
+        .session(gse_emulator::SessionSpec::new("gssess-roles", 10))
+        .cvm_role("game-backend")
+        .start()
+        .await
+        .unwrap();
+    let role = CvmRoleProvider::new().endpoint(emulator.url());
+    let from_role = role.provide().await.unwrap();
+    let long_term =
+        Credentials::new(gse_emulator::DEMO_SECRET_ID, gse_emulator::DEMO_SECRET_KEY).unwrap();
+    let assumed = AssumeRoleProvider::new(
+        long_term,
+        "qcs::cam::uin/100000000001:roleName/game-backend",
+        "leak-check",
+    )
+    .endpoint(emulator.url());
+    let from_sts = assumed.provide().await.unwrap();
+    let client = gse_e2e::builder_with(emulator.url(), assumed)
+        .build()
+        .unwrap();
+    client
+        .join_game_server_session_batch()
+        .game_server_session_id("gssess-roles")
+        .player_ids(vec!["p".to_owned()])
+        .send()
+        .await
+        .unwrap();
+    let logs = capture.text();
+    assert!(!logs.is_empty(), "tracing was captured");
+    for issued in [&from_role, &from_sts] {
+        let (key, token) = (issued.secret_key(), issued.token().unwrap());
+        for (what, text) in [
+            ("tracing output", logs.clone()),
+            ("Debug of the providers", format!("{role:?} {client:?}")),
+            ("Debug of the credentials", format!("{issued:?}")),
+        ] {
+            assert!(!text.contains(key), "{what} shows an issued key");
+            assert!(!text.contains(token), "{what} shows an issued token");
+        }
+    }
+    emulator.shutdown().await;
+}
