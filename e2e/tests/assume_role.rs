@@ -99,3 +99,66 @@ async fn refusals_and_outages_are_clear_errors_without_secrets() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_slow_or_garbled_sts_fails_clearly_within_the_timeout() {
+    use std::time::Instant;
+    use test_support::{Reply, StubServer};
+    let cases: Vec<(Reply, &str)> = vec![
+        (Reply::json("<html>TmpSecretKey-secret</html>"), "is not STS's JSON"),
+        (
+            Reply::json(r#"{"Response":{"Credentials":{"TmpSecretKey":"TmpSecretKey-secret"},"RequestId":"r"}}"#),
+            "no Credentials.TmpSecretId",
+        ),
+        (Reply::json("x".repeat(4096)).endless(), "more than 65536 bytes"),
+        (
+            Reply::json(r#"{"Response":{"Error":{"Code":"InternalError","Message":"busy"},"RequestId":"r"}}"#).status(500),
+            "answered HTTP 500: STS refused AssumeRole: \"InternalError\"",
+        ),
+    ];
+    for (reply, expected) in cases {
+        let stub = StubServer::start_with(move |_| reply.clone()).await;
+        let error = AssumeRoleProvider::new(demo_key(), ROLE, "backend-1")
+            .endpoint(stub.url())
+            .provide()
+            .await
+            .unwrap_err();
+        let text = format!("{error} {error:?}");
+        assert!(text.contains(expected), "{expected}: {text}");
+        assert!(!text.contains("TmpSecretKey-secret"), "{text}");
+        // What STS received was signed for service sts with the source key's SecretId.
+        let sent = &stub.requests()[0];
+        assert_eq!(sent.header("x-tc-action"), Some("AssumeRole"));
+        assert!(
+            sent.header("authorization")
+                .is_some_and(|a| a.contains(&format!("Credential={DEMO_SECRET_ID}/"))
+                    && a.contains("/sts/tc3_request")),
+            "{:?}",
+            sent.header("authorization")
+        );
+        stub.stop().await;
+    }
+
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = silent.local_addr().unwrap();
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let started = Instant::now();
+    let error = AssumeRoleProvider::new(demo_key(), ROLE, "backend-1")
+        .endpoint(format!("http://{address}"))
+        .timeout(Duration::from_millis(500))
+        .provide()
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(error.to_string().contains("failed"), "{error}");
+    hold.abort();
+}
