@@ -1566,7 +1566,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /// Client for Tencent Cloud Game Server Engine (GSE) API 3.0
 ///
-/// The Game Server Engine actions that this workspace generates a client for. Every action is an HTTPS POST of a JSON body to `/`, named by the `X-TC-Action` header and signed with TC3-HMAC-SHA256. The path keys below are labels, one per action (see spec/README.md); the generated client always sends `POST /`. Tencent Cloud retired GSE in 2025; run the workspace's emulator for a live endpoint.
+/// The Game Server Engine actions that this workspace generates a client for. Every action is an HTTPS POST of a JSON body to `/`, named by the `X-TC-Action` header and signed with TC3-HMAC-SHA256. The path keys below are labels, one per action (see spec/README.md); the generated client always sends `POST /`. Tencent Cloud took GSE offline on 2022-06-01 (its SDKs dropped it in 2025); run the workspace's emulator for a live endpoint.
 ///
 /// Version: 2019-11-12
 pub struct Client {
@@ -1581,7 +1581,7 @@ impl Client {
 impl Client {
     /// Join up to 25 players to a game server session
     ///
-    /// Reserves a player session in one game server session for each player id given. A game server session must be ACTIVE and accepting players. Retired: Tencent Cloud took GSE offline on 2025-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
+    /// Reserves a player session in one game server session for each player id given. A game server session must be ACTIVE and accepting players. Retired: Tencent Cloud took GSE offline on 2022-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
     ///
     /// Sends `POST /` with `X-TC-Action: JoinGameServerSessionBatch` and `X-TC-Version: 2019-11-12`, the body as JSON, signed with TC3-HMAC-SHA256; at most 1000 requests a second (the spec's rate). Set the body's fields with the returned builder's setters, then `send()` it; `validate()` checks the spec's limits without sending anything.
     ///
@@ -1608,7 +1608,7 @@ impl Client {
     }
     /// List player sessions, a page at a time
     ///
-    /// Lists the player sessions that match every filter given (a game server session, a player, a player session, a status), `Limit` per page; a page with more after it carries `NextToken` for the next request. Retired: Tencent Cloud took GSE offline on 2025-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
+    /// Lists the player sessions that match every filter given (a game server session, a player, a player session, a status), `Limit` per page; a page with more after it carries `NextToken` for the next request. Retired: Tencent Cloud took GSE offline on 2022-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
     ///
     /// Sends `POST /` with `X-TC-Action: DescribePlayerSessions` and `X-TC-Version: 2019-11-12`, the body as JSON, signed with TC3-HMAC-SHA256; at most 1000 requests a second (the spec's rate). Set the body's fields with the returned builder's setters, then `send()` it; `validate()` checks the spec's limits without sending anything.
     ///
