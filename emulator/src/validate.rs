@@ -313,6 +313,18 @@ fn check_at(
             Ok(())
         }
         Some("integer") if !(value.is_i64() || value.is_u64()) => Err(wrong_type("an integer")),
+        Some("integer")
+            if schema
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| f.starts_with("uint"))
+                && value.as_i64().is_some_and(|n| n < 0) =>
+        {
+            Err(ApiError::new(
+                "InvalidParameterValue",
+                format!("`{}`: {value} given, at least 0 allowed", field()),
+            ))
+        }
         Some("number") if !value.is_number() => Err(wrong_type("a number")),
         Some("boolean") if !value.is_boolean() => Err(wrong_type("a boolean")),
         _ => Ok(()),
@@ -345,6 +357,24 @@ mod tests {
                 e.message
             );
         }
+    }
+
+    #[test]
+    fn an_unsigned_integer_below_zero_is_refused_naming_the_field() {
+        let rules = SpecRules::embedded();
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {"Limit": {"type": "integer", "format": "uint64"}}
+        });
+        let error = check(&rules, &schema, &serde_json::json!({"Limit": -1})).unwrap_err();
+        assert_eq!(error.code, "InvalidParameterValue");
+        assert!(
+            error.message.contains("`Limit`: -1 given, at least 0"),
+            "{}",
+            error.message
+        );
+        assert!(check(&rules, &schema, &serde_json::json!({"Limit": 0})).is_ok());
+        assert!(check(&rules, &schema, &serde_json::json!({"Limit": u64::MAX})).is_ok());
     }
 
     #[test]

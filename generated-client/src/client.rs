@@ -65,7 +65,7 @@ pub mod types {
             rename = "Limit",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub limit: ::std::option::Option<i64>,
+        pub limit: ::std::option::Option<u64>,
         ///The previous page's `NextToken`, 1 to 1024 ASCII characters.
         #[serde(
             rename = "NextToken",
@@ -813,7 +813,7 @@ pub mod types {
                 ::std::option::Option<super::DescribePlayerSessionsRequestGameServerSessionId>,
                 ::std::string::String,
             >,
-            limit: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            limit: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
             next_token: ::std::result::Result<
                 ::std::option::Option<super::DescribePlayerSessionsRequestNextToken>,
                 ::std::string::String,
@@ -862,7 +862,7 @@ pub mod types {
             #[must_use]
             pub fn limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.limit = value.try_into().map_err(|e| format!("Limit: {e}"));
@@ -1792,7 +1792,7 @@ pub mod requests {
         #[must_use]
         pub fn limit<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<i64>,
+            T: ::std::convert::TryInto<u64>,
             T::Error: ::std::fmt::Display,
         {
             match value.try_into() {
