@@ -202,41 +202,14 @@ fn check_role(role: &str) -> Result<(), String> {
 
 /// The body of a `GET`, at most [`MAX_METADATA_ANSWER_BYTES`], as UTF-8 text.
 async fn get(http: &reqwest::Client, url: &str) -> Result<String, String> {
-    let mut answer = http
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| format!("GET {url} failed: {}", error_chain(&e)))?;
-    let status = answer.status();
+    let what = format!("GET {url}");
+    let (status, body) =
+        super::fetch::bounded_body(http.get(url).send().await, &what, MAX_METADATA_ANSWER_BYTES)
+            .await?;
     if !status.is_success() {
-        return Err(format!("GET {url} answered HTTP {}", status.as_u16()));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = answer
-        .chunk()
-        .await
-        .map_err(|e| format!("reading {url} failed: {}", error_chain(&e)))?
-    {
-        if body.len() + chunk.len() > MAX_METADATA_ANSWER_BYTES {
-            return Err(format!(
-                "{url} answered more than {MAX_METADATA_ANSWER_BYTES} bytes, the most read"
-            ));
-        }
-        body.extend_from_slice(&chunk);
+        return Err(format!("{what} answered HTTP {}", status.as_u16()));
     }
     String::from_utf8(body).map_err(|_| format!("{url} answered text that is not UTF-8"))
-}
-
-/// `error` and its causes, `: `-separated (reqwest's own message alone says little).
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// The credentials of a role's answer; the problem never quotes the answer (it holds keys).

@@ -9,6 +9,7 @@ mod chain;
 mod cvm_role;
 mod env;
 mod error;
+mod fetch;
 mod ini;
 mod key;
 mod profile;

@@ -75,24 +75,10 @@ pub(super) async fn call(
             );
         }
     }
-    let mut answer = http
-        .execute(request)
-        .await
-        .map_err(|e| format!("POST {url} failed: {}", error_chain(&e)))?;
-    let status = answer.status();
-    let mut body = Vec::new();
-    while let Some(chunk) = answer
-        .chunk()
-        .await
-        .map_err(|e| format!("reading {url} failed: {}", error_chain(&e)))?
-    {
-        if body.len() + chunk.len() > MAX_STS_ANSWER_BYTES {
-            return Err(format!(
-                "{url} answered more than {MAX_STS_ANSWER_BYTES} bytes, the most read"
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let what = format!("POST {url}");
+    let (status, body) =
+        super::fetch::bounded_body(http.execute(request).await, &what, MAX_STS_ANSWER_BYTES)
+            .await?;
     parse_answer(&body, action).map_err(|problem| {
         if status.is_success() {
             format!("{url}: {problem}")
@@ -100,18 +86,6 @@ pub(super) async fn call(
             format!("{url} answered HTTP {}: {problem}", status.as_u16())
         }
     })
-}
-
-/// `error` and its causes, `: `-separated.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// The credentials of an answer to `action`, or its error; never quotes the answer's keys.
