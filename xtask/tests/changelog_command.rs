@@ -76,6 +76,16 @@ fn entry<'a>(changelog: &'a str, version: &str) -> &'a str {
     &changelog[start..start + heading.len() + rest.find("\n## ").unwrap_or(rest.len())]
 }
 
+/// The version after the committed one: the next patch, or (`minor`) the next minor.
+fn next_version(minor: bool) -> String {
+    let current = version(Path::new(common::ROOT));
+    let parts: Vec<u64> = current.split('.').map(|p| p.parse().unwrap()).collect();
+    match minor {
+        true => format!("{}.{}.0", parts[0], parts[1] + 1),
+        false => format!("{}.{}.{}", parts[0], parts[1], parts[2] + 1),
+    }
+}
+
 /// `generate` adds the entry of `new_version` holding `line`, above the old entries, which are
 /// kept byte for byte; `--check` then passes.
 fn bumped_edit_adds_an_entry(from: &str, to: &str, new_version: &str, lines: &[&str]) {
@@ -118,7 +128,7 @@ fn a_compatible_edit_adds_an_entry_under_the_new_patch_version() {
     bumped_edit_adds_an_entry(
         "        FailedOperation: The operation failed.\n",
         "        FailedOperation: The operation failed.\n        FailedOperation.Extra: Another failure.\n",
-        "0.3.2",
+        &next_version(false),
         &[
             "0 breaking, 1 compatible.",
             "- compatible: action JoinGameServerSessionBatch error codes: FailedOperation.Extra added (",
@@ -131,7 +141,7 @@ fn a_breaking_edit_adds_an_entry_under_the_new_minor_version() {
     bumped_edit_adds_an_entry(
         "maxItems: 25",
         "maxItems: 20",
-        "0.4.0",
+        &next_version(true),
         &[
             "1 breaking, 0 compatible.",
             "- **breaking**: JoinGameServerSessionBatch request field PlayerIds: maxItems 25 → 20 (",
@@ -143,18 +153,20 @@ fn a_breaking_edit_adds_an_entry_under_the_new_minor_version() {
 fn a_change_after_the_entry_was_written_fails_the_check_until_listed() {
     let repo = repository();
     let root = repo.path();
+    let old_version = version(root);
+    let new_version = next_version(false);
     edit_spec(
         root,
         "x-tc-rate-limit: 1000",
         "x-tc-rate-limit: 1500",
-        "0.3.2",
+        &new_version,
     );
     let (code, _, err) = common::xtask_at(root, &["generate"]);
     assert_eq!(code, Some(0), "{err}");
     let written = read(root, CHANGELOG);
 
     // Another compatible edit, same version: the entry is not rewritten, and it misses it.
-    edit_spec(root, "maxItems: 25", "maxItems: 30", "0.3.2");
+    edit_spec(root, "maxItems: 25", "maxItems: 30", &new_version);
     let (code, out, err) = common::xtask_at(root, &["generate"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(
@@ -169,7 +181,7 @@ fn a_change_after_the_entry_was_written_fails_the_check_until_listed() {
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(
         out.contains(&format!(
-            "changelog: {CHANGELOG}: the entry of 0.3.2 does not list `{missing}`"
+            "changelog: {CHANGELOG}: the entry of {new_version} does not list `{missing}`"
         )),
         "{out}"
     );
@@ -177,8 +189,8 @@ fn a_change_after_the_entry_was_written_fails_the_check_until_listed() {
 
     // Listed by hand (any wording around it), the check passes.
     let listed = written.replacen(
-        "\n## 0.3.1\n",
-        &format!("- {missing} (by hand)\n\n## 0.3.1\n"),
+        &format!("\n## {old_version}\n"),
+        &format!("- {missing} (by hand)\n\n## {old_version}\n"),
         1,
     );
     std::fs::write(root.join(CHANGELOG), listed).unwrap();
