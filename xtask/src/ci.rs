@@ -12,6 +12,12 @@ use std::process::Command;
 const OPTIONAL_FEATURES: &str =
     "tc3-runtime/redis,tc3-runtime/test-util,tc3-runtime/metrics,gse-client/redis";
 
+/// `cargo package` of the packaged crates with CI's features (`cargo xtask package`).
+pub(crate) fn package(root: &Path) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    crate::packages::package_all(&cargo, root, OPTIONAL_FEATURES)
+}
+
 /// Runs fmt, clippy, the docs, `generate --check`, spec validation and every test.
 pub(crate) fn run(root: &Path) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -91,7 +97,7 @@ pub(crate) fn run(root: &Path) -> Result<()> {
         "cargo nextest run",
     )?;
     step("cargo package: tc3-runtime, gse-emulator and gse-client, each package built on its own");
-    crate::packages::package_all(&cargo, root, OPTIONAL_FEATURES)?;
+    package(root)?;
     step("fuzz targets build (cargo xtask fuzz TARGET runs one)");
     run_step(
         &mut cargo_cmd(&["build", "--quiet", "-p", "gse-fuzz", "--bins"]),

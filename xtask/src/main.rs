@@ -72,6 +72,9 @@ enum Command {
     /// Build tc3-runtime, gse-client and gse-emulator with every direct dependency at the
     /// lowest version its range admits (in target/minimal-versions; needs the registry).
     MinimalVersions,
+    /// `cargo package` tc3-runtime, gse-emulator and gse-client with the verification
+    /// build, as CI does (each package proven to build on its own).
+    Package,
     /// Create target/py with the pinned Python tools and the official SDK.
     PythonEnv,
     /// Install the pinned official Node.js SDK into target/node (npm ci).
@@ -158,6 +161,7 @@ fn main() -> ExitCode {
         Command::PublicApi { check } => exit_status(public_api::run(&root, check)),
         Command::SemverCheck { base } => exit_status(semver_check::run(&root, base.as_deref())),
         Command::MinimalVersions => exit_status(minimal_versions::run(&root)),
+        Command::Package => exit_status(ci::package(&root)),
         Command::PythonEnv => exit_status(python::ensure_venv(&root).map(|bin| {
             println!("python tools ready in {}", bin.display());
         })),
