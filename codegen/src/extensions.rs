@@ -25,8 +25,8 @@ pub(crate) const CRATE_VERSION: &str = "x-tc-crate-version";
 pub(crate) const COMMON_ERROR_CODES: &str = "x-tc-common-error-codes";
 /// Operation: the action name sent as `X-TC-Action`.
 pub(crate) const ACTION: &str = "x-tc-action";
-/// Operation: the action's status in the service's own definition (`online` or
-/// `deprecated`); informational, said in the description for readers of the docs, checked by
+/// Operation: the action's status in the service's own definition (`online`, `deprecated`
+/// or `offline`, the values Tencent's definitions use); informational, said in the description for readers of the docs, checked by
 /// `cargo xtask spec-audit`. Never a `#[deprecated]`: that would make every caller's build warn.
 pub(crate) const STATUS: &str = "x-tc-status";
 /// Operation: the most requests per second the service accepts for the action.

@@ -10,6 +10,7 @@ mod error;
 mod extensions;
 mod manifest;
 mod model;
+mod names;
 mod overlay;
 mod passes;
 mod progenitor_run;

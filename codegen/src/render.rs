@@ -40,7 +40,13 @@ pub(crate) fn lib_rs(
     let actions = model
         .actions
         .iter()
-        .map(|a| format!("//! - `{}` (`Client::{}`)\n", a.name, a.operation_id))
+        .map(|a| {
+            format!(
+                "//! - `{}` (`Client::{}`)\n",
+                a.name,
+                crate::names::method_name(&a.operation_id)
+            )
+        })
         .collect::<String>();
     // The hand-written guide beside `src/`, after the summary and a blank line.
     let guide = guide

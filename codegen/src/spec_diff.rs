@@ -55,6 +55,9 @@ pub struct Side<'a> {
 
 struct Diff {
     changes: Vec<Change>,
+    /// The (old, new) schema pairs being compared, by address: a recursive schema (one that
+    /// contains itself through `$ref`s) is compared once, not forever.
+    comparing: std::collections::HashSet<(usize, usize)>,
 }
 
 impl Diff {
@@ -78,6 +81,7 @@ impl Diff {
 #[must_use]
 pub fn diff(old: &Side<'_>, new: &Side<'_>) -> Vec<Change> {
     let mut d = Diff {
+        comparing: std::collections::HashSet::new(),
         changes: Vec::new(),
     };
     let (o, n) = (old.model, new.model);
@@ -318,6 +322,13 @@ fn response_schema<'a>(tree: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 fn type_of(tree: &Value, schema: &Value) -> String {
+    type_of_within(tree, schema, 0)
+}
+
+/// [`type_of`], `depth` arrays deep: an array that holds itself through `$ref`s is named
+/// after a few levels instead of forever.
+fn type_of_within(tree: &Value, schema: &Value, depth: usize) -> String {
+    const DEEPEST: usize = 8;
     let s = resolve(tree, schema);
     let base = s
         .get("type")
@@ -329,7 +340,10 @@ fn type_of(tree: &Value, schema: &Value) -> String {
         None => base,
     };
     match (base.as_str(), s.get("items")) {
-        ("array", Some(items)) => format!("array of {}", type_of(tree, items)),
+        ("array", Some(_)) if depth == DEEPEST => "array of …".to_owned(),
+        ("array", Some(items)) => {
+            format!("array of {}", type_of_within(tree, items, depth + 1))
+        }
         _ => base,
     }
 }
@@ -354,6 +368,26 @@ fn compare_schema(
     dir: Direction,
 ) {
     let (o, n) = (resolve(old.tree, o), resolve(new.tree, n));
+    let pair = (
+        std::ptr::from_ref(o) as usize,
+        std::ptr::from_ref(n) as usize,
+    );
+    if !d.comparing.insert(pair) {
+        return; // being compared further up: a recursive schema
+    }
+    compare_properties(d, old, new, subject, o, n, dir);
+    d.comparing.remove(&pair);
+}
+
+fn compare_properties(
+    d: &mut Diff,
+    old: &Side<'_>,
+    new: &Side<'_>,
+    subject: &str,
+    o: &Value,
+    n: &Value,
+    dir: Direction,
+) {
     let empty = serde_json::Map::new();
     let op = o
         .get("properties")

@@ -6,6 +6,7 @@ mod ci;
 mod fuzz;
 mod generate;
 mod import_action;
+mod import_check;
 mod manifests;
 mod minimal_versions;
 mod node;
@@ -129,6 +130,32 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Draft every action of each service of the pinned tccli into a scratch spec and
+    /// generate it (target/import-check): per service, pass or the first error, lines, time.
+    ImportCheck {
+        /// Services (`cvm`, or `cvm@2017-03-12`); default: every one.
+        services: Vec<String>,
+        /// Also compile these services' crates (debug).
+        #[arg(long, value_name = "SERVICE")]
+        build: Vec<String>,
+        /// Fail unless at least this percentage of the service versions generate.
+        #[arg(long)]
+        min_percent: Option<f64>,
+        /// Write the report as JSON here too.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Services generated at once (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// One service of `import-check`, in a process of its own.
+    #[command(hide = true)]
+    ImportCheckOne {
+        /// The service's api.json.
+        definition: PathBuf,
+        /// Where the spec and the crate go.
+        dir: PathBuf,
+    },
     /// Compare spec/ at a revision with the working tree and class each change for callers.
     SpecDiff {
         /// The revision to compare with (default: the merge base with main, or HEAD).
@@ -161,6 +188,25 @@ fn main() -> ExitCode {
         Command::PublicApi { check } => exit_status(public_api::run(&root, check)),
         Command::SemverCheck { base } => exit_status(semver_check::run(&root, base.as_deref())),
         Command::MinimalVersions => exit_status(minimal_versions::run(&root)),
+        Command::ImportCheck {
+            services,
+            build,
+            min_percent,
+            json,
+            jobs,
+        } => exit_status(import_check::run(
+            &root,
+            &import_check::Check {
+                services,
+                build,
+                min_percent,
+                json,
+                jobs,
+            },
+        )),
+        Command::ImportCheckOne { definition, dir } => {
+            exit_status(import_check::run_one(&root, &definition, &dir))
+        }
         Command::Package => exit_status(ci::package(&root)),
         Command::PythonEnv => exit_status(python::ensure_venv(&root).map(|bin| {
             println!("python tools ready in {}", bin.display());

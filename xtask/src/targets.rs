@@ -160,28 +160,54 @@ impl Target {
     ) -> Result<CrateSettings> {
         let package = crate::packages::generated_package(self.name);
         Ok(CrateSettings {
-            name: self.name.to_owned(),
-            version: "0.1.0".to_owned(),
-            description: self.description.to_owned(),
-            edition: workspace.package_field("edition")?,
-            rust_version: workspace.package_field("rust-version")?,
-            license: workspace.package_field("license")?,
             // A packaged crate is meant to be published (and cargo verifies a package that
             // depends on it only then); the others follow the workspace.
             publish: package.is_some() || workspace.package_field("publish")? == "true",
             package,
             guide: self.guide.map(str::to_owned),
-            regenerate_command,
-            runtime,
-            pins: workspace.pins()?,
             lints: if with_lints {
                 Some(workspace.lints()?)
             } else {
                 None
             },
             dev_dependencies,
+            ..plain_settings(
+                workspace,
+                self.name,
+                self.description,
+                runtime,
+                regenerate_command,
+            )?
         })
     }
+}
+
+/// The settings of a crate that is no target of this workspace (a spec given by path):
+/// named `name`, the runtime as `runtime`, no lints, no dev-dependencies, not published,
+/// written again by `regenerate_command`.
+pub(crate) fn plain_settings(
+    workspace: &Workspace,
+    name: &str,
+    description: &str,
+    runtime: Dependency,
+    regenerate_command: String,
+) -> Result<CrateSettings> {
+    Ok(CrateSettings {
+        name: name.to_owned(),
+        version: "0.1.0".to_owned(),
+        description: description.to_owned(),
+        edition: workspace.package_field("edition")?,
+        rust_version: workspace.package_field("rust-version")?,
+        license: workspace.package_field("license")?,
+        publish: false,
+        package: None,
+        guide: None,
+        regenerate_command,
+        runtime,
+        pins: workspace.pins()?,
+        lints: None,
+        dev_dependencies: BTreeMap::new(),
+    })
 }
 
 /// The path of `to` as seen from `from` (both relative to the same root).

@@ -241,10 +241,10 @@ fn read_action(
             })?,
     };
     if let Some(status) = op.get(ext::STATUS) {
-        if !matches!(status.as_str(), Some("online" | "deprecated")) {
+        if !matches!(status.as_str(), Some("online" | "deprecated" | "offline")) {
             return Err(err(
                 &op_path.key(ext::STATUS),
-                format!("must be `online` or `deprecated`, found {status}"),
+                format!("must be `online`, `deprecated` or `offline`, found {status}"),
             ));
         }
     }
@@ -493,6 +493,7 @@ fn list_limits(
             &path.key("properties").key(name),
             true,
             &mut nested,
+            &mut std::collections::HashSet::new(),
         );
         if let Some(deep) = nested.first() {
             return Err(CodegenError::spec(
@@ -505,23 +506,31 @@ fn list_limits(
     Ok(limits)
 }
 
-fn collect_nested_item_limits(
-    tree: &Value,
-    schema: &Value,
+/// Collects the paths of item limits below the top of `schema`. `seen` holds the schemas
+/// already walked, by address: a schema reached again (a recursive one, or one shared by
+/// several fields) is walked once.
+fn collect_nested_item_limits<'a>(
+    tree: &'a Value,
+    schema: &'a Value,
     path: &SpecPath,
     top: bool,
     found: &mut Vec<SpecPath>,
+    seen: &mut std::collections::HashSet<usize>,
 ) {
     let schema = resolve(tree, schema);
+    if !seen.insert(std::ptr::from_ref(schema) as usize) {
+        return;
+    }
     if !top && (schema.get("minItems").is_some() || schema.get("maxItems").is_some()) {
         found.push(path.clone());
     }
     if let Some(items) = schema.get("items") {
-        collect_nested_item_limits(tree, items, &path.key("items"), false, found);
+        collect_nested_item_limits(tree, items, &path.key("items"), false, found, seen);
     }
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, prop) in props {
-            collect_nested_item_limits(tree, prop, &path.key("properties").key(name), false, found);
+            let at = path.key("properties").key(name);
+            collect_nested_item_limits(tree, prop, &at, false, found, seen);
         }
     }
 }

@@ -53,7 +53,11 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel, crate_name: &str) ->
                 continue;
             }
             let name = f.sig.ident.to_string();
-            if let Some(action) = model.actions.iter().find(|a| a.operation_id == name) {
+            if let Some(action) = model
+                .actions
+                .iter()
+                .find(|a| crate::names::method_name(&a.operation_id) == name)
+            {
                 document(f, action, model, crate_name)?;
                 documented += 1;
             }
@@ -154,7 +158,7 @@ fn document(
         ));
     }
     let krate = crate_name.replace('-', "_");
-    let method = &action.operation_id;
+    let method = crate::names::method_name(&action.operation_id);
     let doc = format!(
         "{spec_text}\n\n\
          Sends `POST /` with `X-TC-Action: {name}` and `X-TC-Version: {version}`, the body as \

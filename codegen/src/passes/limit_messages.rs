@@ -6,7 +6,7 @@
 use crate::error::{CodegenError, Result};
 use crate::model::ApiModel;
 use quote::ToTokens;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use syn::visit_mut::VisitMut;
 
 const PASS: &str = "limit_messages";
@@ -53,8 +53,17 @@ pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
         .ok_or_else(|| {
             CodegenError::pass(PASS, "no `types::builder` module in progenitor's output")
         })?;
-    // Every builder type's messages are typify's own: each type gets at least one rewritten
-    // (its setters' conversion failures), and none is left that names an unknown field.
+    // Every builder type's messages are typify's own: each type with a field gets at least
+    // one rewritten (its setters' conversion failures), and none is left that names an
+    // unknown field. A type with no field (an action whose request carries nothing) has no
+    // setter and so no message.
+    let fieldless: HashSet<String> = builder
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if s.fields.is_empty() => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut rewritten: HashMap<String, usize> = HashMap::new();
     for item in builder.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
@@ -79,7 +88,10 @@ pub(super) fn apply(file: &mut syn::File, _model: &ApiModel) -> Result<()> {
         }
         *rewritten.entry(rewrite.ty).or_default() += rewrite.rewritten;
     }
-    if let Some((ty, _)) = rewritten.iter().find(|(_, n)| **n == 0) {
+    if let Some((ty, _)) = rewritten
+        .iter()
+        .find(|(ty, n)| **n == 0 && !fieldless.contains(*ty))
+    {
         return Err(CodegenError::pass(
             PASS,
             format!(

@@ -42,7 +42,7 @@ pub(super) fn read_back_impl(
                 )
             })
     };
-    let read_method = format_ident!("{}", reader.operation_id);
+    let read_method = format_ident!("{}", crate::names::method_name(&reader.operation_id));
     let item_setter = read_setter(&reconcile.item_filter)?;
     let token_setter = read_setter(&reconcile.next_token)?;
     let page = match &reconcile.page {

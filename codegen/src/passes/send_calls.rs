@@ -54,7 +54,7 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
             });
         }
         let response = inner_response_type(file, operation_id)?;
-        let request_ty = format_ident!("{}", action.request_schema);
+        let request_ty = format_ident!("{}", crate::names::type_name(&action.request_schema));
         let const_ident = format_ident!("{}", operation_id.to_uppercase());
         let name = &action.name;
         let send_doc = format!(

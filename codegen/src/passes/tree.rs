@@ -263,14 +263,19 @@ pub(crate) fn action_request(
     pass: &'static str,
 ) -> Result<(syn::Ident, Vec<WireField>)> {
     let schema = &action.request_schema;
+    let ty = crate::names::type_name(schema);
     let builder = operation_builders(file)
         .into_iter()
-        .find(|b| b.request == *schema)
+        .find(|b| b.request == ty)
         .ok_or_else(|| {
-            crate::error::CodegenError::pass(pass, format!("no builder sends `{schema}`"))
+            crate::error::CodegenError::pass(
+                pass,
+                format!("no builder sends `{ty}` (the type of schema `{schema}`)"),
+            )
         })?;
-    let request = types_struct(file, schema)
-        .ok_or_else(|| crate::error::CodegenError::pass(pass, format!("no type `{schema}`")))?;
+    let request = types_struct(file, &ty).ok_or_else(|| {
+        crate::error::CodegenError::pass(pass, format!("no type `{ty}` (schema `{schema}`)"))
+    })?;
     Ok((builder.ident, wire_fields(request)))
 }
 

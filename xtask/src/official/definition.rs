@@ -9,7 +9,7 @@ use serde_json::Value;
 pub(crate) struct OfficialAction {
     /// The action's name, e.g. `DescribeWidgets`.
     pub(crate) name: String,
-    /// `online` or `deprecated`.
+    /// `online`, `deprecated` or `offline`.
     pub(crate) status: String,
     /// The action's documentation.
     pub(crate) document: String,
@@ -62,6 +62,16 @@ impl Definition {
     /// The service's short name (`metadata.serviceShortName`), e.g. the first label of its host.
     pub(crate) fn service(&self) -> Option<&str> {
         self.tree["metadata"]["serviceShortName"].as_str()
+    }
+
+    /// The names of every action, sorted.
+    pub(crate) fn action_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.tree["actions"]
+            .as_object()
+            .map(|actions| actions.keys().cloned().collect())
+            .unwrap_or_default();
+        names.sort();
+        names
     }
 
     /// The action named `name`.

@@ -323,16 +323,6 @@ fn definition_summary(document: &str, name: &str) -> String {
 
 /// `DescribeWidgets` → `describe_widgets`.
 fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    // As progenitor names the method: `UpdateBucketCORSOpt` → `update_bucket_cors_opt`.
+    heck::ToSnakeCase::to_snake_case(name)
 }
