@@ -1,7 +1,13 @@
 //! The `x-tc-*` extensions the generator reads (documented in spec/README.md).
 
 /// Extensions allowed at the document root.
-pub(crate) const ROOT_EXTENSIONS: &[&str] = &[SERVICE, VERSION, CRATE_VERSION, COMMON_ERROR_CODES];
+pub(crate) const ROOT_EXTENSIONS: &[&str] = &[
+    SERVICE,
+    VERSION,
+    CRATE_NAME,
+    CRATE_VERSION,
+    COMMON_ERROR_CODES,
+];
 /// Extensions allowed on an operation.
 pub(crate) const OPERATION_EXTENSIONS: &[&str] = &[
     ACTION,
@@ -18,6 +24,10 @@ pub(crate) const OPERATION_EXTENSIONS: &[&str] = &[
 pub(crate) const SERVICE: &str = "x-tc-service";
 /// Root: the API version sent as `X-TC-Version`.
 pub(crate) const VERSION: &str = "x-tc-version";
+/// Root: the generated crate's package name when the spec is vendored on its own
+/// (`cargo xtask vendor DIR --spec PATH`; default `SERVICE-client`); a workspace target's
+/// name is the workspace's (xtask/src/targets.rs).
+pub(crate) const CRATE_NAME: &str = "x-tc-crate-name";
 /// Root: the generated crate's version (semver `MAJOR.MINOR.PATCH`, default `0.1.0`); a
 /// spec change must bump it as `cargo xtask generate --check` says.
 pub(crate) const CRATE_VERSION: &str = "x-tc-crate-version";

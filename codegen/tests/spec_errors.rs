@@ -459,3 +459,17 @@ fn reconciliation_names_what_it_reads_with_and_each_part_must_exist() {
         assert_says(&e, &expected);
     }
 }
+
+#[test]
+fn a_crate_name_that_is_no_package_name_is_rejected_naming_it() {
+    let e = error_after(|s| {
+        s["x-tc-crate-name"] = json!("Game Client");
+    });
+    assert_says(
+        &e,
+        &[
+            "spec/gse.yaml: x-tc-crate-name: must be a package name",
+            "\"Game Client\"",
+        ],
+    );
+}

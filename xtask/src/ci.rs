@@ -18,6 +18,10 @@ pub(crate) fn package(root: &Path) -> Result<()> {
     crate::packages::package_all(&cargo, root, OPTIONAL_FEATURES)
 }
 
+/// The share of the pinned tccli's service versions that must generate (all did when this
+/// was set: a failure is a regression unless a definition changed).
+const IMPORT_CHECK_MIN_PERCENT: f64 = 99.0;
+
 /// Runs fmt, clippy, the docs, `generate --check`, spec validation and every test.
 pub(crate) fn run(root: &Path) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -98,6 +102,17 @@ pub(crate) fn run(root: &Path) -> Result<()> {
     )?;
     step("cargo package: tc3-runtime, gse-emulator and gse-client, each package built on its own");
     package(root)?;
+    step("cargo xtask import-check: every service of the pinned tccli generates; GSE and CVM compile");
+    crate::import_check::run(
+        root,
+        &crate::import_check::Check {
+            services: Vec::new(),
+            build: vec!["gse".to_owned(), "cvm".to_owned()],
+            min_percent: Some(IMPORT_CHECK_MIN_PERCENT),
+            json: Some(root.join("target").join("import-check").join("report.json")),
+            jobs: None,
+        },
+    )?;
     step("fuzz targets build (cargo xtask fuzz TARGET runs one)");
     run_step(
         &mut cargo_cmd(&["build", "--quiet", "-p", "gse-fuzz", "--bins"]),

@@ -15,6 +15,8 @@ const DRAFT_RATE_LIMIT: u64 = 20;
 pub(crate) struct Import {
     /// The actions, e.g. `DescribePlayerSessions`.
     pub(crate) actions: Vec<String>,
+    /// Every action of the definition instead.
+    pub(crate) all: bool,
     /// A whole spec rather than the sections to merge.
     pub(crate) standalone: bool,
     /// An `api.json` instead of tccli's for the spec's service and version.
@@ -40,10 +42,15 @@ pub(crate) fn run(root: &Path, import: &Import) -> Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let service = definition.service().unwrap_or(&service).to_owned();
+    let actions = if import.all {
+        definition.action_names()
+    } else {
+        import.actions.clone()
+    };
     let draft = draft::import_actions(
         &definition,
         &service,
-        &import.actions,
+        &actions,
         import.standalone,
         DRAFT_RATE_LIMIT,
     )
@@ -53,7 +60,10 @@ pub(crate) fn run(root: &Path, import: &Import) -> Result<()> {
             std::fs::write(path, draft).with_context(|| format!("writing {}", path.display()))?;
             println!(
                 "drafted {} into {}",
-                import.actions.join(", "),
+                match actions.len() {
+                    1..=5 => actions.join(", "),
+                    n => format!("{n} actions"),
+                },
                 path.display()
             );
         }

@@ -282,7 +282,11 @@ fn build_one(root: &Path, dir: &Path, outcome: &mut Outcome) {
     let result = Command::new(cargo)
         .current_dir(&crate_dir)
         .args(["build", "--quiet", "--lib"])
-        .env("CARGO_TARGET_DIR", root.join("target"))
+        // The workspace's target directory (its own setting, if any): dependencies warm.
+        .env(
+            "CARGO_TARGET_DIR",
+            std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from),
+        )
         .stdin(Stdio::null())
         .output();
     match result {

@@ -118,8 +118,11 @@ enum Command {
     /// Draft the spec section of actions from Tencent's definition of the service, for review.
     ImportAction {
         /// The actions, e.g. DescribePlayerSessions.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "all")]
         actions: Vec<String>,
+        /// Every action of the definition (with --standalone: a spec of the whole service).
+        #[arg(long, conflicts_with = "actions")]
+        all: bool,
         /// Draft a whole spec that generates a client as it is.
         #[arg(long)]
         standalone: bool,
@@ -236,6 +239,7 @@ fn main() -> ExitCode {
         ),
         Command::ImportAction {
             actions,
+            all,
             standalone,
             definition,
             out,
@@ -243,6 +247,7 @@ fn main() -> ExitCode {
             &root,
             &import_action::Import {
                 actions,
+                all,
                 standalone,
                 definition,
                 out,

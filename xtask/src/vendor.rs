@@ -15,31 +15,56 @@ use crate::targets::{Target, RUNTIME_DIR, TARGETS};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
-/// Writes the client generated from `spec` (default: the first target's) and the runtime
-/// into `dir`.
+/// What is vendored: a spec of the workspace (its target's name, guide and changelog), or
+/// any other spec file (its crate named by `x-tc-crate-name`, or `SERVICE-client`).
+enum Source<'a> {
+    Target(&'a Target),
+    File {
+        /// The path as given, as the preamble and README name it.
+        label: String,
+        text: String,
+        name: String,
+    },
+}
+
+/// Writes the client generated from `spec` (default: the first target's; a path that is
+/// no target's spec: that file) and the runtime into `dir`.
 pub(crate) fn run(root: &Path, dir: &Path, spec: Option<&str>) -> Result<()> {
-    let target = match spec {
-        None => &TARGETS[0],
-        Some(spec) => TARGETS
+    let source = match spec {
+        None => Source::Target(&TARGETS[0]),
+        Some(spec) => match TARGETS
             .iter()
             .find(|t| t.spec == spec && t.overlay.is_empty())
-            .with_context(|| {
-                let known: Vec<&str> = TARGETS.iter().map(|t| t.spec).collect();
-                format!(
-                    "--spec {spec}: not a spec of this workspace ({})",
-                    known.join(", ")
-                )
-            })?,
+        {
+            Some(target) => Source::Target(target),
+            None => spec_file(spec)?,
+        },
     };
     let command = format!("cargo xtask vendor {}", dir.display());
+    let command = match (&source, spec) {
+        (Source::File { .. }, Some(spec)) => format!("{command} --spec {spec}"),
+        _ => command,
+    };
     let revision = source_revision(root);
-    let mut wanted = client_files(root, target, &command, &revision)?;
+    let name = match &source {
+        Source::Target(target) => target.name.to_owned(),
+        Source::File { name, .. } => name.clone(),
+    };
+    let mut wanted = match &source {
+        Source::Target(target) => {
+            let mut files = client_files(root, target, &command, &revision)?;
+            files.extend(crate::changelog::vendored(root, target)?);
+            files
+        }
+        Source::File { label, text, name } => {
+            spec_file_client(root, label, text, name, &command, &revision)?
+        }
+    };
     wanted.extend(runtime_files(root, &command, &revision)?);
-    let crates = [target.name, tc3_codegen::RUNTIME_CRATE];
+    let crates = [name.as_str(), tc3_codegen::RUNTIME_CRATE];
     wanted.extend(crate::packages::license_files(root, &crates)?);
-    wanted.extend(crate::changelog::vendored(root, target)?);
     let mut changes = Vec::new();
-    for crate_dir in [target.name, tc3_codegen::RUNTIME_CRATE] {
+    for crate_dir in crates {
         let src = dir.join(crate_dir).join("src");
         for (path, old) in generate::existing_files(&src)? {
             let rel = Path::new(crate_dir).join("src").join(path);
@@ -56,15 +81,85 @@ pub(crate) fn run(root: &Path, dir: &Path, spec: Option<&str>) -> Result<()> {
     }
     generate::apply(dir, &changes)?;
     println!(
-        "vendored {} and {} into {} ({} file(s) changed); depend on it with:\n  {} = {{ path = \"{}\" }}",
-        target.name,
+        "vendored {name} and {} into {} ({} file(s) changed); depend on it with:\n  {name} = {{ path = \"{}\" }}",
         tc3_codegen::RUNTIME_CRATE,
         dir.display(),
         changes.len(),
-        target.name,
-        dir.join(target.name).display()
+        dir.join(&name).display()
     );
     Ok(())
+}
+
+/// A spec given by path that is no target of the workspace: read, checked, and named.
+fn spec_file(spec: &str) -> Result<Source<'static>> {
+    let text = std::fs::read_to_string(spec).with_context(|| {
+        let known: Vec<&str> = TARGETS.iter().map(|t| t.spec).collect();
+        format!(
+            "--spec {spec}: cannot read it (the workspace's own specs are {})",
+            known.join(", ")
+        )
+    })?;
+    let tree = tc3_codegen::checked_tree(&tc3_codegen::SpecInput::plain(spec, &text))
+        .with_context(|| format!("--spec {spec}"))?;
+    let name = match tree.get("x-tc-crate-name").and_then(|v| v.as_str()) {
+        Some(name) => name.to_owned(),
+        None => {
+            let service = tree
+                .get("x-tc-service")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            format!("{}-client", service.replace('_', "-"))
+        }
+    };
+    if name == tc3_codegen::RUNTIME_CRATE {
+        anyhow::bail!(
+            "--spec {spec}: the crate would be named `{name}`, the runtime's name; set x-tc-crate-name"
+        );
+    }
+    Ok(Source::File {
+        label: spec.to_owned(),
+        text,
+        name,
+    })
+}
+
+/// The client of a spec file: generated with plain settings (no guide, no changelog), and
+/// its README.
+fn spec_file_client(
+    root: &Path,
+    label: &str,
+    text: &str,
+    name: &str,
+    command: &str,
+    revision: &str,
+) -> Result<Vec<(PathBuf, String)>> {
+    let workspace = Workspace::read(root)?;
+    let runtime = tc3_codegen::Dependency {
+        version: Some(crate::manifests::package_version(
+            &root.join(RUNTIME_DIR).join("Cargo.toml"),
+        )?),
+        path: Some(format!("../{}", tc3_codegen::RUNTIME_CRATE)),
+        ..tc3_codegen::Dependency::default()
+    };
+    let settings =
+        crate::targets::plain_settings(&workspace, name, "", runtime, command.to_owned())?;
+    let files = tc3_codegen::generate(&tc3_codegen::SpecInput::plain(label, text), &settings)
+        .with_context(|| format!("generating {name} from {label}"))?;
+    let mut out: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .map(|f| (Path::new(name).join(f.path), f.contents))
+        .collect();
+    out.push((
+        Path::new(name).join("README.md"),
+        readme(
+            name,
+            &format!("generated from `{label}`"),
+            command,
+            revision,
+            false,
+        ),
+    ));
+    Ok(out)
 }
 
 /// The client crate: generated with the vendored settings, and its README.
@@ -91,6 +186,7 @@ fn client_files(
             &format!("generated from `{}`", target.spec),
             command,
             revision,
+            target.guide.is_some(),
         ),
     ));
     Ok(out)
@@ -146,6 +242,7 @@ pub(crate) fn runtime_files(
                 &format!("copied from `{RUNTIME_DIR}/`"),
                 command,
                 revision,
+                true,
             ),
         ),
     ];
@@ -202,8 +299,16 @@ fn source_revision(root: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Where a vendored crate came from and how to write it again.
-fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
+/// Where a vendored crate came from and how to write it again; `guide`: whether it has a
+/// `GUIDE.md`.
+fn readme(name: &str, origin: &str, command: &str, revision: &str, guide: bool) -> String {
+    let guide = if guide {
+        "`GUIDE.md` is the crate's documentation (`cargo doc --open`). Its examples are\n\
+         doctests of the source workspace, which has what they start (the emulator, tokio);\n\
+         they are not meant to run here.\n\n"
+    } else {
+        "The crate's documentation is its rustdoc (`cargo doc --open`).\n\n"
+    };
     format!(
         "# {name} (vendored)\n\n\
          This crate is a vendored copy, {origin} in the GSE client workspace{revision}. It\n\
@@ -211,9 +316,7 @@ fn readme(name: &str, origin: &str, command: &str, revision: &str) -> String {
          outside this directory but its sibling `{runtime}/`.\n\n\
          Do not edit it by hand. To update it, change the spec or the generator in the source\n\
          workspace and run, there:\n\n    {command}\n\n\
-         `GUIDE.md` is the crate's documentation (`cargo doc --open`). Its examples are\n\
-         doctests of the source workspace, which has what they start (the emulator, tokio);\n\
-         they are not meant to run here.\n\n\
+         {guide}\
          TLS: the `rustls-ring` feature (default) uses rustls with ring; turn default features\n\
          off and enable `rustls-aws-lc` for aws-lc-rs. The `redis` feature adds\n\
          `RateLimit::Shared`, one rate limit for every process of a fleet, kept in Redis.\n",

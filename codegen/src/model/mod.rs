@@ -20,6 +20,9 @@ pub struct ApiModel {
     pub version: String,
     /// The default endpoint (`servers[0].url`), without a trailing slash.
     pub endpoint: String,
+    /// The package name of the crate vendored from this spec alone (`x-tc-crate-name`), when
+    /// the spec sets one.
+    pub crate_name: Option<String>,
     /// The generated crate's version (`x-tc-crate-version`), when the spec sets one.
     pub crate_version: Option<String>,
     /// Codes every action may return (`x-tc-common-error-codes`), sorted by code.

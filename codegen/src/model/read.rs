@@ -38,6 +38,25 @@ impl ApiModel {
             tree.get(ext::COMMON_ERROR_CODES),
             &root.key(ext::COMMON_ERROR_CODES),
         )?;
+        let crate_name = match tree.get(ext::CRATE_NAME) {
+            None => None,
+            Some(v) => {
+                let text = v.as_str().unwrap_or_default();
+                let valid = text.starts_with(|c: char| c.is_ascii_lowercase())
+                    && text.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
+                    });
+                if !valid {
+                    return Err(err(
+                        &root.key(ext::CRATE_NAME),
+                        format!(
+                            "must be a package name of lowercase ASCII letters, digits, `-` and `_`, starting with a letter, found {v}"
+                        ),
+                    ));
+                }
+                Some(text.to_owned())
+            }
+        };
         let crate_version = match tree.get(ext::CRATE_VERSION) {
             None => None,
             Some(v) => {
@@ -141,6 +160,7 @@ impl ApiModel {
             service,
             version,
             endpoint: endpoint.trim_end_matches('/').to_owned(),
+            crate_name,
             crate_version,
             common_error_codes,
             actions,

@@ -144,7 +144,11 @@ pub(crate) fn import_actions(
         "# Drafted by `cargo xtask import-action {}` from Tencent's definition of {service} {}.\n\
          # Review before use: x-tc-rate-limit is not in the definition ({rate_limit} is the\n\
          # usual default: check the action's page), nor are the action's error codes.\n{body}",
-        actions.join(" "),
+        if actions.len() == definition.action_names().len() && actions.len() > 5 {
+            "--all".to_owned()
+        } else {
+            actions.join(" ")
+        },
         definition.version().unwrap_or_default()
     ))
 }
