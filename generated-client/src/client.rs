@@ -676,7 +676,7 @@ pub mod types {
             rename = "Port",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub port: ::std::option::Option<i64>,
+        pub port: ::std::option::Option<u64>,
         ///The player session's status: RESERVED, ACTIVE, COMPLETED or TIMEDOUT.
         #[serde(
             rename = "Status",
@@ -1353,7 +1353,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            port: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            port: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1469,7 +1469,7 @@ pub mod types {
             #[must_use]
             pub fn port<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.port = value.try_into().map_err(|e| format!("Port: {e}"));

@@ -8,7 +8,7 @@ use crate::official::audit::{self, AuditClass};
 use crate::official::definition::Definition;
 use crate::official::tccli::{self, TCCLI};
 use crate::spec_diff::{report_exit, Format};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,13 +55,6 @@ pub(crate) fn report(
             .with_context(|| format!("reading {}", definition_file.display()))?,
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", definition_file.display()))?;
-    if definition.version() != Some(version.as_str()) {
-        bail!(
-            "{} describes version {:?}, the spec {version:?}",
-            definition_file.display(),
-            definition.version()
-        );
-    }
     let codes_file = match &sources.error_codes {
         Some(path) => path.clone(),
         None => tccli::official_error_codes(root, &service, &version)?,

@@ -122,6 +122,83 @@ fn the_spec_is_faithful_each_kind_of_contradiction_is_named_and_bad_input_exits_
         "PlayerId may be null",
     );
 
+    // A limit the definition does not state: stricter, it refuses requests the service
+    // accepts (a maximum page size, and a set of values).
+    contradicts(
+        spec.replacen(
+            "        Limit:\n          type: integer\n          format: uint64\n",
+            "        Limit:\n          type: integer\n          format: uint64\n          maximum: 1000\n",
+            1,
+        ),
+        &sources,
+        "DescribePlayerSessionsRequest.properties.Limit.maximum",
+        "Limit states no maximum",
+    );
+    contradicts(
+        spec.replacen(
+            "        PlayerSessionStatusFilter:\n          type: string\n",
+            "        PlayerSessionStatusFilter:\n          type: string\n          enum: [ACTIVE, RESERVED]\n",
+            1,
+        ),
+        &sources,
+        "PlayerSessionStatusFilter.enum",
+        "PlayerSessionStatusFilter states no enum",
+    );
+    // An item limit of a list the definition does not state.
+    contradicts(
+        spec.replacen(
+            "          maxItems: 25\n          items:\n            type: string\n",
+            "          maxItems: 25\n          items:\n            type: string\n            maxLength: 64\n",
+            1,
+        ),
+        &sources,
+        "PlayerIds.items.maxLength",
+        "PlayerIds states no maxLength",
+    );
+
+    // An answer field required that the service may leave out or send as null: an error
+    // answer (only `Error` and `RequestId`) would not parse.
+    contradicts(
+        spec.replacen(
+            "      required:\n        - RequestId\n      properties:\n        PlayerSessions:\n",
+            "      required:\n        - RequestId\n        - PlayerSessions\n      properties:\n        PlayerSessions:\n",
+            1,
+        ),
+        &sources,
+        "JoinGameServerSessionBatchResponse.required",
+        "PlayerSessions is not said to be always present and may be null",
+    );
+
+    // An integer of the wrong sign: the page size as a signed int64.
+    contradicts(
+        spec.replacen(
+            "        Limit:\n          type: integer\n          format: uint64\n",
+            "        Limit:\n          type: integer\n          format: int64\n",
+            1,
+        ),
+        &sources,
+        "DescribePlayerSessionsRequest.properties.Limit.format",
+        "Limit is uint64",
+    );
+
+    // A service and a version that are not the definition's.
+    contradicts(
+        spec.replacen("x-tc-service: gse\n", "x-tc-service: gsx\n", 1),
+        &sources,
+        "x-tc-service",
+        "the definition is of x-tc-service gse",
+    );
+    contradicts(
+        spec.replacen(
+            "x-tc-version: \"2019-11-12\"\n",
+            "x-tc-version: \"2020-01-01\"\n",
+            1,
+        ),
+        &sources,
+        "x-tc-version",
+        "the definition is of x-tc-version 2019-11-12",
+    );
+
     // The Markdown report, for a pull request; and bad input.
     let (code, out, _) = xtask(&["spec-audit", "--format", "markdown"]);
     assert_eq!(code, Some(0), "{out}");

@@ -64,6 +64,22 @@ pub(crate) fn audit(
         definition,
         findings: Vec::new(),
     };
+    for (key, official) in [
+        ("x-tc-service", definition.service()),
+        ("x-tc-version", definition.version()),
+    ] {
+        let spec = tree[key].as_str();
+        if let (Some(spec), Some(official)) = (spec, official) {
+            if spec != official {
+                audit.push(
+                    AuditClass::Contradiction,
+                    &SpecPath::root().key(key),
+                    format!("{key} {spec}"),
+                    format!("the definition is of {key} {official}"),
+                );
+            }
+        }
+    }
     let Some(paths) = tree["paths"].as_object() else {
         return audit.findings;
     };
@@ -307,7 +323,32 @@ impl<'a> Audit<'a> {
                 format!("{} required", member.name),
                 format!("{} may be absent", member.name),
             ),
+            // May be null, or not said to be always there: an answer without it (an error
+            // answer carries only `Error` and `RequestId`) would not parse.
+            (Direction::Answer, Some(true), true) if member.nullable => self.push(
+                AuditClass::Contradiction,
+                &parent.key("required"),
+                format!("{} required", member.name),
+                format!("{} may be null", member.name),
+            ),
+            (Direction::Answer, None, true) if member.name != "RequestId" => self.push(
+                AuditClass::Contradiction,
+                &parent.key("required"),
+                format!("{} required", member.name),
+                format!(
+                    "{} is not said to be always present{}",
+                    member.name,
+                    if member.nullable {
+                        " and may be null"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
             _ => {}
+        }
+        if expected == "integer" {
+            self.integer_format(schema, &schema_path, member, direction);
         }
         if direction == Direction::Answer {
             let nullable = field["nullable"].as_bool().unwrap_or(false)
@@ -387,6 +428,34 @@ impl<'a> Audit<'a> {
                 ),
             }
         }
+        if direction == Direction::Request {
+            let mut keys: Vec<&str> = checks
+                .iter()
+                .filter(|(_, said)| said.is_some())
+                .map(|(key, _)| *key)
+                .collect();
+            if stated.ascii {
+                keys.push("pattern");
+            }
+            if member.kind == "list" {
+                // A list's stated lengths are its items'; its own keys are item counts.
+                let counts: Vec<&str> = keys
+                    .iter()
+                    .copied()
+                    .filter(|k| k.ends_with("Items"))
+                    .collect();
+                self.stricter(schema, path, member, &counts, "");
+                let (items, items_path) = self.deref(&schema["items"], path.key("items"));
+                let item_keys: Vec<&str> = keys
+                    .iter()
+                    .copied()
+                    .filter(|k| !k.ends_with("Items"))
+                    .collect();
+                self.stricter(items, &items_path, member, &item_keys, "items' ");
+            } else {
+                self.stricter(schema, path, member, &keys, "");
+            }
+        }
         if stated.ascii && direction == Direction::Request {
             let pattern = schema["pattern"].as_str().unwrap_or_default();
             if !is_ascii_pattern(pattern) {
@@ -401,6 +470,89 @@ impl<'a> Audit<'a> {
                     format!("ASCII only: \"{doc}\""),
                 );
             }
+        }
+    }
+
+    /// An integer's sign and width as the definition's type (`int64`, `uint64`) has them:
+    /// no format reads as `int64`. A request may state `uint64` as `int64` with a
+    /// non-negative `minimum`; an answer must be `uint64` (values above `i64::MAX` would not
+    /// parse).
+    fn integer_format(
+        &mut self,
+        schema: &Value,
+        path: &SpecPath,
+        member: &Member,
+        direction: Direction,
+    ) {
+        let format = schema["format"].as_str().unwrap_or("int64");
+        let non_negative = schema["minimum"].as_f64().is_some_and(|m| m >= 0.0);
+        let faithful = match member.member.as_str() {
+            "uint64" => {
+                format == "uint64"
+                    || (direction == Direction::Request && format == "int64" && non_negative)
+            }
+            "int64" => format == "int64",
+            _ => true,
+        };
+        if !faithful {
+            self.push(
+                AuditClass::Contradiction,
+                &path.key("format"),
+                match schema["format"].as_str() {
+                    Some(f) => format!("format {f}"),
+                    None => "no format (int64)".to_owned(),
+                },
+                format!("{} is {}", member.name, member.member),
+            );
+        }
+    }
+
+    /// A constraint of a request the definition does not state: the spec refuses requests
+    /// the service accepts. `stated` holds the keys the definition states; the ASCII pattern
+    /// counts as stated when the documentation says ASCII.
+    fn stricter(
+        &mut self,
+        schema: &Value,
+        path: &SpecPath,
+        member: &Member,
+        stated: &[&str],
+        what: &str,
+    ) {
+        let doc = member.document.replace('\n', " ");
+        for key in [
+            "minLength",
+            "maxLength",
+            "minItems",
+            "maxItems",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "pattern",
+            "enum",
+            "multipleOf",
+        ] {
+            let Some(value) = schema.get(key) else {
+                continue;
+            };
+            if stated.contains(&key) {
+                continue;
+            }
+            // A non-negative minimum of a `uint64` is its sign, not a limit.
+            if key == "minimum" && member.member == "uint64" && value.as_f64() == Some(0.0) {
+                continue;
+            }
+            let official = if doc.is_empty() {
+                format!("{} states no {key}", member.name)
+            } else {
+                format!("{} states no {key}: \"{doc}\"", member.name)
+            };
+            self.push(
+                AuditClass::Contradiction,
+                &path.key(key),
+                format!("{what}{key} {value}: stricter, refuses requests the service accepts"),
+                official,
+            );
         }
     }
 

@@ -265,6 +265,9 @@ fn scalar(member: &str) -> Value {
     match member {
         "bool" => yaml(&[("type", "boolean".into())]),
         "float" | "double" => yaml(&[("type", "number".into())]),
+        // The definition's sign and width: `uint64` stays unsigned (a negative value is
+        // refused before sending, and an answer's value above `i64::MAX` still parses).
+        "uint64" => yaml(&[("type", "integer".into()), ("format", "uint64".into())]),
         m if m.contains("int") => yaml(&[("type", "integer".into()), ("format", "int64".into())]),
         _ => yaml(&[("type", "string".into())]),
     }
