@@ -1,7 +1,10 @@
 //! The spec's examples are real data: they deserialize into the generated types, and the
 //! request example serializes back to the same JSON.
 
-use gse_client::types::{JoinGameServerSessionBatchEnvelope, JoinGameServerSessionBatchRequest};
+use gse_client::types::{
+    DescribePlayerSessionsEnvelope, JoinGameServerSessionBatchEnvelope,
+    JoinGameServerSessionBatchRequest,
+};
 use serde_json::Value;
 
 fn spec() -> Value {
@@ -37,16 +40,38 @@ fn response_example_deserializes_into_the_envelope() {
     let envelope: JoinGameServerSessionBatchEnvelope =
         serde_json::from_value(example.clone()).expect("the example is a valid response");
     let response = envelope.response;
-    assert_eq!(response.request_id, "xx");
+    assert_eq!(response.request_id, "0fffff4-oooo-43333d-9222-testaaa");
     assert!(response.error.is_none());
     let sessions = response.player_sessions.expect("the example has sessions");
     assert_eq!(sessions.len(), 1);
     let session = &sessions[0];
     assert_eq!(session.ip_address.as_deref(), Some("0000.0.0.0"));
-    assert_eq!(session.port, Some(6000));
-    assert_eq!(session.status.as_deref(), Some("RESERVED"));
-    assert_eq!(session.player_session_id.as_deref(), Some("psess-xxx"));
-    assert_eq!(session.termination_time.as_deref(), Some(""));
+    assert_eq!(session.port, Some(8000));
+    assert_eq!(session.status.as_deref(), Some("COMPLETED"));
+    assert_eq!(session.player_id.as_deref(), Some(""));
+    assert_eq!(session.player_data.as_deref(), Some("TestPlayerData"));
+    assert_eq!(
+        session.player_session_id.as_deref(),
+        Some("psess-d44990-test5")
+    );
+    assert_eq!(
+        session.termination_time.as_deref(),
+        Some("2019-12-06T11:33:18Z")
+    );
+}
+
+#[test]
+fn the_page_reading_answer_example_is_a_valid_answer() {
+    let spec = spec();
+    let op = &spec["paths"]["/DescribePlayerSessions"]["post"];
+    let example = &op["responses"]["200"]["content"]["application/json"]["example"];
+    let envelope: DescribePlayerSessionsEnvelope =
+        serde_json::from_value(example.clone()).expect("the example is a valid answer");
+    assert_eq!(
+        envelope.response.next_token.as_deref(),
+        Some("nextToken-4hpp445-niuu789")
+    );
+    assert_eq!(envelope.response.player_sessions.map(|s| s.len()), Some(1));
 }
 
 #[test]

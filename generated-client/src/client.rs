@@ -338,7 +338,7 @@ pub mod types {
         )]
         /// The `error` field.
         pub error: ::std::option::Option<ApiError>,
-        ///The token of the next page; absent or null on the last page.
+        ///The token of the next page, 1 to 1024 ASCII characters; may be null (Tencent's definition). That it is absent or null on the last page, and only there, is this project's assumption: paging stops there.
         #[serde(
             rename = "NextToken",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1581,7 +1581,7 @@ impl Client {
 impl Client {
     /// Join up to 25 players to a game server session
     ///
-    /// Reserves a player session in one game server session for each player id given. A game server session must be ACTIVE and accepting players. Retired: Tencent Cloud took GSE offline on 2022-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
+    /// Reserves a player session in one game server session for each player id given (Tencent's definition: joins a batch of players to a game server session). That the session must be ACTIVE with a free slot for each player is this project's assumption, which its emulator enforces (spec/README.md). Retired: Tencent Cloud took GSE offline on 2022-06-01, and its definition of this action has status `deprecated`; the workspace's emulator serves it.
     ///
     /// Sends `POST /` with `X-TC-Action: JoinGameServerSessionBatch` and `X-TC-Version: 2019-11-12`, the body as JSON, signed with TC3-HMAC-SHA256; at most 1000 requests a second (the spec's rate). Set the body's fields with the returned builder's setters, then `send()` it; `validate()` checks the spec's limits without sending anything.
     ///

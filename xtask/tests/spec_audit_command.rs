@@ -217,3 +217,52 @@ fn the_spec_is_faithful_each_kind_of_contradiction_is_named_and_bad_input_exits_
     assert_eq!(code, Some(2));
     assert!(err.contains("/nonexistent/api.json"), "{err}");
 }
+
+/// The examples of Tencent's definition of GSE (tccli's `examples.json`, from the wheel the
+/// audit downloaded): action → (request text, answer text).
+fn official_examples() -> serde_json::Value {
+    let script = "import glob, sys, zipfile\n\
+                  wheel = sorted(glob.glob(sys.argv[1] + '/tccli-*.whl'))[-1]\n\
+                  sys.stdout.write(zipfile.ZipFile(wheel).read('tccli/services/gse/v20191112/examples.json').decode())\n";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(Path::new(ROOT).join("target/tccli/wheel"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_spec_s_examples_are_tencent_s_own() {
+    if !common::tccli_reachable() {
+        return;
+    }
+    let _ = official_sources(); // downloads the wheel on a fresh checkout
+    let examples = official_examples();
+    let spec: serde_json::Value = serde_yaml::from_str(&spec()).unwrap();
+    for action in ["JoinGameServerSessionBatch", "DescribePlayerSessions"] {
+        let official = &examples["actions"][action][0];
+        let op = &spec["paths"][format!("/{action}")]["post"];
+        let answer: serde_json::Value =
+            serde_json::from_str(official["output"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["example"], answer,
+            "{action}: the answer example is Tencent's"
+        );
+        if action == "JoinGameServerSessionBatch" {
+            // A POST: the body follows the blank line after the headers.
+            let input = official["input"].as_str().unwrap();
+            let body = input.split("\n\n").nth(1).unwrap();
+            let request: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(
+                op["requestBody"]["content"]["application/json"]["example"], request,
+                "{action}: the request example is Tencent's"
+            );
+        }
+    }
+}
