@@ -1912,7 +1912,7 @@ pub mod requests {
                 Ok(client
                     .describe_player_sessions()
                     .game_server_session_id(scope_0.clone())
-                    .limit(400)
+                    .limit(40)
                     .validate()
                     .is_ok())
             };
@@ -1928,7 +1928,7 @@ pub mod requests {
             let scope_request = self.validate()?;
             let scope_0: ::std::string::String = scope_request.game_server_session_id.to_string();
             let client = self.client;
-            let mut request = client.describe_player_sessions().limit(400);
+            let mut request = client.describe_player_sessions().limit(40);
             let listing = matches!(query, ::tc3_runtime::__private::ReadQuery::Scope);
             if let ::tc3_runtime::__private::ReadQuery::Item(item) = query {
                 request = request.player_id(item);

@@ -115,13 +115,30 @@ const GOALS: &[Goal] = &[
 
 /// Builds the bench in release, runs it, adds the Python SDK's signing, the generator's wall
 /// time and the client's build weight, and reports. `build_weight_only` measures the last alone.
-pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<()> {
+pub(crate) fn run(
+    root: &Path,
+    quick: bool,
+    build_weight_only: bool,
+    scale_only: bool,
+) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let out_dir = target.join("bench");
     std::fs::create_dir_all(&out_dir)?;
+    if scale_only {
+        let summary = out_dir.join("summary.json");
+        let mut report: Value = std::fs::read(&summary)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_else(|| json!({}));
+        report["generator_scale"] = generator_scale(root, quick)?;
+        std::fs::write(&summary, serde_json::to_string_pretty(&report)?)?;
+        print!("{}", scale_table(&report));
+        println!("written: {}", summary.display());
+        return Ok(());
+    }
     if build_weight_only {
         // The cold builds' figures replace theirs in the last summary, if there is one.
         let summary = out_dir.join("summary.json");
@@ -232,9 +249,12 @@ pub(crate) fn run(root: &Path, quick: bool, build_weight_only: bool) -> Result<(
             map.extend(weight);
         }
     }
+    println!("==> the generator at scale: every CVM and GSE action of tccli's definitions");
+    report["generator_scale"] = generator_scale(root, quick)?;
     let summary = out_dir.join("summary.json");
     std::fs::write(&summary, serde_json::to_string_pretty(&report)?)?;
     print!("{}", table(&report));
+    print!("{}", scale_table(&report));
     println!("written: {}", summary.display());
     if picture.exists() {
         println!(
@@ -353,6 +373,45 @@ fn client_build_weight(root: &Path, cargo: &str, out_dir: &Path, runs: usize) ->
         "client_build_ratio_vs_floor": ratio,
         "client_dependency_count": packages.len(),
     }))
+}
+
+/// The services measured at scale: CVM (97 actions, the figures per action) and all of GSE.
+const SCALE_SERVICES: &[&str] = &["cvm", "gse"];
+
+/// Each of [`SCALE_SERVICES`] generated and built by `import_check::scale`, by service.
+fn generator_scale(root: &Path, quick: bool) -> Result<Value> {
+    let mut out = serde_json::Map::new();
+    for service in SCALE_SERVICES {
+        let figures = crate::import_check::scale(root, service, if quick { 1 } else { 3 })?;
+        out.insert((*service).to_owned(), figures);
+    }
+    Ok(Value::Object(out))
+}
+
+/// The generator-at-scale figures as a table.
+fn scale_table(report: &Value) -> String {
+    let mut out = format!(
+        "\n{:<16} {:>8} {:>10} {:>14} {:>16} {:>14}\n",
+        "service", "actions", "lines", "ms/action", "lines/action", "build s/action"
+    );
+    if let Some(services) = report["generator_scale"].as_object() {
+        for figures in services.values() {
+            out.push_str(&format!(
+                "{:<16} {:>8} {:>10} {:>14.1} {:>16.0} {:>14.3}\n",
+                figures["service"].as_str().unwrap_or("?"),
+                figures["actions"],
+                figures["generated_lines"],
+                figures["generate_ms_per_action"]
+                    .as_f64()
+                    .unwrap_or(f64::NAN),
+                figures["generated_lines_per_action"]
+                    .as_f64()
+                    .unwrap_or(f64::NAN),
+                figures["build_s_per_action"].as_f64().unwrap_or(f64::NAN),
+            ));
+        }
+    }
+    out
 }
 
 /// A figure by dotted key; the median of a spread.

@@ -252,6 +252,60 @@ fn generate_one(root: &Path, definition: &ServiceDefinition, dir: &Path) -> Outc
     outcome(verdict)
 }
 
+/// The generator at scale, for `cargo xtask bench`: every action of `service` of the pinned
+/// tccli generated (median of `runs` generations) and built (debug, dependencies warm: a
+/// first build, then the crate alone again), per action.
+pub(crate) fn scale(root: &Path, service: &str, runs: usize) -> Result<serde_json::Value> {
+    let all = tccli::all_definitions(root)?;
+    let definition = *choose(&all, &[service.to_owned()])?
+        .last()
+        .context("no definition")?;
+    let dir = root
+        .join("target")
+        .join("import-check")
+        .join(format!("{}-{}", definition.service, definition.version));
+    let mut generate_ms = Vec::new();
+    let mut outcome = None;
+    for _ in 0..runs.max(1) {
+        let o = generate_one(root, definition, &dir);
+        let Verdict::Generated {
+            generate_ms: ms, ..
+        } = o.verdict
+        else {
+            bail!("{service}: {}", line(&o));
+        };
+        generate_ms.push(ms);
+        outcome = Some(o);
+    }
+    let mut outcome = outcome.expect("one run at least");
+    generate_ms.sort_unstable();
+    build_one(root, &dir, &mut outcome); // warms the dependencies
+    let client = dir.join("crate").join("src").join("client.rs");
+    let text = std::fs::read_to_string(&client)?;
+    std::fs::write(&client, text)?; // a new mtime: the crate alone builds again
+    build_one(root, &dir, &mut outcome);
+    let Verdict::Generated {
+        lines,
+        build_s: Some(build_s),
+        ..
+    } = outcome.verdict
+    else {
+        bail!("{service}: {}", line(&outcome));
+    };
+    let actions = outcome.actions.max(1) as f64;
+    let median_ms = generate_ms[generate_ms.len() / 2] as f64;
+    Ok(serde_json::json!({
+        "service": format!("{}@{}", definition.service, definition.version),
+        "actions": outcome.actions,
+        "generated_lines": lines,
+        "generate_ms": median_ms,
+        "build_s": build_s,
+        "generate_ms_per_action": median_ms / actions,
+        "generated_lines_per_action": lines as f64 / actions,
+        "build_s_per_action": build_s / actions,
+    }))
+}
+
 /// `lines=N generate_ms=M` as `import-check-one` prints it.
 fn parse_report(stdout: &str) -> Option<(u64, u64)> {
     let line = stdout.lines().rev().find(|l| l.starts_with("lines="))?;

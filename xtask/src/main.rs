@@ -88,8 +88,12 @@ enum Command {
         #[arg(long)]
         quick: bool,
         /// Measure only the cold builds: the vendored client's program against the floor.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "scale_only")]
         build_weight_only: bool,
+        /// Measure only the generator at scale: every CVM and GSE action generated and
+        /// built (debug, dependencies warm), per action.
+        #[arg(long)]
+        scale_only: bool,
     },
     /// Fuzz one target (answer, authorization, batch_matching, request_body) with libFuzzer.
     Fuzz {
@@ -221,7 +225,8 @@ fn main() -> ExitCode {
         Command::Bench {
             quick,
             build_weight_only,
-        } => exit_status(bench::run(&root, quick, build_weight_only)),
+            scale_only,
+        } => exit_status(bench::run(&root, quick, build_weight_only, scale_only)),
         Command::Fuzz { target, seconds } => exit_status(fuzz::run(&root, &target, seconds)),
         Command::SpecAudit {
             spec,
