@@ -177,7 +177,7 @@ fn generate_one(root: &Path, definition: &ServiceDefinition, dir: &Path) -> Outc
         actions,
         verdict,
     };
-    let exe = match std::env::current_exe() {
+    let exe = match own_binary() {
         Ok(exe) => exe,
         Err(e) => return outcome(Verdict::Crashed(format!("cannot find xtask itself: {e}"))),
     };
@@ -304,6 +304,24 @@ pub(crate) fn scale(root: &Path, service: &str, runs: usize) -> Result<serde_jso
         "generated_lines_per_action": lines as f64 / actions,
         "build_s_per_action": build_s / actions,
     }))
+}
+
+/// This program's binary, to run `import-check-one` with. A build while it runs (`cargo
+/// xtask ci` builds the workspace with other features) replaces the file: Linux then names
+/// the running one `PATH (deleted)`, and the binary now at `PATH` is the same code.
+fn own_binary() -> std::io::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    if exe.exists() {
+        return Ok(exe);
+    }
+    let text = exe.to_string_lossy();
+    match text.strip_suffix(" (deleted)") {
+        Some(path) if Path::new(path).exists() => Ok(PathBuf::from(path)),
+        _ => Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} is gone", exe.display()),
+        )),
+    }
 }
 
 /// `lines=N generate_ms=M` as `import-check-one` prints it.
