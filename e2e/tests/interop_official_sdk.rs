@@ -8,8 +8,6 @@ use gse_client::{Client, FixedClock, Language};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use test_support::StubServer;
 
 const REQUESTS: usize = 240;
@@ -144,11 +142,11 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
 
     let captured = stub.requests();
     assert_eq!(captured.len(), REQUESTS, "every request reached the stub");
-    let mut input = String::new();
+    let mut lines = Vec::new();
     for (case, sent) in cases.iter().zip(&captured) {
         let host = sent.header("host").unwrap();
         assert_eq!(host, case.expected_host, "the Host sent");
-        let line = json!({
+        lines.push(json!({
             "secret_id": case.secret_id,
             "secret_key": case.secret_key,
             "token": case.token,
@@ -157,9 +155,7 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
             "timestamp": sent.header("x-tc-timestamp").unwrap().parse::<u64>().unwrap(),
             "host": host,
             "body": std::str::from_utf8(&sent.body).expect("the body is UTF-8 JSON"),
-        });
-        input.push_str(&line.to_string());
-        input.push('\n');
+        }));
     }
     assert!(
         cases.iter().any(|c| !c.expected_host.contains(':')),
@@ -167,32 +163,10 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
     );
     assert!(cases.iter().any(|c| c.token.is_some()) && cases.iter().any(|c| c.token.is_none()));
 
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/official_tc3.py");
-    let mut child = Command::new(&python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the official SDK's signer");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        output.status.success(),
-        "the SDK script failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answers: Vec<Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let answers = test_support::official_sdk_headers(&python, &lines);
     assert_eq!(answers.len(), REQUESTS);
 
-    for (i, (answer, sent)) in answers.iter().zip(&captured).enumerate() {
-        let sdk = answer["headers"].as_object().unwrap();
+    for (i, (sdk, sent)) in answers.iter().zip(&captured).enumerate() {
         for name in [
             "Authorization",
             "Content-Type",

@@ -63,3 +63,56 @@ pub fn node_sdk() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
     )
     .then(node_with_sdk)
 }
+
+/// The headers the official Python SDK's own TC3 code (`_build_req_with_tc3_signature`) sets
+/// for each case, run with `python` (the one of [`python_with_sdk`]): one JSON object per case
+/// with `secret_id`, `secret_key`, `token`, `region`, `language`, `timestamp`, `host` and
+/// `body` (the exact body text sent), and for a service other than GSE `service`, `version`
+/// and `action` (`test-support/python/official_tc3.py` says how it signs the given bytes).
+/// Panics, with the script's error, when it fails.
+#[must_use]
+pub fn official_sdk_headers(
+    python: &std::path::Path,
+    cases: &[serde_json::Value],
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    use std::io::Write;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("python/official_tc3.py");
+    let mut input = String::new();
+    for case in cases {
+        input.push_str(&case.to_string());
+        input.push('\n');
+    }
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the official SDK's signer");
+    let mut stdin = child.stdin.take().expect("piped");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("the signer ends");
+    writer
+        .join()
+        .expect("the writer ends")
+        .expect("the cases are written");
+    assert!(
+        output.status.success(),
+        "the official SDK's signer failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answers: Vec<serde_json::Map<String, serde_json::Value>> =
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| {
+                let answer: serde_json::Value =
+                    serde_json::from_str(line).expect("the signer writes JSON");
+                answer["headers"]
+                    .as_object()
+                    .cloned()
+                    .expect("each answer holds the headers")
+            })
+            .collect();
+    assert_eq!(answers.len(), cases.len(), "one answer per case");
+    answers
+}

@@ -5,9 +5,8 @@
 //! signature the official Python SDK computes for the same bytes.
 
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 const SECRET_ID: &str = "AKIDcvmvendored";
@@ -163,28 +162,7 @@ fn a_spec_of_its_own_vendors_builds_outside_and_signs_as_the_official_sdk() {
         "version": "2017-03-12",
         "action": "DescribeRegions",
     });
-    let script = Path::new(ROOT).join("e2e/tests/interop/official_tc3.py");
-    let mut child = Command::new(python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{case}\n").as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "the SDK's signer: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let sdk = answer["headers"].as_object().unwrap();
+    let sdk = &test_support::official_sdk_headers(&python, &[case])[0];
     assert!(
         sdk.get("Authorization")
             .and_then(Value::as_str)
