@@ -402,11 +402,11 @@ fn reconciliation_names_what_it_reads_with_and_each_part_must_exist() {
         (
             Box::new(|s| {
                 s["components"]["schemas"]["DescribePlayerSessionsRequest"]["properties"]["Limit"]
-                    ["maximum"] = json!(100)
+                    ["maximum"] = json!(10)
             }),
             vec![
                 format!("{at}.page-size"),
-                "400 is outside `Limit`'s range (..=100)".into(),
+                "40 is outside `Limit`'s range (..=10)".into(),
             ],
         ),
         (

@@ -15,7 +15,7 @@ pub const DEMO_SECRET_KEY: &str = "emulator-demo-secret-key";
 /// How to run an emulator. `Default`: loopback on a free port, the demo account, no
 /// sessions, the spec's rates, 300 s of allowed skew, a 1 MiB body cap, 10 s to send a head
 /// and 10 s to send a body, 1 000 requests per connection, no faults.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// The address to listen on.
     pub listen: SocketAddr,
@@ -57,6 +57,88 @@ pub struct EmulatorConfig {
     /// The OIDC provider id and the web-identity token STS `AssumeRoleWithWebIdentity`
     /// accepts (what a TKE pod presents); `None`: that action is refused.
     pub web_identity: Option<(String, String)>,
+    /// The token the admin API (`/_emulator/…`) requires in the [`ADMIN_TOKEN_HEADER`]
+    /// header; `None`: the admin API answers anyone, which is allowed on a loopback address
+    /// only ([`EmulatorConfig::validate`] refuses another `listen` without a token).
+    pub admin_token: Option<AdminToken>,
+}
+
+/// Every setting but the secrets: the web-identity token and the admin token show as `***`
+/// (accounts show their SecretId only), the spec as its length.
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("listen", &self.listen)
+            .field("accounts", &self.accounts)
+            .field("sessions", &self.sessions)
+            .field("rate_limit", &self.rate_limit)
+            .field("max_skew_secs", &self.max_skew_secs)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_header_bytes", &self.max_header_bytes)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field(
+                "max_requests_per_connection",
+                &self.max_requests_per_connection,
+            )
+            .field("faults", &self.faults)
+            .field(
+                "spec_yaml",
+                &self
+                    .spec_yaml
+                    .as_ref()
+                    .map(|s| format!("{} bytes", s.len())),
+            )
+            .field("tls", &self.tls)
+            .field("cvm_role", &self.cvm_role)
+            .field(
+                "temporary_credentials_lifetime",
+                &self.temporary_credentials_lifetime,
+            )
+            .field(
+                "web_identity",
+                &self
+                    .web_identity
+                    .as_ref()
+                    .map(|(provider, _)| (provider, "***")),
+            )
+            .field("admin_token", &self.admin_token)
+            .finish()
+    }
+}
+
+/// The header that carries the admin token to the admin API.
+pub const ADMIN_TOKEN_HEADER: &str = "x-emulator-admin-token";
+
+/// The admin API's token: a secret, so its `Debug` shows none of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(String);
+
+impl AdminToken {
+    /// A token of 16 to 256 visible ASCII characters (it travels in a header).
+    pub fn new(token: impl Into<String>) -> Result<Self, String> {
+        let token = token.into();
+        let fine = (16..=256).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_graphic());
+        if !fine {
+            return Err(format!(
+                "admin token: 16 to 256 visible ASCII characters, {} character(s) given (not shown)",
+                token.chars().count()
+            ));
+        }
+        Ok(Self(token))
+    }
+
+    /// Whether `given` is the token (compared in constant time).
+    pub(crate) fn accepts(&self, given: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.len() == given.len() && bool::from(self.0.as_bytes().ct_eq(given))
+    }
+}
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(***)")
+    }
 }
 
 /// The longest lifetime of issued temporary credentials: 12 hours, STS's own maximum.
@@ -85,6 +167,7 @@ impl Default for EmulatorConfig {
             cvm_role: None,
             temporary_credentials_lifetime: Duration::from_secs(7200),
             web_identity: None,
+            admin_token: None,
         }
     }
 }
@@ -141,6 +224,14 @@ impl EmulatorConfig {
         }
         if self.header_read_timeout.is_zero() {
             return Err("header_read_timeout: must be more than 0, 0 was given".to_owned());
+        }
+        if !self.listen.ip().is_loopback() && self.admin_token.is_none() {
+            return Err(format!(
+                "listen: {} is not a loopback address, and the admin API (/_emulator/: reset, \
+                 sessions) would answer anyone who can reach it: give an admin token \
+                 (--admin-token, or GSE_EMULATOR_ADMIN_TOKEN) or listen on 127.0.0.1",
+                self.listen
+            ));
         }
         if self.max_requests_per_connection == 0 {
             return Err("max_requests_per_connection: must be at least 1, 0 was given".to_owned());

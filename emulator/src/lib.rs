@@ -43,7 +43,10 @@ pub mod validate;
 pub use actions::{DESCRIBE_PLAYER_SESSIONS, JOIN_ACTION};
 pub use api_error::ApiError;
 pub use auth::Account;
-pub use config::{EmulatorConfig, DEMO_SECRET_ID, DEMO_SECRET_KEY, MAX_CREDENTIALS_LIFETIME_SECS};
+pub use config::{
+    AdminToken, EmulatorConfig, ADMIN_TOKEN_HEADER, DEMO_SECRET_ID, DEMO_SECRET_KEY,
+    MAX_CREDENTIALS_LIFETIME_SECS,
+};
 pub use faults::{FaultConfig, FaultKind};
 pub use running::RunningEmulator;
 pub use sessions::{JoinPolicy, SessionSpec};

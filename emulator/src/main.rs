@@ -65,6 +65,11 @@ struct Args {
     /// Seconds the temporary credentials the emulator issues are accepted (at most 43200).
     #[arg(long, default_value_t = 7200)]
     temporary_credentials_lifetime_secs: u64,
+    /// The token the admin API (/_emulator/…) requires in the X-Emulator-Admin-Token header
+    /// (16 to 256 visible ASCII characters); needed to listen on a non-loopback address.
+    /// GSE_EMULATOR_ADMIN_TOKEN gives it without showing it in the process list.
+    #[arg(long, value_name = "TOKEN")]
+    admin_token: Option<String>,
     /// Another spec to take limits and rates from (default: the embedded workspace spec).
     #[arg(long)]
     spec: Option<std::path::PathBuf>,
@@ -100,6 +105,13 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
         ),
         ..EmulatorConfig::default()
     };
+    let admin_token = args
+        .admin_token
+        .clone()
+        .or_else(|| std::env::var("GSE_EMULATOR_ADMIN_TOKEN").ok());
+    if let Some(token) = admin_token {
+        config.admin_token = Some(gse_emulator::AdminToken::new(token)?);
+    }
     if let Some(spec) = &args.web_identity {
         let (provider, file) = spec.split_once(':').ok_or_else(|| {
             format!("--web-identity: PROVIDER_ID:TOKEN_FILE expected, {spec:?} given")

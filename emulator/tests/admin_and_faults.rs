@@ -144,3 +144,67 @@ async fn the_same_seed_injects_the_same_faults() {
     let served = first.iter().filter(|o| o.starts_with("200 ok")).count();
     assert_eq!(held_first.len(), served);
 }
+
+#[tokio::test]
+async fn beyond_loopback_the_admin_api_needs_a_token_and_then_refuses_without_it() {
+    // Nothing is bound: the configuration is refused first.
+    let error = EmulatorConfig {
+        listen: "0.0.0.0:0".parse().unwrap(),
+        ..EmulatorConfig::default()
+    }
+    .start()
+    .await
+    .unwrap_err();
+    assert!(
+        error.contains("0.0.0.0:0 is not a loopback address") && error.contains("admin token"),
+        "{error}"
+    );
+    let short = gse_emulator::AdminToken::new("short").unwrap_err();
+    assert!(
+        short.contains("16 to 256") && !short.contains("short"),
+        "{short}"
+    );
+
+    let token = "admin-token-0123456789";
+    let config = EmulatorConfig {
+        admin_token: Some(gse_emulator::AdminToken::new(token).unwrap()),
+        web_identity: Some(("oidc-provider".to_owned(), "web-identity-secret".to_owned())),
+        ..EmulatorConfig::default()
+    }
+    .session(SessionSpec::new(SESSION, 5));
+    let shown = format!("{config:?}");
+    assert!(
+        !shown.contains(token) && !shown.contains("web-identity-secret"),
+        "no token in Debug: {shown}"
+    );
+    let emulator = config.start().await.unwrap();
+    let stats = format!("{}/_emulator/stats", emulator.url());
+    let ask = |value: Option<&'static str>| {
+        let mut request = test_support::http().get(&stats);
+        if let Some(value) = value {
+            request = request.header(gse_emulator::ADMIN_TOKEN_HEADER, value);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    let refused = ask(None).await;
+    assert_eq!(refused.status().as_u16(), 401);
+    let said = refused.text().await.unwrap();
+    assert!(said.contains("x-emulator-admin-token"), "{said}");
+    assert_eq!(
+        ask(Some("admin-token-0123456780")).await.status().as_u16(),
+        401
+    );
+    assert_eq!(ask(Some(token)).await.status().as_u16(), 200);
+    let reset = test_support::http()
+        .post(format!("{}/_emulator/reset", emulator.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status().as_u16(), 401, "a reset needs the token too");
+    // The API itself is signed, not token-guarded.
+    assert_eq!(
+        code(&Raw::join(&emulator, &["p1"]).send().await),
+        "(no error)"
+    );
+    emulator.shutdown().await;
+}

@@ -201,7 +201,14 @@ fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
         .lines()
         .find(|l| l.starts_with("x-tc-crate-version:"))
         .expect("the spec sets its crate version");
-    let spec = real.replacen(line, "x-tc-crate-version: \"0.4.2\"", 1);
+    // A base version above every entry the committed changelog has (entries are never
+    // rewritten, so the versions this test writes must be new ones).
+    let committed = line.split('"').nth(1).expect("a quoted version");
+    let minor: u64 = committed.split('.').nth(1).unwrap().parse().unwrap();
+    let base = format!("0.{}.0", minor + 1);
+    let next_minor = format!("0.{}.0", minor + 2);
+    let next_patch = format!("0.{}.1", minor + 1);
+    let spec = real.replacen(line, &format!("x-tc-crate-version: \"{base}\""), 1);
     std::fs::write(&path, &spec).unwrap();
     let (code, _, err) = xtask(repo.path(), &["generate"]);
     assert_eq!(code, Some(0), "{err}");
@@ -216,7 +223,7 @@ fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
             "commit",
             "-q",
             "-m",
-            "0.4.2",
+            &base,
         ],
     );
 
@@ -228,15 +235,15 @@ fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(
         out.contains("spec/gse.yaml: 1 change(s) since")
-            && out.contains("(1 breaking) need the crate's version bumped from 0.4.2 to at least 0.5.0 (a breaking change of a 0.x crate: the minor)")
-            && out.contains("set `x-tc-crate-version: \"0.5.0\"`"),
+            && out.contains(&format!("(1 breaking) need the crate's version bumped from {base} to at least {next_minor} (a breaking change of a 0.x crate: the minor)"))
+            && out.contains(&format!("set `x-tc-crate-version: \"{next_minor}\"`")),
         "{out}"
     );
 
     // With the bump (and the manifest regenerated with it) the check passes.
     let bumped = std::fs::read_to_string(&path).unwrap().replacen(
-        "x-tc-crate-version: \"0.4.2\"",
-        "x-tc-crate-version: \"0.5.0\"",
+        &format!("x-tc-crate-version: \"{base}\""),
+        &format!("x-tc-crate-version: \"{next_minor}\""),
         1,
     );
     std::fs::write(&path, bumped).unwrap();
@@ -244,7 +251,10 @@ fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
     assert_eq!(code, Some(0), "{err}");
     let manifest =
         std::fs::read_to_string(repo.path().join("generated-client/Cargo.toml")).unwrap();
-    assert!(manifest.contains("version = \"0.5.0\""), "{manifest}");
+    assert!(
+        manifest.contains(&format!("version = \"{next_minor}\"")),
+        "{manifest}"
+    );
     let (code, out, err) = xtask(repo.path(), &["generate", "--check"]);
     assert_eq!(code, Some(0), "{out}{err}");
 
@@ -260,9 +270,9 @@ fn a_spec_change_without_the_version_bump_it_needs_fails_the_check_naming_it() {
     let (code, out, _) = xtask(repo.path(), &["generate", "--check"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains(
-            "from 0.4.2 to at least 0.4.3 (a compatible change of a 0.x crate: the patch)"
-        ),
+        out.contains(&format!(
+            "from {base} to at least {next_patch} (a compatible change of a 0.x crate: the patch)"
+        )),
         "{out}"
     );
 }

@@ -29,6 +29,24 @@ where
 {
     let path = request.uri().path().to_owned();
     let now = date_now();
+    if let Some(token) = &state.admin_token {
+        let given = request
+            .headers()
+            .get(crate::config::ADMIN_TOKEN_HEADER)
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
+        if !token.accepts(given) {
+            return respond(
+                StatusCode::UNAUTHORIZED,
+                "text/plain",
+                format!(
+                    "the admin API needs the emulator's admin token in the {} header\n",
+                    crate::config::ADMIN_TOKEN_HEADER
+                ),
+                &now,
+            );
+        }
+    }
     match (request.method().clone(), path.as_str()) {
         (Method::GET, "/_emulator/stats") => json_response(
             &serde_json::to_value(state.stats.snapshot()).unwrap_or_default(),

@@ -40,6 +40,8 @@ pub(crate) struct Emulator {
     pub(crate) credentials_lifetime: Duration,
     /// The OIDC provider id and the web-identity token STS trusts, if any.
     pub(crate) web_identity: Option<(String, String)>,
+    /// The token the admin API requires, if any.
+    pub(crate) admin_token: Option<crate::config::AdminToken>,
 }
 
 impl Emulator {
@@ -77,6 +79,7 @@ impl Emulator {
             cvm_role: config.cvm_role.clone(),
             credentials_lifetime: config.temporary_credentials_lifetime,
             web_identity: config.web_identity.clone(),
+            admin_token: config.admin_token.clone(),
             rules,
         });
         state.reset();
