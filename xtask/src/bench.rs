@@ -399,8 +399,8 @@ fn scale_table(report: &Value) -> String {
             out.push_str(&format!(
                 "{:<16} {:>8} {:>10} {:>14.1} {:>16.0} {:>14.3}\n",
                 figures["service"].as_str().unwrap_or("?"),
-                figures["actions"],
-                figures["generated_lines"],
+                figures["actions"].as_u64().unwrap_or(0),
+                figures["generated_lines"].as_u64().unwrap_or(0),
                 figures["generate_ms_per_action"]
                     .as_f64()
                     .unwrap_or(f64::NAN),
