@@ -61,6 +61,11 @@ pub struct EmulatorConfig {
     /// header; `None`: the admin API answers anyone, which is allowed on a loopback address
     /// only ([`EmulatorConfig::validate`] refuses another `listen` without a token).
     pub admin_token: Option<AdminToken>,
+    /// The most game server sessions held (the configured ones included); one more created
+    /// through the admin API is refused with `LimitExceeded`.
+    pub max_sessions: usize,
+    /// The most players held in all sessions; a join beyond is answered `LimitExceeded`.
+    pub max_players: usize,
 }
 
 /// Every setting but the secrets: the web-identity token and the admin token show as `***`
@@ -103,6 +108,8 @@ impl std::fmt::Debug for EmulatorConfig {
                     .map(|(provider, _)| (provider, "***")),
             )
             .field("admin_token", &self.admin_token)
+            .field("max_sessions", &self.max_sessions)
+            .field("max_players", &self.max_players)
             .finish()
     }
 }
@@ -168,6 +175,8 @@ impl Default for EmulatorConfig {
             temporary_credentials_lifetime: Duration::from_secs(7200),
             web_identity: None,
             admin_token: None,
+            max_sessions: crate::sessions::DEFAULT_MAX_SESSIONS,
+            max_players: crate::sessions::DEFAULT_MAX_PLAYERS,
         }
     }
 }
@@ -231,6 +240,19 @@ impl EmulatorConfig {
                  sessions) would answer anyone who can reach it: give an admin token \
                  (--admin-token, or GSE_EMULATOR_ADMIN_TOKEN) or listen on 127.0.0.1",
                 self.listen
+            ));
+        }
+        if self.max_sessions == 0 || self.max_players == 0 {
+            return Err(format!(
+                "max_sessions and max_players: at least 1 each, {} and {} were given",
+                self.max_sessions, self.max_players
+            ));
+        }
+        if self.sessions.len() > self.max_sessions {
+            return Err(format!(
+                "sessions: at most max_sessions ({}), {} were given",
+                self.max_sessions,
+                self.sessions.len()
             ));
         }
         if self.max_requests_per_connection == 0 {

@@ -70,6 +70,13 @@ struct Args {
     /// GSE_EMULATOR_ADMIN_TOKEN gives it without showing it in the process list.
     #[arg(long, value_name = "TOKEN")]
     admin_token: Option<String>,
+    /// The most game server sessions held; one more created through the admin API is
+    /// refused with LimitExceeded.
+    #[arg(long, default_value_t = gse_emulator::sessions::DEFAULT_MAX_SESSIONS)]
+    max_sessions: usize,
+    /// The most players held in all sessions; a join beyond is answered LimitExceeded.
+    #[arg(long, default_value_t = gse_emulator::sessions::DEFAULT_MAX_PLAYERS)]
+    max_players: usize,
     /// Another spec to take limits and rates from (default: the embedded workspace spec).
     #[arg(long)]
     spec: Option<std::path::PathBuf>,
@@ -100,6 +107,8 @@ fn config(args: Args) -> Result<EmulatorConfig, String> {
         max_requests_per_connection: usize::try_from(args.max_requests_per_connection)
             .unwrap_or(usize::MAX),
         cvm_role: args.cvm_role.clone(),
+        max_sessions: args.max_sessions,
+        max_players: args.max_players,
         temporary_credentials_lifetime: std::time::Duration::from_secs(
             args.temporary_credentials_lifetime_secs,
         ),

@@ -5,7 +5,7 @@ use crate::api_error::ApiError;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Whether a session takes new players.
@@ -292,18 +292,71 @@ impl std::fmt::Debug for Sessions {
     }
 }
 
-/// Every session, behind one lock so that a join is atomic.
-#[derive(Default)]
+/// The most sessions the emulator holds unless configured otherwise.
+pub const DEFAULT_MAX_SESSIONS: usize = 10_000;
+/// The most players the emulator holds in all its sessions unless configured otherwise.
+pub const DEFAULT_MAX_PLAYERS: usize = 10_000_000;
+
+/// Every session, behind one lock so that a join is atomic; at most `max_sessions` of them
+/// and `max_players` players in all, so that a long-lived shared emulator cannot be grown
+/// without bound.
 pub struct Sessions {
     sessions: Mutex<HashMap<String, Session>>,
     next_id: AtomicU64,
+    /// Players held in all sessions (changed only under the lock).
+    held: AtomicUsize,
+    max_sessions: usize,
+    max_players: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Self::with_bounds(DEFAULT_MAX_SESSIONS, DEFAULT_MAX_PLAYERS)
+    }
 }
 
 impl Sessions {
-    /// Creates or replaces a session (emptying it).
+    /// No sessions yet; at most `max_sessions` and `max_players` players in all.
+    #[must_use]
+    pub fn with_bounds(max_sessions: usize, max_players: usize) -> Self {
+        Self {
+            sessions: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(0),
+            held: AtomicUsize::new(0),
+            max_sessions,
+            max_players,
+        }
+    }
+
+    /// Creates or replaces a session (emptying it), whatever the bound (the configured
+    /// sessions, which the configuration's check bounds).
     pub fn put(&self, spec: SessionSpec) {
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions.insert(
+        self.insert(&mut sessions, spec);
+    }
+
+    /// Creates or replaces a session (emptying it); a new one beyond the most sessions is
+    /// refused with `LimitExceeded`.
+    pub fn try_put(&self, spec: SessionSpec) -> Result<(), ApiError> {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        if !sessions.contains_key(&spec.game_server_session_id)
+            && sessions.len() >= self.max_sessions
+        {
+            return Err(ApiError::new(
+                "LimitExceeded",
+                format!(
+                    "the emulator holds at most {} game server sessions, and holds {}",
+                    self.max_sessions,
+                    sessions.len()
+                ),
+            ));
+        }
+        self.insert(&mut sessions, spec);
+        Ok(())
+    }
+
+    fn insert(&self, sessions: &mut HashMap<String, Session>, spec: SessionSpec) {
+        let replaced = sessions.insert(
             spec.game_server_session_id.clone(),
             Session {
                 shown: Arc::new(ShownSpec::of(&spec)),
@@ -311,14 +364,16 @@ impl Sessions {
                 players: BTreeMap::new(),
             },
         );
+        if let Some(old) = replaced {
+            self.held.fetch_sub(old.players.len(), Ordering::Relaxed);
+        }
     }
 
     /// Removes every session.
     pub fn clear(&self) {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions.clear();
+        self.held.store(0, Ordering::Relaxed);
     }
 
     /// A session's settings and player sessions, as JSON.
@@ -465,6 +520,18 @@ impl Sessions {
                 ),
             ));
         }
+        let held = self.held.load(Ordering::Relaxed);
+        if held.saturating_add(players.len()) > self.max_players {
+            return Err(ApiError::new(
+                "LimitExceeded",
+                format!(
+                    "the emulator holds at most {} players in all its sessions, and holds {held}; {} were given",
+                    self.max_players,
+                    players.len()
+                ),
+            ));
+        }
+        self.held.fetch_add(players.len(), Ordering::Relaxed);
         let created: Arc<str> = Arc::from(now_rfc3339);
         let data: Option<Arc<str>> = player_data.map(Arc::from);
         let mut joined = Vec::with_capacity(players.len());

@@ -208,3 +208,72 @@ async fn beyond_loopback_the_admin_api_needs_a_token_and_then_refuses_without_it
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn sessions_and_players_are_bounded_and_beyond_is_limit_exceeded() {
+    let emulator = EmulatorConfig {
+        max_sessions: 2,
+        max_players: 3,
+        ..EmulatorConfig::default()
+    }
+    .session(SessionSpec::new(SESSION, 10))
+    .start()
+    .await
+    .unwrap();
+    let base = emulator.url();
+    let sessions_url = format!("{base}/_emulator/sessions");
+    let create = |id: &'static str| {
+        post(
+            &sessions_url,
+            json!({"GameServerSessionId": id, "Capacity": 10}),
+        )
+    };
+    assert_eq!(create("gssess-second").await.0, 200);
+    // Replacing one that exists is no new session.
+    assert_eq!(create("gssess-second").await.0, 200);
+    let refused = test_support::http()
+        .post(format!("{base}/_emulator/sessions"))
+        .json(&json!({"GameServerSessionId": "gssess-third", "Capacity": 10}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 409);
+    let said = refused.text().await.unwrap();
+    assert!(
+        said.contains("LimitExceeded") && said.contains("at most 2 game server sessions"),
+        "{said}"
+    );
+
+    assert_eq!(
+        code(&Raw::join(&emulator, &["p1", "p2"]).send().await),
+        "(no error)"
+    );
+    let answer = Raw::join(&emulator, &["p3", "p4"]).send().await;
+    assert_eq!(code(&answer), "LimitExceeded");
+    assert!(
+        answer["Error"]["Message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most 3 players")),
+        "{answer}"
+    );
+    assert_eq!(
+        code(&Raw::join(&emulator, &["p3"]).send().await),
+        "(no error)"
+    );
+    assert_eq!(emulator.players().len(), 3);
+    emulator.shutdown().await;
+
+    let error = EmulatorConfig {
+        max_sessions: 1,
+        ..EmulatorConfig::default()
+    }
+    .session(SessionSpec::new("gssess-a", 1))
+    .session(SessionSpec::new("gssess-b", 1))
+    .start()
+    .await
+    .unwrap_err();
+    assert!(
+        error.contains("at most max_sessions (1), 2 were given"),
+        "{error}"
+    );
+}

@@ -122,7 +122,14 @@ where
         return refuse(e.message);
     }
     let id = spec.game_server_session_id.clone();
-    state.sessions.put(spec);
+    if let Err(e) = state.sessions.try_put(spec) {
+        return respond(
+            StatusCode::CONFLICT,
+            "text/plain",
+            format!("POST /_emulator/sessions: {}: {}\n", e.code, e.message),
+            &now,
+        );
+    }
     json_response(&json!({"Created": id}), &now)
 }
 

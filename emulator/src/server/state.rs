@@ -70,7 +70,7 @@ impl Emulator {
             verifier,
             sts_verifier,
             limiters,
-            sessions: Sessions::default(),
+            sessions: Sessions::with_bounds(config.max_sessions, config.max_players),
             initial_sessions: config.sessions.clone(),
             stats: Stats::default(),
             faults: Faults::new(config.faults.clone()),
