@@ -126,3 +126,15 @@ pub(super) fn check_part(field: &'static str, value: &str) -> Result<(), Credent
         Ok(())
     }
 }
+
+impl crate::signing::SigningKey for Credentials {
+    fn secret_id(&self) -> &str {
+        Credentials::secret_id(self)
+    }
+    fn secret_key(&self) -> &str {
+        Credentials::secret_key(self)
+    }
+    fn token(&self) -> Option<&str> {
+        Credentials::token(self)
+    }
+}
