@@ -33,7 +33,10 @@ pub use oracle::{batch_matching_holds, BatchMatching};
 pub use process::EmulatorBinary;
 pub use redis::RedisServer;
 pub use requirements::{available, on_path, REQUIRE_ALL_VARIABLE};
-pub use sdk::{node_sdk, node_with_sdk, official_sdk_headers, python_sdk, python_with_sdk};
+pub use sdk::{
+    node_sdk, node_with_sdk, official_sdk_headers, python_sdk, python_with_sdk,
+    OFFICIAL_SDK_HEADERS,
+};
 pub use stats::{
     emulator_admin_get, emulator_stats, rate_between, sample_emulator, EmulatorSample,
 };

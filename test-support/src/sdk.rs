@@ -64,6 +64,20 @@ pub fn node_sdk() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
     .then(node_with_sdk)
 }
 
+/// The headers a request signed here must carry as the official SDK's signer sets them
+/// ([`official_sdk_headers`]): the signature, what it signs, and what rides beside it.
+pub const OFFICIAL_SDK_HEADERS: &[&str] = &[
+    "Authorization",
+    "Content-Type",
+    "Host",
+    "X-TC-Action",
+    "X-TC-Version",
+    "X-TC-Timestamp",
+    "X-TC-Region",
+    "X-TC-Token",
+    "X-TC-Language",
+];
+
 /// The headers the official Python SDK's own TC3 code (`_build_req_with_tc3_signature`) sets
 /// for each case, run with `python` (the one of [`python_with_sdk`]): one JSON object per case
 /// with `secret_id`, `secret_key`, `token`, `region`, `language`, `timestamp`, `host` and

@@ -169,15 +169,7 @@ fn a_spec_of_its_own_vendors_builds_outside_and_signs_as_the_official_sdk() {
             .is_some_and(|a| a.starts_with("TC3-HMAC-SHA256 Credential=AKIDcvmvendored/")),
         "the SDK signed: {sdk:?}"
     );
-    for name in [
-        "Authorization",
-        "Content-Type",
-        "Host",
-        "X-TC-Action",
-        "X-TC-Version",
-        "X-TC-Timestamp",
-        "X-TC-Region",
-    ] {
+    for &name in test_support::OFFICIAL_SDK_HEADERS {
         assert_eq!(
             sent.header(name),
             sdk.get(name).and_then(Value::as_str),
