@@ -50,12 +50,25 @@ pub use runtime::Runtime;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::answer::read_answer;
+    pub use crate::batch::entry::{
+        send_in_batches, send_reconciled, stream_in_batches, stream_reconciled,
+    };
     pub use crate::batch::matching::{check_distinct_items, match_results, Matched};
     pub use crate::batch::reading::{ReadPage, ReadQuery};
-    pub use crate::batch::request::{send_in_batches, send_reconciled, BatchRequest, ReadBack};
+    pub use crate::batch::request::{BatchRequest, ReadBack};
     pub use crate::limits::{chars_in, check_list_length, mismatch, too_long, too_short};
     pub use crate::paging::PagedRequest;
     pub use crate::text::{quoted, shown};
+    pub use futures_util::stream::{BoxStream, Stream};
+
+    /// A caller's stream of items, converted and boxed, so that what consumes it is compiled
+    /// once, in the generated crate.
+    pub fn boxed_items<'a, V: Into<I> + 'a, I: 'a>(
+        items: impl Stream<Item = V> + Send + 'a,
+    ) -> BoxStream<'a, I> {
+        use futures_util::StreamExt;
+        items.map(Into::into).boxed()
+    }
 
     use crate::call_options::CallOptions;
     use crate::error::Error;

@@ -26,6 +26,13 @@ pub enum BatchError<C = String> {
         /// with the items it failed for).
         refusal: String,
     },
+    /// The batch was stopped ([`super::BatchControl::stop`]) while the request was in flight
+    /// or its items were being read back, and the grace ran out: the items may have been
+    /// applied.
+    Interrupted,
+    /// The request's answer was lost and a complete read-back showed the items absent, but
+    /// the batch was stopped before they could be sent again: not applied, safe to send again.
+    NotResent,
 }
 
 impl<C: ServiceCode> BatchError<C> {
@@ -47,7 +54,8 @@ impl<C: ServiceCode> BatchError<C> {
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
             Self::Call(error) => error.may_have_taken_effect(),
-            Self::IncompleteAnswer { .. } | Self::Unsettled { .. } => true,
+            Self::IncompleteAnswer { .. } | Self::Unsettled { .. } | Self::Interrupted => true,
+            Self::NotResent => false,
         }
     }
 }
@@ -72,6 +80,12 @@ impl<C: ServiceCode> fmt::Display for BatchError<C> {
                 f,
                 "sent again after a lost answer and refused ({refusal}); the lost request may have taken effect: check the state before sending them again"
             ),
+            Self::Interrupted => f.write_str(
+                "the batch was stopped while this request was in flight or being read back; it may have taken effect: check the state before sending them again",
+            ),
+            Self::NotResent => f.write_str(
+                "the answer was lost and reading back showed them absent, but the batch was stopped before sending them again; safe to send again",
+            ),
         }
     }
 }
@@ -80,7 +94,10 @@ impl<C: ServiceCode> std::error::Error for BatchError<C> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Call(error) => error.source(),
-            Self::IncompleteAnswer { .. } | Self::Unsettled { .. } => None,
+            Self::IncompleteAnswer { .. }
+            | Self::Unsettled { .. }
+            | Self::Interrupted
+            | Self::NotResent => None,
         }
     }
 }

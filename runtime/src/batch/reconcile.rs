@@ -47,6 +47,15 @@ struct ReadResult<R> {
     unread: HashSet<String>,
 }
 
+/// What reconciliation tells its caller beyond the outcome, and asks it.
+pub(crate) struct Settling<'s> {
+    /// The items found already there by a read (not joined by a request of this batch).
+    pub(crate) found: &'s mut HashSet<String>,
+    /// Whether the batch was stopped: absent items are then not sent again
+    /// ([`BatchError::NotResent`]).
+    pub(crate) stopped: &'s (dyn Fn() -> bool + Sync),
+}
+
 /// Settles the unknown items of `outcome` (see the module's rules).
 pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
     outcome: &mut BatchOutcome<I, R, C>,
@@ -54,6 +63,7 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
     send: &F,
     key: fn(&R) -> Option<String>,
     read_back: &ReadBackPlan<G>,
+    settling: Settling<'_>,
 ) where
     I: Clone + Display,
     C: ServiceCode,
@@ -113,6 +123,7 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
                 let name = item.to_string();
                 if let Some(result) = read.found.remove(&name) {
                     present += 1;
+                    settling.found.insert(name);
                     outcome.succeeded.push(item);
                     outcome.results.push(result);
                 } else if read.unread.contains(&name) {
@@ -136,6 +147,12 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
             } else {
                 to_send.extend(absent);
             }
+        }
+        if !to_send.is_empty() && (settling.stopped)() {
+            outcome.failures.push(BatchFailure::new(
+                std::mem::take(&mut to_send),
+                BatchError::NotResent,
+            ));
         }
         if !to_send.is_empty() {
             outcome.reconciliation.resent += to_send.len();

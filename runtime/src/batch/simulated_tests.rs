@@ -3,8 +3,9 @@
 //! while it is already there, and nothing stays unknown once reads work again. Property
 //! tests draw the fault schedules; the named tests pin one case each.
 
+use super::entry::send_reconciled;
 use super::reading::{ReadPage, ReadQuery};
-use super::request::{send_reconciled, BatchRequest, ReadBack};
+use super::request::{BatchRequest, ReadBack};
 use super::{BatchOptions, BatchOutcome};
 use crate::defaults::RECONCILE_ROUNDS;
 use crate::error::Error;
