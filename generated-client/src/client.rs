@@ -1988,6 +1988,28 @@ pub mod requests {
                 self, items, options,
             ))
         }
+        ///Sends `PlayerIds` as they come from `items` (e.g. `futures_util::stream::iter(players)`, or lines read from a file), in requests of at most 25 (the spec's maxItems), with the options' concurrency in flight under the rate limiter: the next items are pulled only when a request can leave, so memory does not grow with the batch and the first request leaves at once. The stream yields each item's outcome as soon as it is known: succeeded, failed (safe to send again) or unknown. Items whose answer was lost are read back through `DescribePlayerSessions` and only the absent ones are sent again (see [`tc3_runtime::batch`]). An item that breaks a limit, or repeats one of its request, is not sent and ends failed; the rest of its request is sent. Stop it with [`crate::BatchControl`] from [`crate::BatchStream::control`].
+        pub fn stream_in_batches<V>(
+            self,
+            items: impl ::tc3_runtime::__private::Stream<Item = V> + Send + 'a,
+            options: impl Into<crate::BatchOptions>,
+        ) -> crate::BatchStream<'a, ::std::string::String, types::PlayerSession>
+        where
+            V: Into<::std::string::String> + 'a,
+        {
+            self.stream_in_batches_compiled_here(
+                ::tc3_runtime::__private::boxed_items(items),
+                options.into(),
+            )
+        }
+        #[inline(never)]
+        fn stream_in_batches_compiled_here(
+            self,
+            items: ::tc3_runtime::__private::BoxStream<'a, ::std::string::String>,
+            options: crate::BatchOptions,
+        ) -> crate::BatchStream<'a, ::std::string::String, types::PlayerSession> {
+            ::tc3_runtime::__private::stream_reconciled(self, items, options)
+        }
     }
     impl<'a> ::tc3_runtime::__private::PagedRequest for DescribePlayerSessions<'a> {
         type Page = types::DescribePlayerSessionsResponse;

@@ -20,7 +20,7 @@ mod error_code;
 
 pub use client::{requests, types, Client};
 pub use error_code::ErrorCode;
-pub use tc3_runtime::batch::{BatchOptions, Reconciliation};
+pub use tc3_runtime::batch::{BatchControl, BatchOptions, Reconciliation};
 pub use tc3_runtime::service::UnknownCode;
 pub use tc3_runtime::{credentials, defaults, interceptor, transport};
 pub use tc3_runtime::{
@@ -40,6 +40,10 @@ pub type BatchOutcome<I, R> = tc3_runtime::batch::BatchOutcome<I, R, ErrorCode>;
 pub type BatchFailure<I> = tc3_runtime::batch::BatchFailure<I, ErrorCode>;
 /// Why a request of a batch did not succeed for its items.
 pub type BatchError = tc3_runtime::batch::BatchError<ErrorCode>;
+/// A `stream_in_batches` call: each item's outcome as it settles.
+pub type BatchStream<'a, I, R> = tc3_runtime::batch::BatchStream<'a, I, R, ErrorCode>;
+/// How one item of a streamed batch ended.
+pub type ItemOutcome<I, R> = tc3_runtime::batch::ItemOutcome<I, R, ErrorCode>;
 
 impl Client {
     /// Starts building a client; see [`ClientBuilder`].

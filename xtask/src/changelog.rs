@@ -155,7 +155,9 @@ fn render_entry(version: &str, since: Option<&str>, changes: Option<&[Change]>) 
         return out;
     };
     if changes.is_empty() {
-        out.push_str(&format!("No change to the API against {since}.\n"));
+        out.push_str(&format!(
+            "No change to the spec against {since} (spec-diff).\n"
+        ));
         return out;
     }
     let breaking = changes
@@ -208,7 +210,7 @@ mod tests {
         );
         assert_eq!(
             render_entry("0.3.2", Some("0.3.1"), Some(&[])),
-            "## 0.3.2\n\nNo change to the API against 0.3.1.\n"
+            "## 0.3.2\n\nNo change to the spec against 0.3.1 (spec-diff).\n"
         );
         assert_eq!(
             render_entry("0.1.0", None, None),

@@ -236,12 +236,16 @@ pub(crate) const TARGETS: &[Target] = &[
         // The `join` example's; the tests of the client are in `e2e/` (package gse-e2e).
         dev_dependencies: &[
             DevDependency::Pinned("clap", &[]),
+            DevDependency::Pinned("futures-util", &[]),
             DevDependency::Member("gse-emulator", "emulator", &[]),
             DevDependency::Pinned("indicatif", &[]),
             DevDependency::Pinned("metrics-exporter-prometheus", &[]),
             // The `join` example's `--redis`: the fleet-wide rate limit.
             DevDependency::Member("tc3-runtime", "runtime", &["redis", "metrics"]),
-            DevDependency::Pinned("tokio", &["macros", "rt-multi-thread"]),
+            DevDependency::Pinned(
+                "tokio",
+                &["macros", "rt-multi-thread", "io-util", "io-std", "fs", "signal"],
+            ),
             DevDependency::Pinned("tracing", &[]),
             DevDependency::Pinned("tracing-subscriber", &[]),
         ],

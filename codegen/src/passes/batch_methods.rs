@@ -80,6 +80,11 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
             }
             _ => (quote!(send_in_batches), false),
         };
+        let stream_entry = if reconciled {
+            quote!(stream_reconciled)
+        } else {
+            quote!(stream_in_batches)
+        };
         let settle = if reconciled {
             format!(
                 " Items whose answer was lost are read back through `{}` and only the absent ones are sent again (see [`tc3_runtime::batch`]).",
@@ -90,6 +95,10 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         };
         let doc = format!(
             "Sends any number of `{wire}`: refuses an empty list or a duplicate, checks every request's limits before sending any, splits the items into requests of at most {} (the spec's maxItems), and sends them with the options' concurrency in flight under the rate limiter.{settle} Every item ends succeeded, failed (safe to send again) or unknown in the outcome. `Err` means nothing was sent.",
+            batch.max_items
+        );
+        let stream_doc = format!(
+            "Sends `{wire}` as they come from `items` (e.g. `futures_util::stream::iter(players)`, or lines read from a file), in requests of at most {} (the spec's maxItems), with the options' concurrency in flight under the rate limiter: the next items are pulled only when a request can leave, so memory does not grow with the batch and the first request leaves at once. The stream yields each item's outcome as soon as it is known: succeeded, failed (safe to send again) or unknown.{settle} An item that breaks a limit, or repeats one of its request, is not sent and ends failed; the rest of its request is sent. Stop it with [`crate::BatchControl`] from [`crate::BatchStream::control`].",
             batch.max_items
         );
         let method: syn::Item = syn::parse_quote! {
@@ -117,6 +126,30 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                     Result<crate::BatchOutcome<#item, #result_ty>, crate::Error>,
                 > {
                     Box::pin(::tc3_runtime::__private::#entry(self, items, options))
+                }
+
+                #[doc = #stream_doc]
+                pub fn stream_in_batches<V>(
+                    self,
+                    items: impl ::tc3_runtime::__private::Stream<Item = V> + Send + 'a,
+                    options: impl Into<crate::BatchOptions>,
+                ) -> crate::BatchStream<'a, #item, #result_ty>
+                where
+                    V: Into<#item> + 'a,
+                {
+                    self.stream_in_batches_compiled_here(
+                        ::tc3_runtime::__private::boxed_items(items),
+                        options.into(),
+                    )
+                }
+
+                #[inline(never)]
+                fn stream_in_batches_compiled_here(
+                    self,
+                    items: ::tc3_runtime::__private::BoxStream<'a, #item>,
+                    options: crate::BatchOptions,
+                ) -> crate::BatchStream<'a, #item, #result_ty> {
+                    ::tc3_runtime::__private::#stream_entry(self, items, options)
                 }
             }
         };

@@ -127,11 +127,12 @@ fn wants_must_use(sig: &syn::Signature) -> bool {
     }
     match &sig.output {
         syn::ReturnType::Default => false,
-        // `Result` and the runtime's `Paginator` are `#[must_use]` types already.
+        // `Result` and the runtime's `Paginator` and `BatchStream` are `#[must_use]` types
+        // already.
         syn::ReturnType::Type(_, ty) => {
             !matches!(
                 &**ty,
-                syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Result" || s.ident == "Paginator")
+                syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| ["Result", "Paginator", "BatchStream"].iter().any(|name| s.ident == name))
             ) && !matches!(&**ty, syn::Type::Tuple(t) if t.elems.is_empty())
         }
     }
