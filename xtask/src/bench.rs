@@ -97,6 +97,16 @@ const GOALS: &[Goal] = &[
         bound: 1.25,
     },
     Goal {
+        key: "batch_peak_rss_mb",
+        at_most: true,
+        bound: 64.0,
+    },
+    Goal {
+        key: "first_request_ms",
+        at_most: true,
+        bound: 50.0,
+    },
+    Goal {
         key: "generate_ms",
         at_most: true,
         bound: 1000.0,

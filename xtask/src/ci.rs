@@ -21,6 +21,9 @@ pub(crate) fn package(root: &Path) -> Result<()> {
 /// The share of the pinned tccli's service versions that must generate (all did when this
 /// was set: a failure is a regression unless a definition changed).
 const IMPORT_CHECK_MIN_PERCENT: f64 = 99.0;
+/// How long CI fuzzes the generator with mutated definitions, and from which seed.
+const DEFINITIONS_FUZZ_SECONDS: u64 = 60;
+const DEFINITIONS_FUZZ_SEED: u64 = 1;
 
 /// Runs fmt, clippy, the docs, `generate --check`, spec validation and every test.
 pub(crate) fn run(root: &Path) -> Result<()> {
@@ -113,6 +116,10 @@ pub(crate) fn run(root: &Path) -> Result<()> {
             jobs: None,
         },
     )?;
+    step("cargo xtask fuzz definitions: the generator fed mutated tccli definitions, 60 s");
+    // A fixed seed keeps CI's verdict reproducible; `cargo xtask fuzz definitions` without
+    // one explores new cases.
+    crate::fuzz_definitions::run(root, DEFINITIONS_FUZZ_SECONDS, Some(DEFINITIONS_FUZZ_SEED))?;
     step("fuzz targets build (cargo xtask fuzz TARGET runs one)");
     run_step(
         &mut cargo_cmd(&["build", "--quiet", "-p", "gse-fuzz", "--bins"]),

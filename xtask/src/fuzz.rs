@@ -21,7 +21,7 @@ const COVERAGE_FLAGS: &str = "-Cpasses=sancov-module \
 pub(crate) fn run(root: &Path, target: &str, seconds: u64) -> Result<()> {
     anyhow::ensure!(
         TARGETS.contains(&target),
-        "unknown fuzz target {target:?}; known: {}",
+        "unknown fuzz target {target:?}; known: {}, definitions",
         TARGETS.join(", ")
     );
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

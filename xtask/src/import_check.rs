@@ -181,48 +181,20 @@ fn generate_one(root: &Path, definition: &ServiceDefinition, dir: &Path) -> Outc
         Ok(exe) => exe,
         Err(e) => return outcome(Verdict::Crashed(format!("cannot find xtask itself: {e}"))),
     };
-    let child = Command::new(exe)
-        .arg("--root")
-        .arg(root)
-        .arg("import-check-one")
-        .arg(&definition.path)
-        .arg(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
+    let child = xtask_child(
+        &exe,
+        root,
+        &[
+            "import-check-one".as_ref(),
+            definition.path.as_os_str(),
+            dir.as_os_str(),
+        ],
+        GENERATE_TIMEOUT,
+    );
+    let (status, stdout, stderr) = match child {
+        Ok(ran) => (ran.status, ran.stdout, ran.stderr),
         Err(e) => return outcome(Verdict::Crashed(format!("cannot start xtask: {e}"))),
     };
-    // Read both pipes while waiting, so that a child writing much never blocks on them.
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        stdout.read_to_string(&mut text).ok();
-        text
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        stderr.read_to_string(&mut text).ok();
-        text
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() > GENERATE_TIMEOUT => {
-                child.kill().ok();
-                child.wait().ok();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(_) => break None,
-        }
-    };
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
     let first_error = || {
         stderr
             .lines()
@@ -250,6 +222,62 @@ fn generate_one(root: &Path, definition: &ServiceDefinition, dir: &Path) -> Outc
         Some(status) => Verdict::Crashed(format!("{status}: {}", first_error())),
     };
     outcome(verdict)
+}
+
+/// How a child xtask ended: its status (`None`: killed after the timeout, or lost), and
+/// what it wrote.
+pub(crate) struct ChildRun {
+    pub(crate) status: Option<std::process::ExitStatus>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Runs `exe --root ROOT ARGS…` (this program), killed after `timeout`; both pipes are read
+/// while it runs, so that a child writing much never blocks on them.
+pub(crate) fn xtask_child(
+    exe: &Path,
+    root: &Path,
+    args: &[&std::ffi::OsStr],
+    timeout: Duration,
+) -> std::io::Result<ChildRun> {
+    let mut child = Command::new(exe)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stdout.read_to_string(&mut text).ok();
+        text
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).ok();
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() > timeout => {
+                child.kill().ok();
+                child.wait().ok();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(_) => break None,
+        }
+    };
+    Ok(ChildRun {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+    })
 }
 
 /// The generator at scale, for `cargo xtask bench`: every action of `service` of the pinned
@@ -309,7 +337,7 @@ pub(crate) fn scale(root: &Path, service: &str, runs: usize) -> Result<serde_jso
 /// This program's binary, to run `import-check-one` with. A build while it runs (`cargo
 /// xtask ci` builds the workspace with other features) replaces the file: Linux then names
 /// the running one `PATH (deleted)`, and the binary now at `PATH` is the same code.
-fn own_binary() -> std::io::Result<PathBuf> {
+pub(crate) fn own_binary() -> std::io::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     if exe.exists() {
         return Ok(exe);
@@ -456,6 +484,16 @@ fn report_json(outcomes: &[Outcome]) -> serde_json::Value {
 /// the definition into `DIR/spec.yaml`, generates the crate into `DIR/crate/` and prints
 /// `lines=N generate_ms=M`. Exit status 1 with the error when the generator refuses the spec.
 pub(crate) fn run_one(root: &Path, definition: &Path, dir: &Path) -> Result<()> {
+    run_one_with(root, definition, dir, |spec| spec)
+}
+
+/// [`run_one`], with `edit` applied to the drafted spec before it is generated.
+pub(crate) fn run_one_with(
+    root: &Path,
+    definition: &Path,
+    dir: &Path,
+    edit: impl FnOnce(String) -> String,
+) -> Result<()> {
     let text = std::fs::read_to_string(definition)
         .with_context(|| format!("reading {}", definition.display()))?;
     let parsed =
@@ -472,6 +510,7 @@ pub(crate) fn run_one(root: &Path, definition: &Path, dir: &Path) -> Result<()> 
     let actions = parsed.action_names();
     let spec = draft::import_actions(&parsed, &service, &actions, true, SCRATCH_RATE_LIMIT)
         .map_err(|e| anyhow::anyhow!("drafting: {e}"))?;
+    let spec = edit(spec);
     std::fs::create_dir_all(dir)?;
     let spec_path = dir.join("spec.yaml");
     std::fs::write(&spec_path, &spec)?;

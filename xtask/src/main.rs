@@ -4,11 +4,13 @@ mod bench;
 mod changelog;
 mod ci;
 mod fuzz;
+mod fuzz_definitions;
 mod generate;
 mod import_action;
 mod import_check;
 mod manifests;
 mod minimal_versions;
+mod mutations;
 mod node;
 mod official;
 mod packages;
@@ -95,13 +97,28 @@ enum Command {
         #[arg(long)]
         scale_only: bool,
     },
-    /// Fuzz one target (answer, authorization, batch_matching, request_body) with libFuzzer.
+    /// Fuzz one target (answer, authorization, batch_matching, request_body) with libFuzzer,
+    /// or the generator with mutated tccli definitions (`definitions`).
     Fuzz {
         /// The target.
         target: String,
         /// How long to run.
         #[arg(long, default_value_t = 60)]
         seconds: u64,
+        /// With `definitions`: the seed of the cases (default: from the clock).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// One case of `fuzz definitions`, in a process of its own.
+    #[command(hide = true)]
+    FuzzDefinitionsOne {
+        /// The mutated api.json.
+        case: PathBuf,
+        /// Where its spec and crate go.
+        dir: PathBuf,
+        /// Mutate the drafted spec too, with this seed.
+        #[arg(long)]
+        spec_seed: Option<u64>,
     },
     /// Compare spec/gse.yaml with Tencent's own definition of the service (tccli's api.json)
     /// and its error codes; exit 3 on contradictions.
@@ -227,7 +244,20 @@ fn main() -> ExitCode {
             build_weight_only,
             scale_only,
         } => exit_status(bench::run(&root, quick, build_weight_only, scale_only)),
-        Command::Fuzz { target, seconds } => exit_status(fuzz::run(&root, &target, seconds)),
+        Command::Fuzz {
+            target,
+            seconds,
+            seed,
+        } => exit_status(if target == "definitions" {
+            fuzz_definitions::run(&root, seconds, seed)
+        } else {
+            fuzz::run(&root, &target, seconds)
+        }),
+        Command::FuzzDefinitionsOne {
+            case,
+            dir,
+            spec_seed,
+        } => exit_status(fuzz_definitions::run_one(&root, &case, &dir, spec_seed)),
         Command::SpecAudit {
             spec,
             definition,
