@@ -1,6 +1,7 @@
 //! `gse-bench [--quick] [--fleet-svg PATH]`: measures signing, round trips, saturation, the shared limiter's
 //! overhead (a real `redis-server` on loopback), emulator throughput (HTTP and HTTPS) and
-//! what reconciling lost answers costs,
+//! what reconciling lost answers costs, the main command's memory and first request on a
+//! large streamed batch,
 //! and prints them as one JSON object (`cargo xtask bench` adds the Python SDK and the
 //! generator, and writes `target/bench/summary.json`).
 
@@ -11,6 +12,7 @@ mod reconcile;
 mod service;
 mod signing;
 mod stats;
+mod streaming;
 
 use serde_json::json;
 
@@ -58,6 +60,11 @@ async fn main() {
         );
         return;
     }
+    if std::env::args().any(|a| a == "--streaming-only") {
+        // The main command's memory and first request on a large streamed batch.
+        println!("{}", streaming::run(if quick { 1 } else { 3 }));
+        return;
+    }
     if std::env::args().any(|a| a == "--reconcile-only") {
         // What exactly-once costs when answers are lost.
         println!("{}", reconcile::run(if quick { 1 } else { 3 }).await);
@@ -95,6 +102,7 @@ async fn main() {
     .await;
     let fleet = fleet::run(if quick { 1 } else { 3 }, svg.as_deref());
     let reconcile = reconcile::run(if quick { 1 } else { 3 }).await;
+    let streamed = streaming::run(if quick { 1 } else { 3 });
     let body = signing::full_batch_body();
     let report = json!({
         "quick": quick,
@@ -120,6 +128,9 @@ async fn main() {
         "reconcile": reconcile["reconcile"],
         "reconcile_overhead_per_player": reconcile["reconcile_overhead_per_player"],
         "reconcile_per_player": reconcile["reconcile_per_player"],
+        "batch_peak_rss_mb": streamed["batch_peak_rss_mb"],
+        "first_request_ms": streamed["first_request_ms"],
+        "streaming": streamed,
     });
     println!("{report}");
 }
