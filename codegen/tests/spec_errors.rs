@@ -406,7 +406,7 @@ fn reconciliation_names_what_it_reads_with_and_each_part_must_exist() {
             }),
             vec![
                 format!("{at}.page-size"),
-                "40 is outside `Limit`'s range (..=10)".into(),
+                "400 is outside `Limit`'s range (..=10)".into(),
             ],
         ),
         (

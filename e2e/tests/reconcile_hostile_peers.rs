@@ -114,10 +114,10 @@ async fn players_read_back_in_another_session_or_not_asked_for_do_not_count() {
             "JoinGameServerSessionBatch"
         ]
     );
-    // The listing asked for the session, 40 a page.
+    // The listing asked for the session, 400 a page.
     let read: serde_json::Value = serde_json::from_slice(&stub.requests()[1].body).unwrap();
     assert_eq!(read["GameServerSessionId"], SESSION);
-    assert_eq!(read["Limit"], 40);
+    assert_eq!(read["Limit"], 400);
     stub.stop().await;
 }
 

@@ -1,8 +1,8 @@
 //! Reconciliation reads pages it can hold: player data as large as the spec allows (2,048
 //! control characters, each escaped to 6 bytes in the answer's JSON) on 400 players of one
-//! session, with 5% of the answers lost after the join applied. Every page of the read-back
-//! (a listing of the session) stays under the client's default 1 MiB answer cap, so every
-//! unknown player is settled: all 400 joined exactly once.
+//! session, with 5% of the answers lost after the join applied. The listing's first page of
+//! 400 is over the client's default 1 MiB answer cap; it is asked again for half as many
+//! until a page fits, so every unknown player is settled: all 400 joined exactly once.
 
 use gse_client::types::PlayerDataMap;
 use gse_client::BatchOptions;
@@ -48,6 +48,12 @@ async fn the_largest_player_data_still_reads_back_page_by_page() {
         .map(|f| f.error.to_string())
         .collect();
     assert!(failures.is_empty(), "{failures:?}");
+    // 400, 200, 100 are over the cap; pages of 50 fit.
+    assert!(
+        outcome.reconciliation.read_failures >= 3,
+        "{:?}",
+        outcome.reconciliation
+    );
     let joined: BTreeSet<&String> = outcome.succeeded.iter().collect();
     assert_eq!(joined.len(), PLAYERS, "every player joined, once");
     let held: BTreeSet<String> = emulator.players().into_iter().map(|(_, p)| p).collect();

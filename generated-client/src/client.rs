@@ -1903,6 +1903,7 @@ pub mod requests {
     }
     impl<'a> ::tc3_runtime::__private::ReadBack for JoinGameServerSessionBatch<'a> {
         const PRESENT_CODES: &'static [&'static str] = &["InvalidParameterValue"];
+        const PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::Some(400);
         fn scope_readable(&self) -> bool {
             let scope = || -> Result<bool, crate::Error> {
                 let scope_request = self.validate()?;
@@ -1912,7 +1913,7 @@ pub mod requests {
                 Ok(client
                     .describe_player_sessions()
                     .game_server_session_id(scope_0.clone())
-                    .limit(40)
+                    .limit(400)
                     .validate()
                     .is_ok())
             };
@@ -1922,13 +1923,17 @@ pub mod requests {
             &self,
             query: ::tc3_runtime::__private::ReadQuery<::std::string::String>,
             token: ::std::option::Option<::std::string::String>,
+            page_size: ::std::option::Option<u64>,
         ) -> Result<::tc3_runtime::__private::ReadPage<types::PlayerSession>, crate::Error>
         {
             let scope_readable = ::tc3_runtime::__private::ReadBack::scope_readable(self);
             let scope_request = self.validate()?;
             let scope_0: ::std::string::String = scope_request.game_server_session_id.to_string();
             let client = self.client;
-            let mut request = client.describe_player_sessions().limit(40);
+            let mut request = client.describe_player_sessions();
+            if let ::std::option::Option::Some(size) = page_size {
+                request = request.limit(size);
+            }
             let listing = matches!(query, ::tc3_runtime::__private::ReadQuery::Scope);
             if let ::tc3_runtime::__private::ReadQuery::Item(item) = query {
                 request = request.player_id(item);

@@ -392,7 +392,7 @@ impl Runtime {
             TransportError::TooLarge { .. } => Error::MalformedResponse {
                 request_id: None,
                 detail: e.to_string(),
-                source: None,
+                source: Some(Box::new(e)),
             },
             TransportError::Connect(source) => Error::Transport {
                 request_sent: false,

@@ -45,13 +45,27 @@ pub(super) fn read_back_impl(
     let read_method = format_ident!("{}", crate::names::method_name(&reader.operation_id));
     let item_setter = read_setter(&reconcile.item_filter)?;
     let token_setter = read_setter(&reconcile.next_token)?;
-    let page = match &reconcile.page {
+    // The spec's page size, asked for at first; the runtime halves it after a page over the
+    // answer cap.
+    let (page, page_size, set_page_size) = match &reconcile.page {
         Some((field, size)) => {
             let setter = read_setter(field)?;
             let size = proc_macro2::Literal::u64_unsuffixed(*size);
-            quote!(.#setter(#size))
+            (
+                quote!(.#setter(#size)),
+                quote!(::std::option::Option::Some(#size)),
+                quote! {
+                    if let ::std::option::Option::Some(size) = page_size {
+                        request = request.#setter(size);
+                    }
+                },
+            )
         }
-        None => quote!(),
+        None => (
+            quote!(),
+            quote!(::std::option::Option::None),
+            quote!(let _ = page_size;),
+        ),
     };
 
     let answer = super::send_calls::inner_response_type(file, &reader.operation_id)?;
@@ -173,6 +187,7 @@ pub(super) fn read_back_impl(
     Ok(syn::parse_quote! {
         impl<'a> ::tc3_runtime::__private::ReadBack for #builder<'a> {
             const PRESENT_CODES: &'static [&'static str] = &[#(#codes),*];
+            const PAGE_SIZE: ::std::option::Option<u64> = #page_size;
 
             fn scope_readable(&self) -> bool {
                 #scope_readable_fn
@@ -182,11 +197,13 @@ pub(super) fn read_back_impl(
                 &self,
                 query: ::tc3_runtime::__private::ReadQuery<#item>,
                 token: ::std::option::Option<::std::string::String>,
+                page_size: ::std::option::Option<u64>,
             ) -> Result<::tc3_runtime::__private::ReadPage<#result>, crate::Error> {
                 let scope_readable = ::tc3_runtime::__private::ReadBack::scope_readable(self);
                 #scope_of_self
                 let client = self.client;
-                let mut request = client.#read_method() #page;
+                let mut request = client.#read_method();
+                #set_page_size
                 let listing = matches!(query, ::tc3_runtime::__private::ReadQuery::Scope);
                 if let ::tc3_runtime::__private::ReadQuery::Item(item) = query {
                     request = request.#item_setter(item);

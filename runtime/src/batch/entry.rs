@@ -104,7 +104,8 @@ fn read_back_step<B: ReadBack>() -> ReadBackStep<B> {
                 async move { request?.send_items().await }
             };
             let plan = ReadBackPlan {
-                read: |query, token| first.read(query, token),
+                read: |query, token, size| first.read(query, token, size),
+                page_size: std::sync::atomic::AtomicU64::new(B::PAGE_SIZE.unwrap_or(0)),
                 scope_readable: first.scope_readable(),
                 present_codes: B::PRESENT_CODES,
                 max_items: B::MAX_ITEMS,

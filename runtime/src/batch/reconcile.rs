@@ -9,17 +9,23 @@ use crate::defaults::{MAX_READ_PAGES, READ_ATTEMPTS};
 use crate::error::{Error, TimeoutScope};
 use crate::service::ServiceCode;
 use crate::text::{shown, MAX_SHOWN_CHARS};
+use crate::transport::TransportError;
 use futures_util::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// How a batch's items are read back: written from the spec's `x-tc-reconcile` by way of
 /// the generated [`super::ReadBack`] impl.
 pub(crate) struct ReadBackPlan<G> {
-    /// Sends one read-back request: the query and the previous page's token.
+    /// Sends one read-back request: the query, the previous page's token and the page size
+    /// to ask for.
     pub(crate) read: G,
+    /// The page size asked for (0: the read action has none): the spec's, halved for the
+    /// rest of the batch each time a page is larger than the client's answer cap.
+    pub(crate) page_size: AtomicU64,
     /// Whether the read action accepts the batch request's scope as a filter (a listing).
     pub(crate) scope_readable: bool,
     /// Error codes of the batch action that may mean "an item is already there".
@@ -69,7 +75,7 @@ pub(crate) async fn reconcile<I, R, C, F, Fut, G, GFut>(
     C: ServiceCode,
     F: Fn(Vec<I>) -> Fut,
     Fut: Future<Output = Result<Vec<R>, Error<C>>>,
-    G: Fn(ReadQuery<I>, Option<String>) -> GFut,
+    G: Fn(ReadQuery<I>, Option<String>, Option<u64>) -> GFut,
     GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
 {
     let settles = |e: &BatchError<C>| {
@@ -221,7 +227,7 @@ async fn read_items<I, R, C, G, GFut>(
 where
     I: Clone + Display,
     C: ServiceCode,
-    G: Fn(ReadQuery<I>, Option<String>) -> GFut,
+    G: Fn(ReadQuery<I>, Option<String>, Option<u64>) -> GFut,
     GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
 {
     let wanted: HashSet<String> = items.iter().map(ToString::to_string).collect();
@@ -232,6 +238,7 @@ where
     if read_back.scope_readable && items.len() > 1 {
         let (found, complete) = read_all_pages(
             &read_back.read,
+            &read_back.page_size,
             ReadQuery::Scope,
             &wanted,
             key,
@@ -253,11 +260,13 @@ where
     let reads = futures_util::stream::iter(items.iter().cloned().map(|item| {
         let mut local = Reconciliation::default();
         let read = &read_back.read;
+        let page_size = &read_back.page_size;
         async move {
             let name = item.to_string();
             let one = HashSet::from([name.clone()]);
+            let query = ReadQuery::Item(item);
             let pages =
-                read_all_pages(read, ReadQuery::Item(item), &one, key, deadline, &mut local).await;
+                read_all_pages(read, page_size, query, &one, key, deadline, &mut local).await;
             (name, pages, local)
         }
     }))
@@ -291,11 +300,13 @@ fn keep_wanted<R>(
     }
 }
 
-/// Follows every page of one read-back, each page attempted up to [`READ_ATTEMPTS`] times:
+/// Follows every page of one read-back, each page attempted up to [`READ_ATTEMPTS`] times
+/// (a page larger than the answer cap is asked again at half the size, which is no attempt):
 /// the results for `wanted` items on the pages read (kept page by page, so a peer's endless
 /// pages cost no memory), and whether the read got to its last page.
 async fn read_all_pages<I, R, C, G, GFut>(
     read: &G,
+    page_size: &AtomicU64,
     query: ReadQuery<I>,
     wanted: &HashSet<String>,
     key: fn(&R) -> Option<String>,
@@ -305,7 +316,7 @@ async fn read_all_pages<I, R, C, G, GFut>(
 where
     I: Clone,
     C: ServiceCode,
-    G: Fn(ReadQuery<I>, Option<String>) -> GFut,
+    G: Fn(ReadQuery<I>, Option<String>, Option<u64>) -> GFut,
     GFut: Future<Output = Result<ReadPage<R>, Error<C>>>,
 {
     let mut results = HashMap::new();
@@ -325,8 +336,22 @@ where
             attempt += 1;
             report.read_requests += 1;
             crate::telemetry::reconcile_read();
-            match read(query.clone(), token.clone()).await {
+            let size = page_size.load(Ordering::Relaxed);
+            match read(query.clone(), token.clone(), (size > 0).then_some(size)).await {
                 Ok(page) => break page,
+                Err(error) if size > 1 && answer_too_large(&error) => {
+                    report.read_failures += 1;
+                    // Pages asked for concurrently may have halved it already.
+                    let smaller = page_size
+                        .fetch_min(size / 2, Ordering::Relaxed)
+                        .min(size / 2);
+                    tracing::debug!(
+                        from = size,
+                        to = smaller,
+                        "a read-back page was larger than the answer cap; asking for smaller pages"
+                    );
+                    attempt -= 1;
+                }
                 Err(error) if attempt < READ_ATTEMPTS && !error.is_client_error() => {
                     report.read_failures += 1;
                     tokio::time::sleep(read_backoff(attempt)).await;
@@ -364,6 +389,18 @@ where
         source: None,
     };
     (results, Err(error))
+}
+
+/// Whether `error` is an answer larger than the client's cap, not read further.
+fn answer_too_large<C>(error: &Error<C>) -> bool {
+    matches!(
+        error,
+        Error::MalformedResponse { source: Some(source), .. }
+            if matches!(
+                source.downcast_ref::<TransportError>(),
+                Some(TransportError::TooLarge { .. })
+            )
+    )
 }
 
 /// The pause before a read's next attempt: 5 ms, then 10 ms, 20 ms, ... at most 1 s. Short:

@@ -42,14 +42,19 @@ pub trait ReadBack: BatchRequest {
     /// Error codes of the batch action that may mean "an item is already there".
     const PRESENT_CODES: &'static [&'static str];
 
+    /// The page size a read asks for at first (`None`: the read action has no page size).
+    const PAGE_SIZE: Option<u64>;
+
     /// Whether the read action accepts this request's scope as a filter (a listing).
     fn scope_readable(&self) -> bool;
 
-    /// One read-back request for `query`, after the page of `token`; `self` holds items, so
-    /// its scope is known.
+    /// One read-back request for `query`, after the page of `token`, asking for pages of
+    /// `page_size` (smaller than [`ReadBack::PAGE_SIZE`] after a page over the answer cap);
+    /// `self` holds items, so its scope is known.
     fn read(
         &self,
         query: ReadQuery<Self::Item>,
         token: Option<String>,
+        page_size: Option<u64>,
     ) -> impl Future<Output = Result<ReadPage<Self::Result>, Error<Self::Code>>> + Send;
 }

@@ -60,6 +60,10 @@ struct Service {
     read_present: Mutex<HashSet<String>>,
     /// Items of a lost request the service applies when it next takes a join.
     late: Mutex<Vec<String>>,
+    /// The most results a page may hold before its answer is over the client's cap.
+    largest_page: Option<usize>,
+    /// The page sizes reads asked for, in order.
+    page_sizes: Mutex<Vec<u64>>,
 }
 
 impl Service {
@@ -129,7 +133,18 @@ impl Service {
         &self,
         query: ReadQuery<String>,
         token: Option<String>,
+        page_size: Option<u64>,
     ) -> Result<ReadPage<Seat>, Error> {
+        let page = page_size.map_or(PAGE, |size| usize::try_from(size).unwrap());
+        self.page_sizes.lock().unwrap().push(page as u64);
+        if self.largest_page.is_some_and(|largest| page > largest) {
+            let too_large = crate::transport::TransportError::TooLarge { cap: 1024 };
+            return Err(Error::MalformedResponse {
+                request_id: None,
+                detail: too_large.to_string(),
+                source: Some(Box::new(too_large)),
+            });
+        }
         if self.reads.lock().unwrap().pop_front().unwrap_or(false) {
             return Err(Error::Transport {
                 request_sent: true,
@@ -146,7 +161,7 @@ impl Service {
             .collect();
         all.sort();
         let start: usize = token.map_or(0, |t| t.parse().unwrap());
-        let end = (start + PAGE).min(all.len());
+        let end = (start + page).min(all.len());
         self.read_present
             .lock()
             .unwrap()
@@ -205,6 +220,7 @@ impl BatchRequest for Join<'_> {
 
 impl ReadBack for Join<'_> {
     const PRESENT_CODES: &'static [&'static str] = &[PRESENT];
+    const PAGE_SIZE: Option<u64> = Some(PAGE as u64);
 
     fn scope_readable(&self) -> bool {
         self.scope_readable
@@ -214,6 +230,7 @@ impl ReadBack for Join<'_> {
         &self,
         query: ReadQuery<String>,
         token: Option<String>,
+        page_size: Option<u64>,
     ) -> Result<ReadPage<Seat>, Error> {
         if self.lying_listing {
             return Ok(ReadPage {
@@ -221,7 +238,7 @@ impl ReadBack for Join<'_> {
                 next_token: Some("again".into()),
             });
         }
-        self.service.read(query, token)
+        self.service.read(query, token, page_size)
     }
 }
 
@@ -365,6 +382,27 @@ fn reads_that_keep_failing_leave_the_items_unknown_not_failed() {
     assert_eq!(outcome.unknown_items().count(), 5);
     assert_eq!(outcome.failed_items().count(), 0);
     assert_eq!(outcome.reconciliation.rounds, RECONCILE_ROUNDS);
+}
+
+#[test]
+fn a_page_over_the_answer_cap_is_asked_again_at_half_the_size_for_the_rest_of_the_batch() {
+    // 20 players already held, then 5 whose answer is lost: the listing's pages of 7 are
+    // over the cap, 3 are too, 1 fits; every later page asks for 1 at once.
+    let already = players(25)[..20].to_vec();
+    let items = players(25)[20..].to_vec();
+    let service = Service {
+        largest_page: Some(2),
+        ..Service::new(vec![JoinFault::LostAfter], vec![], &already)
+    };
+    let outcome = run(&service, &items, true, BatchOptions::default());
+    check_exact(&service, &items, &already, &outcome);
+    assert_eq!(outcome.succeeded.len(), 5);
+    assert_eq!(outcome.reconciliation.found_present, 5);
+    let sizes = service.page_sizes.lock().unwrap().clone();
+    assert_eq!(sizes[..3], [7, 3, 1], "halved until a page fits: {sizes:?}");
+    assert!(sizes[3..].iter().all(|&s| s == 1), "{sizes:?}");
+    assert_eq!(sizes.len(), 2 + 25, "one page per held player once it fits");
+    assert_eq!(outcome.reconciliation.read_failures, 2);
 }
 
 #[test]

@@ -92,6 +92,7 @@ impl BatchRequest for Join {
 
 impl ReadBack for Join {
     const PRESENT_CODES: &'static [&'static str] = &[];
+    const PAGE_SIZE: Option<u64> = None;
 
     fn scope_readable(&self) -> bool {
         true
@@ -101,6 +102,7 @@ impl ReadBack for Join {
         &self,
         _query: ReadQuery<String>,
         _token: Option<String>,
+        _page_size: Option<u64>,
     ) -> Result<ReadPage<String>, Error> {
         let mut results: Vec<String> = self
             .service
