@@ -222,7 +222,7 @@ fn compare_action(d: &mut Diff, old: &Side<'_>, new: &Side<'_>, o: &Action, n: &
         (Some(a), Some(b)) if a != b => d.push(
             Class::Compatible,
             format!("action {name} reconciliation"),
-            format!("reads back with {} → {}", a.action, b.action),
+            reconcile_change(a, b),
             "unknown items are read back another way",
         ),
         _ => {}
@@ -251,6 +251,42 @@ fn compare_action(d: &mut Diff, old: &Side<'_>, new: &Side<'_>, o: &Action, n: &
             Direction::Received,
         );
     }
+}
+
+/// What differs between two reconciliations, part by part (`page-size: 40 → 400`).
+fn reconcile_change(a: &crate::model::Reconcile, b: &crate::model::Reconcile) -> String {
+    fn part<T: PartialEq + std::fmt::Debug>(name: &str, a: &T, b: &T, out: &mut Vec<String>) {
+        if a != b {
+            let shown = |v: &T| format!("{v:?}").trim_matches('"').to_owned();
+            out.push(format!("{name}: {} → {}", shown(a), shown(b)));
+        }
+    }
+    let mut parts = Vec::new();
+    part("action", &a.action, &b.action, &mut parts);
+    part("item-filter", &a.item_filter, &b.item_filter, &mut parts);
+    part("scope", &a.scope, &b.scope, &mut parts);
+    part("results", &a.results, &b.results, &mut parts);
+    part("next-token", &a.next_token, &b.next_token, &mut parts);
+    let limit = |r: &crate::model::Reconcile| {
+        r.page
+            .as_ref()
+            .map_or_else(|| "none".to_owned(), |(field, _)| field.clone())
+    };
+    let size = |r: &crate::model::Reconcile| {
+        r.page
+            .as_ref()
+            .map_or_else(|| "none".to_owned(), |(_, size)| size.to_string())
+    };
+    part("page-limit", &limit(a), &limit(b), &mut parts);
+    part("page-size", &size(a), &size(b), &mut parts);
+    part(
+        "present-codes",
+        &a.present_codes,
+        &b.present_codes,
+        &mut parts,
+    );
+    part("present-when", &a.present_when, &b.present_when, &mut parts);
+    format!("reads back with {}; {}", b.action, parts.join(", "))
 }
 
 fn codes(d: &mut Diff, subject: &str, old: &[ErrorCode], new: &[ErrorCode]) {

@@ -426,3 +426,19 @@ fn breaking_changes_come_first_and_both_renderings_summarize() {
     let md = tc3_codegen::spec_diff::render_markdown("t", &c);
     assert!(md.contains("| **breaking** | JoinGameServerSessionBatch request field PlayerIds | maxItems 25 → 10 |"), "{md}");
 }
+
+#[test]
+fn a_reconciliation_edited_names_each_part_that_changed() {
+    let c = changes_after(|s| {
+        op(s)["x-tc-reconcile"]["page-size"] = json!(40);
+        op(s)["x-tc-reconcile"]["present-codes"] = json!([]);
+    });
+    only(
+        &c,
+        Class::Compatible,
+        "action JoinGameServerSessionBatch reconciliation",
+        "reads back with DescribePlayerSessions; page-size: 400 → 40, \
+         present-codes: [\"InvalidParameterValue\"] → []",
+        "read back another way",
+    );
+}
