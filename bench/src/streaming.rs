@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 const SESSION: &str = "gssess-streaming-bench";
 /// How long the large run goes before it is stopped.
 const CUT_AFTER: Duration = Duration::from_secs(10);
+/// The longest a first request may take before the bench fails rather than waits.
+const FIRST_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn join_example() -> PathBuf {
     std::env::current_exe()
@@ -103,15 +105,41 @@ fn first_request_ms(players: usize) -> f64 {
     let url = format!("http://{}", listener.local_addr().expect("its address"));
     let start = Instant::now();
     let mut child = spawn_join(&url, players);
-    let (mut connection, _) = listener.accept().expect("the example connects");
+    // A join example that never connects fails the bench instead of hanging it.
+    listener
+        .set_nonblocking(true)
+        .expect("a non-blocking listener");
+    let connected = loop {
+        match listener.accept() {
+            Ok((connection, _)) => break Some(connection),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if start.elapsed() > FIRST_REQUEST_TIMEOUT
+                    || child.try_wait().ok().flatten().is_some()
+                {
+                    break None;
+                }
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            Err(e) => panic!("accepting the join example's connection: {e}"),
+        }
+    };
     let mut byte = [0u8; 1];
-    connection
-        .read_exact(&mut byte)
-        .expect("the first byte of a request");
+    let read = connected.map(|mut connection| {
+        connection
+            .set_nonblocking(false)
+            .and_then(|()| connection.set_read_timeout(Some(FIRST_REQUEST_TIMEOUT)))
+            .and_then(|()| connection.read_exact(&mut byte))
+    });
     let elapsed = start.elapsed().as_secs_f64() * 1000.0;
     let _ = child.kill();
     let _ = child.wait();
-    elapsed
+    match read {
+        Some(Ok(())) => elapsed,
+        Some(Err(e)) => panic!("the join example connected but sent no request: {e}"),
+        None => panic!(
+            "the join example sent no request within {FIRST_REQUEST_TIMEOUT:?} (or exited first)"
+        ),
+    }
 }
 
 fn median(mut samples: Vec<f64>) -> Value {
