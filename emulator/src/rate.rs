@@ -20,6 +20,21 @@ impl Window {
             self.0.pop_front();
         }
     }
+
+    /// Adds an event at `at`, in order: requests are counted when they arrived, so one that
+    /// took longer to reach its check can come after a later one.
+    fn insert(&mut self, at: Instant) {
+        let position = self.0.partition_point(|t| *t <= at);
+        self.0.insert(position, at);
+    }
+
+    /// The events in the second up to `at`, `at` included.
+    fn in_second_to(&self, at: Instant) -> usize {
+        let from = at.checked_sub(WINDOW);
+        let after = self.0.partition_point(|t| *t <= at);
+        let before = from.map_or(0, |from| self.0.partition_point(|t| *t <= from));
+        after - before
+    }
 }
 
 /// Shows the type only: its state is large, or holds keys.
@@ -50,18 +65,20 @@ impl RateLimiter {
         self.limit
     }
 
-    /// Whether a request of `key` at `now` is admitted (and counts if so).
+    /// Whether a request of `key` that arrived at `now` is admitted (and counts if so).
     pub fn admit(&self, key: &str, now: Instant) -> bool {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         let window = match windows.get_mut(key) {
             Some(w) => w,
             None => windows.entry(key.to_owned()).or_default(),
         };
-        window.trim(now);
-        if window.0.len() >= self.limit {
+        // Requests reach the check in a slightly different order than they arrived: the
+        // window keeps two seconds, and counts the second up to this request's arrival.
+        window.trim(now.checked_sub(WINDOW).unwrap_or(now));
+        if window.in_second_to(now) >= self.limit {
             return false;
         }
-        window.0.push_back(now);
+        window.insert(now);
         true
     }
 
@@ -123,6 +140,30 @@ mod tests {
         assert!(limiter.admit("b", at(999)), "keys are separate");
         assert!(limiter.admit("a", at(1000)), "the first left the window");
         assert!(!limiter.admit("a", at(1050)));
+    }
+
+    #[test]
+    fn a_request_counts_in_the_second_it_arrived_in_whenever_it_is_checked() {
+        let limiter = RateLimiter::new(2);
+        let t0 = Instant::now() + Duration::from_secs(5);
+        let at = |ms: i64| {
+            let offset = Duration::from_millis(ms.unsigned_abs());
+            if ms < 0 {
+                t0 - offset
+            } else {
+                t0 + offset
+            }
+        };
+        assert!(limiter.admit("a", at(1000)));
+        assert!(limiter.admit("a", at(1900)));
+        // Arrived before both, checked after them: its second ((-0, 50]) holds neither.
+        assert!(limiter.admit("a", at(50)));
+        // The second to 1950 holds 1000 and 1900.
+        assert!(!limiter.admit("a", at(1950)));
+        // The second to 1040 holds 50 and 1000.
+        assert!(!limiter.admit("a", at(1040)));
+        // The second to 2001 holds 1900 only: 50 and 1000 have left it.
+        assert!(limiter.admit("a", at(2001)));
     }
 
     #[test]

@@ -17,9 +17,8 @@ impl EmulatorConfig {
     pub async fn start(self) -> Result<RunningEmulator, String> {
         self.validate()?;
         let state = Emulator::from_config(&self)?;
-        let listener = tokio::net::TcpListener::bind(self.listen)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", self.listen))?;
+        let listener =
+            listen(self.listen).map_err(|e| format!("cannot listen on {}: {e}", self.listen))?;
         let addr = listener
             .local_addr()
             .map_err(|e| format!("cannot read the bound address: {e}"))?;
@@ -45,6 +44,26 @@ impl EmulatorConfig {
             task: Some(task),
         })
     }
+}
+
+/// Connections the kernel may hold for the accept loop. Beyond the backlog a connection's
+/// SYN is dropped and the client sends it again a second later, so requests paced evenly
+/// would arrive bunched: the backlog is as deep as the system allows (Linux caps it at
+/// `net.core.somaxconn`), not tokio's default of 1 024.
+const BACKLOG: u32 = 65_535;
+
+/// A listening socket on `addr` with the emulator's backlog.
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does: a restarted emulator can take its port back at once.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
 }
 
 /// Shows the type only: its state is large, or holds keys.

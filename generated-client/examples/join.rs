@@ -77,7 +77,7 @@ struct Args {
     /// Player data sent with every player, KEY=VALUE.
     #[arg(long, value_name = "KEY=VALUE")]
     player_data: Option<String>,
-    /// Requests in flight at once.
+    /// Requests in flight at once (1 to 10000); the action's pace still decides when each leaves.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
     /// Print each player's outcome as one JSON line on stdout, as soon as it is known.
@@ -157,6 +157,13 @@ async fn main() -> ExitCode {
     };
     if args.concurrency == 0 {
         return bad_input("--concurrency: 0 given, at least 1 required");
+    }
+    if args.concurrency > gse_client::defaults::MAX_BATCH_CONCURRENCY {
+        return bad_input(format!(
+            "--concurrency: {} given, at most {} (the client's bound on requests in flight)",
+            args.concurrency,
+            gse_client::defaults::MAX_BATCH_CONCURRENCY
+        ));
     }
     if let Some(addr) = args.metrics_addr {
         // The exporter is the example's choice; the client only records through the facade.

@@ -34,6 +34,11 @@ pub const RETRY_BUDGET: u32 = 100;
 
 /// Requests of a batch in flight at once.
 pub const BATCH_CONCURRENCY: usize = 8;
+/// The most requests of a batch in flight at once, [`crate::batch::BatchOptions::concurrency`]'s
+/// bound. Each request in flight holds its items and its call's state (about 14 KiB at 25
+/// items), so this bounds a batch's memory near 140 MiB; and a pace of 1 000 requests a
+/// second keeps no more than that busy while answers take 10 s.
+pub const MAX_BATCH_CONCURRENCY: usize = 10_000;
 /// Reconciliation rounds: a round that settles nothing costs one read-back, and rounds stop
 /// as soon as nothing is unknown.
 pub const RECONCILE_ROUNDS: u32 = 10;

@@ -1,7 +1,7 @@
 //! The API request pipeline, `POST /` and `GET /`: a fault drawn, the body read, then in
 //! order the headers, the signature, the action and version, the region, the parameters
-//! against the spec, the action's rate per SecretId, and the action itself; last, the answer
-//! (or what a fault after the action makes of it).
+//! against the spec, the action's rate per SecretId (counted when the request arrived), and
+//! the action itself; last, the answer (or what a fault after the action makes of it).
 
 use super::answer::{closing, error_answer, respond, served_answer, Answer};
 use super::body::read_body;
@@ -27,7 +27,10 @@ where
     B: Body<Data = Bytes> + Unpin,
     B::Error: Display,
 {
-    state.stats.request(Instant::now());
+    // The rate is the service's at its door: a request counts when it arrived, however long
+    // its body, a fault or the checks before the rate then take.
+    let arrived = Instant::now();
+    state.stats.request(arrived);
     let now = date_now();
     let fault = state.faults.draw();
     let mut date_skew = 0;
@@ -76,7 +79,7 @@ where
         }
     };
     let mut language = Language::default();
-    let served = serve(state, &parts, &body, &mut language);
+    let served = serve(state, &parts, &body, arrived, &mut language);
     match fault {
         Some(kind) if kind.after_apply() => {
             injected::after_apply(state, kind, served, &date, language).await
@@ -92,6 +95,7 @@ fn serve(
     state: &Emulator,
     parts: &hyper::http::request::Parts,
     body: &[u8],
+    arrived: Instant,
     language: &mut Language,
 ) -> Result<String, ApiError> {
     check_header_text(&parts.headers)?;
@@ -144,7 +148,7 @@ fn serve(
             format!("no rate limiter for {}", action.name),
         ));
     };
-    if !limiter.admit(&secret_id, Instant::now()) {
+    if !limiter.admit(&secret_id, arrived) {
         return Err(ApiError::new(
             "RequestLimitExceeded",
             format!(

@@ -36,9 +36,11 @@ impl BatchOptions {
         Self::default()
     }
 
-    /// Requests in flight at once (at least 1).
+    /// Requests in flight at once: at least 1 and at most
+    /// [`defaults::MAX_BATCH_CONCURRENCY`]; a number outside is taken as the nearest bound.
+    /// The pace of the action still decides when each leaves, whatever the concurrency.
     pub fn concurrency(mut self, concurrency: usize) -> Self {
-        self.concurrency = concurrency;
+        self.concurrency = concurrency.clamp(1, defaults::MAX_BATCH_CONCURRENCY);
         self
     }
 
@@ -89,5 +91,24 @@ impl std::fmt::Debug for BatchOptions {
 impl From<usize> for BatchOptions {
     fn from(concurrency: usize) -> Self {
         Self::new().concurrency(concurrency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concurrency_outside_its_bounds_is_the_nearest_bound() {
+        assert_eq!(BatchOptions::from(0).concurrency, 1);
+        assert_eq!(BatchOptions::from(300).concurrency, 300);
+        assert_eq!(
+            BatchOptions::from(1_000_000).concurrency,
+            defaults::MAX_BATCH_CONCURRENCY
+        );
+        assert_eq!(
+            BatchOptions::new().concurrency(usize::MAX).concurrency,
+            defaults::MAX_BATCH_CONCURRENCY
+        );
     }
 }

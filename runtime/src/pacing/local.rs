@@ -1,13 +1,16 @@
 //! One process's own pace of an action: requests spaced evenly, with a burst of at most 1% of
-//! the rate to absorb scheduling delays. Paced at 98% of the spec's rate, a burst that small
-//! keeps every one-second window under the rate.
+//! the rate to absorb scheduling delays.
 //!
 //! The limiter is a generic cell rate algorithm that hands out slots: each caller takes the
 //! next free one under a short lock and sleeps once until it, so any number of waiting
 //! callers costs one timer each, they go in the order they asked, and none polls. A caller
 //! can wake late (a busy runtime fires timers late, and late callers then go together), so
-//! each also checks, when it goes, the log of the last second's sends: no one-second window
-//! ever holds more than the rate, whatever the scheduling.
+//! each also checks, when it goes, the log of its last sends: no window of one second and
+//! [`DELIVERY_SPREAD`] ever holds more than the rate, whatever the scheduling. The service
+//! counts a request when it arrives, a little after it leaves here and not always equally
+//! after: as long as those delays differ by less than the spread, no second of the service
+//! holds more than the rate either. Paced at 98% of the spec's rate, the remaining 2% cover
+//! a spread about as large again.
 
 use crate::build_error::BuildError;
 use std::collections::VecDeque;
@@ -37,8 +40,16 @@ struct State {
     sent: VecDeque<Instant>,
 }
 
-/// The window no more than the rate's calls may fall in.
+/// The window the service counts its rate in.
 const WINDOW: Duration = Duration::from_secs(1);
+
+/// How much the time from here to the service may vary from one request to the next and
+/// still leave every second of the service within the rate: the sends' log keeps a window
+/// this much longer than a second. On a machine whose two cores are busy (the `join` example
+/// and the emulator, both debug builds), delays spread by 70 ms and more; the rate's 2%
+/// margin covers another 20 ms. The cost is a sustained pace of the rate over 1.1 s, 9% below
+/// the rate, for no throttled request.
+pub(crate) const DELIVERY_SPREAD: Duration = Duration::from_millis(100);
 
 impl Limiter {
     /// The instant the caller asking `now` may send at (`now` or later); the slot is taken.
@@ -50,14 +61,14 @@ impl Limiter {
             .map_or(now, |early| early.max(now))
     }
 
-    /// Records a call going at `now`, or, when the last second already holds `per_window`
-    /// calls, the instant it may go instead (nothing recorded).
+    /// Records a call going at `now`, or, when the last second and [`DELIVERY_SPREAD`]
+    /// already hold `per_window` calls, the instant it may go instead (nothing recorded).
     fn go(&self, now: Instant) -> Option<Instant> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if state.sent.len() >= self.per_window {
             let oldest = state.sent[state.sent.len() - self.per_window];
-            if now < oldest + WINDOW {
-                return Some(oldest + WINDOW);
+            if now < oldest + WINDOW + DELIVERY_SPREAD {
+                return Some(oldest + WINDOW + DELIVERY_SPREAD);
             }
             while state.sent.len() >= self.per_window {
                 state.sent.pop_front();
@@ -195,26 +206,55 @@ mod tests {
         busiest
     }
 
-    #[test]
-    fn callers_that_wake_late_together_still_fit_the_rate_in_every_second() {
-        // Every 50th caller's timer fires 80 ms late, bunching it with those due after it; and
-        // a stall of the whole runtime wakes callers 0..300 together at 400 ms.
-        let bunched = sends_with_late_wakeups(980.0, 5_000, |i| {
+    /// `n` callers' sends when every 50th wakes 80 ms late (bunching it with those due after
+    /// it), and when a stall of the whole runtime wakes callers 0..300 together at 400 ms.
+    fn bunched_and_stalled(n: usize) -> [Vec<Duration>; 2] {
+        let bunched = sends_with_late_wakeups(980.0, n, |i| {
             Duration::from_millis(if i % 50 == 0 { 80 } else { 0 })
         });
-        let stalled = sends_with_late_wakeups(980.0, 5_000, |i| {
+        let stalled = sends_with_late_wakeups(980.0, n, |i| {
             if i < 300 {
                 Duration::from_millis(400).saturating_sub(Duration::from_micros(i as u64 * 1020))
             } else {
                 Duration::ZERO
             }
         });
-        // 5 000 calls at 980 a second take about 5.1 s; the stall's 400 ms are lost.
-        for (sent, within) in [(bunched, 5_300), (stalled, 5_600)] {
+        [bunched, stalled]
+    }
+
+    #[test]
+    fn callers_that_wake_late_together_still_fit_the_rate_in_every_second() {
+        let [bunched, stalled] = bunched_and_stalled(5_000);
+        // 5 000 calls at 980 in every 1.1 s take about 5.6 s; the stall's 400 ms are lost.
+        for (sent, within) in [(bunched, 5_800), (stalled, 6_100)] {
             assert_eq!(sent.len(), 5_000, "every caller went");
             assert!(busiest_second(&sent) <= 980, "{}", busiest_second(&sent));
             let last = *sent.iter().max().unwrap();
             assert!(last < Duration::from_millis(within), "{last:?}");
+        }
+    }
+
+    #[test]
+    fn sends_that_reach_the_service_after_delays_differing_by_less_than_the_spread_fit_the_rate() {
+        for sent in bunched_and_stalled(5_000) {
+            // Each request takes from 1 ms to 1 ms + the spread to arrive, unevenly: a
+            // request that went early in a second can arrive with one that went late.
+            let spread = DELIVERY_SPREAD.as_micros() as u64;
+            let arrived: Vec<Duration> = sent
+                .iter()
+                .enumerate()
+                .map(|(i, at)| {
+                    let delay = (i as u64).wrapping_mul(7_919) % spread;
+                    *at + Duration::from_micros(1_000 + delay)
+                })
+                .collect();
+            assert!(
+                busiest_second(&arrived) <= 980,
+                "{}",
+                busiest_second(&arrived)
+            );
+            // The sends themselves fill their seconds: the test is at the rate, not below.
+            assert!(busiest_second(&sent) >= 979, "{}", busiest_second(&sent));
         }
     }
 

@@ -1,0 +1,78 @@
+//! The README's pacing promise at the most requests in flight the client allows: the `join`
+//! example with `--concurrency 10000` against the emulator binary, every request waiting
+//! for its slot at once. The service never sees more than its rate in any second and
+//! throttles nothing. Beyond the bound, the example refuses the run naming it, nothing sent.
+
+use std::process::{Command, Output};
+use test_support::{emulator_binary, emulator_stats, join_example, EmulatorBinary};
+
+const SESSION: &str = "gssess-in-flight";
+/// The spec's rate of `JoinGameServerSessionBatch`, the emulator's default.
+const RATE: u64 = 1000;
+/// 4 000 requests of 25: four seconds of sending at the pace.
+const PLAYERS: u64 = 100_000;
+
+fn join(emulator: &EmulatorBinary, concurrency: &str) -> Output {
+    Command::new(join_example())
+        .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
+        .args(["--session", SESSION, "--players", &PLAYERS.to_string()])
+        .args(["--concurrency", concurrency])
+        .env("TENCENTCLOUD_SECRET_ID", gse_emulator::DEMO_SECRET_ID)
+        .env("TENCENTCLOUD_SECRET_KEY", gse_emulator::DEMO_SECRET_KEY)
+        .env_remove("TENCENTCLOUD_SESSION_TOKEN")
+        .env("HOME", "/nonexistent")
+        .output()
+        .expect("the join example runs")
+}
+
+#[test]
+fn ten_thousand_in_flight_never_exceed_the_rate_in_any_second_and_none_is_throttled() {
+    let emulator = EmulatorBinary::start(
+        &emulator_binary(),
+        &["--session", &format!("{SESSION}:200000")],
+    );
+    let output = join(&emulator, "10000");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "joined {PLAYERS} of {PLAYERS} players in 4000 requests"
+        )),
+        "{stdout}"
+    );
+    let stats = emulator_stats(&emulator.url);
+    println!("{stats}");
+    assert_eq!(
+        stats["requests"].as_u64(),
+        Some(4000),
+        "none sent twice: {stats}"
+    );
+    assert_eq!(
+        stats["errors"]["RequestLimitExceeded"]
+            .as_u64()
+            .unwrap_or(0),
+        0,
+        "no request was throttled: {stats}"
+    );
+    let busiest = stats["max_requests_in_any_second"].as_u64().unwrap();
+    assert!(
+        busiest <= RATE,
+        "{busiest} requests in one second, the rate is {RATE}"
+    );
+    assert_eq!(stats["joined_players"].as_u64(), Some(PLAYERS), "{stats}");
+}
+
+#[test]
+fn more_in_flight_than_the_bound_is_refused_naming_it_and_nothing_is_sent() {
+    let emulator =
+        EmulatorBinary::start(&emulator_binary(), &["--session", &format!("{SESSION}:10")]);
+    let output = join(&emulator, "1000000");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--concurrency: 1000000 given, at most 10000"),
+        "{stderr}"
+    );
+    assert_eq!(emulator_stats(&emulator.url)["requests"].as_u64(), Some(0));
+}
