@@ -29,8 +29,8 @@ fn sessions(players: &[&str], session: &str, tag: &str) -> String {
     list.join(",")
 }
 
-/// Joins fail with HTTP 500 the first time (the answer lost), then succeed; reads answer
-/// `read`.
+/// Joins fail with HTTP 500 the first time (the answer lost), then succeed in the session
+/// asked for; reads answer `read`.
 async fn stub(read: impl Fn(usize) -> String + Send + Sync + 'static) -> StubServer {
     let joins = Arc::new(AtomicUsize::new(0));
     let reads = Arc::new(AtomicUsize::new(0));
@@ -49,9 +49,10 @@ async fn stub(read: impl Fn(usize) -> String + Send + Sync + 'static) -> StubSer
             .iter()
             .map(|p| p.as_str().unwrap())
             .collect();
+        let session = body["GameServerSessionId"].as_str().unwrap();
         Reply::json(format!(
             r#"{{"Response":{{"PlayerSessions":[{}],"RequestId":"join"}}}}"#,
-            sessions(&players, SESSION, "join")
+            sessions(&players, session, "join")
         ))
     })
     .await
@@ -213,6 +214,84 @@ async fn a_finished_player_session_read_back_is_an_earlier_join_not_this_one() {
     assert_eq!(
         outcome.results[0].player_session_id.as_deref(),
         Some("psess-join-p")
+    );
+    stub.stop().await;
+}
+
+/// A join answer that places `p` in another session and gives `q` a finished state, for
+/// `joins` answers, then honest ones; reads find nothing of either.
+async fn contradicting_joins(joins: usize) -> StubServer {
+    let answered = Arc::new(AtomicUsize::new(0));
+    StubServer::start_with(move |request| {
+        if action(request) == "DescribePlayerSessions" {
+            return Reply::json(r#"{"Response":{"PlayerSessions":[],"RequestId":"read"}}"#);
+        }
+        if answered.fetch_add(1, Ordering::SeqCst) >= joins {
+            return Reply::json(format!(
+                r#"{{"Response":{{"PlayerSessions":[{}],"RequestId":"join"}}}}"#,
+                sessions(&["p", "q"], SESSION, "join")
+            ));
+        }
+        Reply::json(
+            r#"{"Response":{"PlayerSessions":[
+                {"PlayerId":"p","GameServerSessionId":"gssess-other","PlayerSessionId":"psess-x","Status":"RESERVED"},
+                {"PlayerId":"q","GameServerSessionId":"gssess-1","PlayerSessionId":"psess-y","Status":"COMPLETED"}
+            ],"RequestId":"join"}}"#,
+        )
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_join_answer_in_another_session_or_a_finished_state_is_not_a_join() {
+    // Always contradicting: never reported joined; unknown, since each answer may have
+    // taken effect somewhere.
+    let stub = contradicting_joins(usize::MAX).await;
+    let options = BatchOptions::new().reconcile_rounds(2);
+    let outcome = join(&stub, SESSION, &["p", "q"], options).await;
+    assert!(outcome.succeeded.is_empty(), "{:?}", outcome.succeeded);
+    assert_eq!(outcome.unknown_items().collect::<Vec<_>>(), ["p", "q"]);
+    let error = outcome.failures[0].error.to_string();
+    assert!(
+        error.contains("GameServerSessionId is \"gssess-other\", the request's is \"gssess-1\""),
+        "{error}"
+    );
+    assert_eq!(actions(&stub)[1], "DescribePlayerSessions", "read back");
+    stub.stop().await;
+
+    // Contradicting once: read back (absent), sent again, joined by the honest answer.
+    let stub = contradicting_joins(1).await;
+    let outcome = join(&stub, SESSION, &["p", "q"], BatchOptions::default()).await;
+    assert!(outcome.is_complete(), "{:?}", outcome.failures);
+    assert_eq!(outcome.succeeded, ["p", "q"]);
+    assert_eq!(outcome.reconciliation.resent, 2);
+    assert!(outcome.results.iter().all(|r| r
+        .player_session_id
+        .as_deref()
+        .unwrap()
+        .starts_with("psess-join-")));
+    stub.stop().await;
+}
+
+#[tokio::test]
+async fn a_join_answer_with_a_finished_state_alone_names_it() {
+    let stub = StubServer::start_with(|request| {
+        if action(request) == "DescribePlayerSessions" {
+            return Reply::json(r#"{"Response":{"PlayerSessions":[],"RequestId":"read"}}"#);
+        }
+        Reply::json(
+            r#"{"Response":{"PlayerSessions":[{"PlayerId":"q","GameServerSessionId":"gssess-1","PlayerSessionId":"psess-y","Status":"TIMEDOUT"}],"RequestId":"join"}}"#,
+        )
+    })
+    .await;
+    let options = BatchOptions::new().reconcile_rounds(1);
+    let outcome = join(&stub, SESSION, &["q"], options).await;
+    assert_eq!(outcome.unknown_items().collect::<Vec<_>>(), ["q"]);
+    let error = outcome.failures[0].error.to_string();
+    assert!(
+        error.contains("for \"q\"")
+            && error.contains("Status is \"TIMEDOUT\", not one of RESERVED, ACTIVE"),
+        "{error}"
     );
     stub.stop().await;
 }

@@ -1897,8 +1897,11 @@ pub mod requests {
             Ok(request)
         }
         async fn send_items(self) -> Result<Vec<types::PlayerSession>, crate::Error> {
+            let request = self.clone();
             let response = self.send().await?;
-            Ok(response.player_sessions.unwrap_or_default())
+            let results = response.player_sessions.unwrap_or_default();
+            ::tc3_runtime::__private::check_results(&request, &results)?;
+            Ok(results)
         }
     }
     impl<'a> ::tc3_runtime::__private::ReadBack for JoinGameServerSessionBatch<'a> {
@@ -1918,6 +1921,44 @@ pub mod requests {
                     .is_ok())
             };
             scope().unwrap_or(false)
+        }
+        fn contradiction(
+            &self,
+            results: &[types::PlayerSession],
+        ) -> ::std::option::Option<(usize, ::std::string::String)> {
+            let scope_request = self.validate().ok()?;
+            let scope_0: ::std::string::String = scope_request.game_server_session_id.to_string();
+            for (index, result) in results.iter().enumerate() {
+                if let ::std::option::Option::Some(value) = result
+                    .game_server_session_id
+                    .as_ref()
+                    .map(|v| v.to_string())
+                {
+                    if value != scope_0 {
+                        return ::std::option::Option::Some((
+                            index,
+                            format!(
+                                "{} is {:?}, the request's is {:?}",
+                                "GameServerSessionId", value, scope_0
+                            ),
+                        ));
+                    }
+                }
+                if let ::std::option::Option::Some(value) =
+                    result.status.as_ref().map(|v| v.to_string())
+                {
+                    if !["RESERVED", "ACTIVE"].contains(&value.as_str()) {
+                        return ::std::option::Option::Some((
+                            index,
+                            format!(
+                                "{} is {:?}, not one of {}",
+                                "Status", value, "RESERVED, ACTIVE"
+                            ),
+                        ));
+                    }
+                }
+            }
+            ::std::option::Option::None
         }
         async fn read(
             &self,

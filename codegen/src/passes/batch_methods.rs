@@ -31,6 +31,22 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         let wire = &batch.field;
         let max = proc_macro2::Literal::u64_unsuffixed(batch.max_items);
         let key_const = key.as_ref().map_or(quote!(None), |k| quote!(Some(#k)));
+        // With a read-back, an answer whose results contradict the request (another scope,
+        // a finished state) is not taken as a success: its items are read back.
+        let checked_send = if action.reconcile.is_some() && key.is_some() {
+            quote! {
+                let request = self.clone();
+                let response = self.send().await?;
+                let results = #to_results;
+                ::tc3_runtime::__private::check_results(&request, &results)?;
+                Ok(results)
+            }
+        } else {
+            quote! {
+                let response = self.send().await?;
+                Ok(#to_results)
+            }
+        };
         let module = super::top_module(file, "builder")
             .ok_or_else(|| CodegenError::pass(PASS, "no `builder` module"))?;
         module.push(syn::parse_quote! {
@@ -51,8 +67,7 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
                 }
 
                 async fn send_items(self) -> Result<Vec<#result_ty>, crate::Error> {
-                    let response = self.send().await?;
-                    Ok(#to_results)
+                    #checked_send
                 }
             }
         });

@@ -103,6 +103,8 @@ pub(super) fn read_back_impl(
     let mut scope_values = Vec::new();
     let mut scope_setters = Vec::new();
     let mut scope_matches = Vec::new();
+    // What in one result of the batch's own answer contradicts its request.
+    let mut contradictions = Vec::new();
     for (i, wire) in reconcile.scope.iter().enumerate() {
         let var = format_ident!("scope_{i}");
         let batch_field = parts
@@ -125,13 +127,28 @@ pub(super) fn read_back_impl(
         let ident = &result_field.ident;
         // A result that leaves its scope field out passed the read's own scope filter, if the
         // read had one; without that filter it proves nothing.
-        scope_matches.push(
-            if super::unwrap_type(&result_field.ty, "Option").is_some() {
-                quote!(result.#ident.as_ref().map_or(filtered, |v| v.to_string() == #var))
-            } else {
-                quote!(result.#ident.to_string() == #var)
-            },
-        );
+        let optional = super::unwrap_type(&result_field.ty, "Option").is_some();
+        scope_matches.push(if optional {
+            quote!(result.#ident.as_ref().map_or(filtered, |v| v.to_string() == #var))
+        } else {
+            quote!(result.#ident.to_string() == #var)
+        });
+        // An answer that leaves the scope field out says nothing against its request.
+        let value = if optional {
+            quote!(result.#ident.as_ref().map(|v| v.to_string()))
+        } else {
+            quote!(::std::option::Option::Some(result.#ident.to_string()))
+        };
+        contradictions.push(quote! {
+            if let ::std::option::Option::Some(value) = #value {
+                if value != #var {
+                    return ::std::option::Option::Some((
+                        index,
+                        format!("{} is {:?}, the request's is {:?}", #wire, value, #var),
+                    ));
+                }
+            }
+        });
     }
 
     for (wire, values) in &reconcile.present_when {
@@ -140,10 +157,27 @@ pub(super) fn read_back_impl(
             .find(|f| f.wire == *wire)
             .ok_or_else(|| CodegenError::pass(PASS, format!("`{element_name}` has no `{wire}`")))?;
         let ident = &field.ident;
-        scope_matches.push(if super::unwrap_type(&field.ty, "Option").is_some() {
+        let optional = super::unwrap_type(&field.ty, "Option").is_some();
+        scope_matches.push(if optional {
             quote!(result.#ident.as_ref().is_some_and(|v| [#(#values),*].contains(&v.to_string().as_str())))
         } else {
             quote!([#(#values),*].contains(&result.#ident.to_string().as_str()))
+        });
+        let value = if optional {
+            quote!(result.#ident.as_ref().map(|v| v.to_string()))
+        } else {
+            quote!(::std::option::Option::Some(result.#ident.to_string()))
+        };
+        let shown = values.join(", ");
+        contradictions.push(quote! {
+            if let ::std::option::Option::Some(value) = #value {
+                if ![#(#values),*].contains(&value.as_str()) {
+                    return ::std::option::Option::Some((
+                        index,
+                        format!("{} is {:?}, not one of {}", #wire, value, #shown),
+                    ));
+                }
+            }
         });
     }
     let Parts {
@@ -172,6 +206,26 @@ pub(super) fn read_back_impl(
             #(#scope_values)*
         }
     };
+    let contradiction_fn = if contradictions.is_empty() {
+        quote!(let _ = results; ::std::option::Option::None)
+    } else {
+        // A request that does not validate was not sent: nothing to contradict.
+        let scope_of_request = if scope_values.is_empty() {
+            quote!()
+        } else {
+            quote! {
+                let scope_request = self.validate().ok()?;
+                #(#scope_values)*
+            }
+        };
+        quote! {
+            #scope_of_request
+            for (index, result) in results.iter().enumerate() {
+                #(#contradictions)*
+            }
+            ::std::option::Option::None
+        }
+    };
     let scope_readable_fn = if scope_setters.is_empty() {
         quote!(false)
     } else {
@@ -191,6 +245,13 @@ pub(super) fn read_back_impl(
 
             fn scope_readable(&self) -> bool {
                 #scope_readable_fn
+            }
+
+            fn contradiction(
+                &self,
+                results: &[#result],
+            ) -> ::std::option::Option<(usize, ::std::string::String)> {
+                #contradiction_fn
             }
 
             async fn read(

@@ -48,6 +48,12 @@ pub trait ReadBack: BatchRequest {
     /// Whether the read action accepts this request's scope as a filter (a listing).
     fn scope_readable(&self) -> bool;
 
+    /// The first of `results`, this request's own answer, that contradicts the request, and
+    /// what does: a scope field naming another scope, or a state field outside the spec's
+    /// present values (what a read-back would not take as evidence either). `None` when none
+    /// does.
+    fn contradiction(&self, results: &[Self::Result]) -> Option<(usize, String)>;
+
     /// One read-back request for `query`, after the page of `token`, asking for pages of
     /// `page_size` (smaller than [`ReadBack::PAGE_SIZE`] after a page over the answer cap);
     /// `self` holds items, so its scope is known.
@@ -57,4 +63,27 @@ pub trait ReadBack: BatchRequest {
         token: Option<String>,
         page_size: Option<u64>,
     ) -> impl Future<Output = Result<ReadPage<Self::Result>, Error<Self::Code>>> + Send;
+}
+
+/// Checks a successful answer's `results` against `request`: a result that contradicts it
+/// (see [`ReadBack::contradiction`]) makes the whole answer untrustworthy, so the request is
+/// reported as one that may have taken effect and its items are read back.
+pub fn check_results<B: ReadBack>(
+    request: &B,
+    results: &[B::Result],
+) -> Result<(), Error<B::Code>> {
+    let Some((index, why)) = request.contradiction(results) else {
+        return Ok(());
+    };
+    let item = B::RESULT_KEY
+        .zip(results.get(index))
+        .and_then(|(key, result)| key(result))
+        .map_or_else(String::new, |item| format!(" for {item:?}"));
+    Err(Error::MalformedResponse {
+        request_id: None,
+        detail: format!(
+            "the answer's result{item} contradicts the request: {why}; it may have taken effect"
+        ),
+        source: None,
+    })
 }

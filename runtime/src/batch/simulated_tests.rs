@@ -226,6 +226,10 @@ impl ReadBack for Join<'_> {
         self.scope_readable
     }
 
+    fn contradiction(&self, _: &[Seat]) -> Option<(usize, String)> {
+        None
+    }
+
     async fn read(
         &self,
         query: ReadQuery<String>,

@@ -98,6 +98,10 @@ impl ReadBack for Join {
         true
     }
 
+    fn contradiction(&self, _: &[String]) -> Option<(usize, String)> {
+        None
+    }
+
     async fn read(
         &self,
         _query: ReadQuery<String>,
