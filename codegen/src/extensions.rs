@@ -20,6 +20,16 @@ pub(crate) const OPERATION_EXTENSIONS: &[&str] = &[
     PAGE_TOKEN,
 ];
 
+/// Extensions allowed on a list's `items`.
+pub(crate) const ITEMS_EXTENSIONS: &[&str] = &[LIMITS_OF];
+
+/// Items: `Action.Member`, a request member of the service's definition whose stated limits
+/// the items' limits are, when the definition states none for the list's items (a list
+/// documented only by its count, whose items a read action filters by a member documented
+/// by length and ASCII). Informational for the generator; `cargo xtask spec-audit` checks
+/// the limits against that member's.
+pub(crate) const LIMITS_OF: &str = "x-tc-limits-of";
+
 /// Root: the service name signed into the credential scope.
 pub(crate) const SERVICE: &str = "x-tc-service";
 /// Root: the API version sent as `X-TC-Version`.

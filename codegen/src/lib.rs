@@ -8,6 +8,7 @@
 
 mod error;
 mod extensions;
+mod item_limits;
 mod manifest;
 mod model;
 mod names;
@@ -113,7 +114,7 @@ fn load(input: &SpecInput<'_>) -> Result<(ApiModel, openapiv3::OpenAPI, serde_js
     overlay::apply(label, &mut tree, input.overlay)?;
     validate::check(label, &tree)?;
     let model = ApiModel::from_tree(label, &tree)?;
-    let openapi = spec::to_openapi(label, &tree)?;
+    let openapi = spec::to_openapi(label, &item_limits::without_item_limits(&tree, &model))?;
     Ok((model, openapi, tree))
 }
 

@@ -2,7 +2,7 @@
 //! `x-tc-*` extensions sit where they belong, and schema constraints agree with each other.
 
 use crate::error::{CodegenError, Result};
-use crate::extensions::{OPERATION_EXTENSIONS, ROOT_EXTENSIONS};
+use crate::extensions::{ITEMS_EXTENSIONS, OPERATION_EXTENSIONS, ROOT_EXTENSIONS};
 use crate::spec_path::SpecPath;
 use serde_json::{Map, Value};
 
@@ -32,6 +32,8 @@ enum Place {
     Paths,
     PathItem,
     Operation,
+    /// A schema's `items`.
+    Items,
     Other,
 }
 
@@ -59,6 +61,7 @@ fn walk(label: &str, root: &Value, node: &Value, path: &SpecPath, place: Place) 
                     Place::Root if key == "paths" => Place::Paths,
                     Place::Paths => Place::PathItem,
                     Place::PathItem if HTTP_METHODS.contains(&key.as_str()) => Place::Operation,
+                    _ if key == "items" => Place::Items,
                     _ => Place::Other,
                 };
                 walk(label, root, value, &child, child_place)?;
@@ -77,6 +80,7 @@ fn check_extension_place(label: &str, key: &str, place: Place, path: &SpecPath) 
     let (allowed, where_) = match place {
         Place::Root => (ROOT_EXTENSIONS, "at the document root"),
         Place::Operation => (OPERATION_EXTENSIONS, "on an operation"),
+        Place::Items => (ITEMS_EXTENSIONS, "on a list's items"),
         Place::Paths | Place::PathItem | Place::Other => (&[][..], "here"),
     };
     if allowed.contains(&key) {
@@ -90,6 +94,7 @@ fn check_extension_place(label: &str, key: &str, place: Place, path: &SpecPath) 
                 .iter()
                 .map(|k| format!("{k} (operation)")),
         )
+        .chain(ITEMS_EXTENSIONS.iter().map(|k| format!("{k} (items)")))
         .collect::<Vec<_>>()
         .join(", ");
     Err(CodegenError::spec(

@@ -473,3 +473,17 @@ fn a_crate_name_that_is_no_package_name_is_rejected_naming_it() {
         ],
     );
 }
+
+#[test]
+fn a_list_items_pattern_the_generator_cannot_check_is_refused_naming_the_field() {
+    let e = error_after(|s| {
+        request_props(s)["PlayerIds"]["items"]["pattern"] = json!("^(a|b)+$");
+    });
+    assert_says(
+        &e,
+        &[
+            "the items of `PlayerIds` have the pattern \"^(a|b)+$\"",
+            "not one character class",
+        ],
+    );
+}

@@ -19,9 +19,10 @@ const REGIONS: &[&str] = &[
     "eu-frankfurt",
 ];
 /// Characters for player data: ASCII, accents, CJK, emoji, JSON-escaped ones.
-const UTF8_SAMPLES: &[char] = &[
-    'a', 'Z', '7', ' ', '"', '\\', '/', '\u{1}', 'é', 'ß', 'ж', '玩', '家', '号', '✓', '😀', '🎮',
-    '\u{200b}',
+/// Player ids' characters: ASCII (the spec's limit, as the read-back's filter has it), with
+/// what JSON escapes and SDKs may write differently (quotes, backslashes, slashes, controls).
+const ID_SAMPLES: &[char] = &[
+    'a', 'Z', '7', ' ', '"', '\\', '/', '\u{1}', '\u{1f}', '\u{7f}',
 ];
 
 fn random_text(rng: &mut StdRng, chars: &[char], len: usize) -> String {
@@ -117,12 +118,12 @@ async fn our_signatures_equal_the_official_sdks_for_random_requests() {
         let players: Vec<String> = (0..rng.random_range(1..=25))
             .map(|_| {
                 let len = rng.random_range(1..=24);
-                random_text(&mut rng, UTF8_SAMPLES, len)
+                random_text(&mut rng, ID_SAMPLES, len)
             })
             .collect();
         let key_len = rng.random_range(1..=64);
         let value_len = rng.random_range(1..=200);
-        // PlayerDataMap is ASCII (the spec's pattern); the player ids carry the UTF-8.
+        // PlayerDataMap is printable ASCII; the player ids carry what JSON escapes.
         let key = random_text(&mut rng, &ascii, key_len);
         let value = random_text(&mut rng, &ascii, value_len);
         client

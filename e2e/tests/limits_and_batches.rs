@@ -230,3 +230,65 @@ async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
     }
     emulator.shutdown().await;
 }
+
+/// The main command with player ids the read-back could not filter by, against the emulator
+/// binary: each is refused before sending, naming its position; the valid ones join.
+#[test]
+fn player_ids_the_read_back_cannot_use_fail_alone_and_the_rest_join() {
+    let emulator = test_support::EmulatorBinary::start(
+        &test_support::emulator_binary(),
+        &["--session", &format!("{SESSION}:100")],
+    );
+    let long = "p".repeat(1025);
+    let output = std::process::Command::new(test_support::join_example())
+        .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
+        .args(["--session", SESSION, "--json"])
+        .args(["--player", "ok-1", "--player", "é", "--player", &long])
+        .args(["--player", "ok-2"])
+        .env("TENCENTCLOUD_SECRET_ID", gse_emulator::DEMO_SECRET_ID)
+        .env("TENCENTCLOUD_SECRET_KEY", gse_emulator::DEMO_SECRET_KEY)
+        .env_remove("TENCENTCLOUD_SESSION_TOKEN")
+        .env("HOME", "/nonexistent")
+        .output()
+        .expect("the join example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let outcome = |player: &str| {
+        lines
+            .iter()
+            .find(|l| l["player"] == player)
+            .unwrap_or_else(|| panic!("{player} has a line: {stdout}"))
+    };
+    assert_eq!(outcome("ok-1")["outcome"], "joined");
+    assert_eq!(outcome("ok-2")["outcome"], "joined");
+    let accented = outcome("é");
+    assert_eq!(accented["outcome"], "failed");
+    assert!(
+        accented["error"]
+            .as_str()
+            .unwrap()
+            .contains("does not match the pattern"),
+        "{accented}"
+    );
+    let too_long = outcome(&long);
+    assert_eq!(too_long["outcome"], "failed");
+    assert!(
+        too_long["error"]
+            .as_str()
+            .unwrap()
+            .contains("1025 characters given"),
+        "{too_long}"
+    );
+    let stats = test_support::emulator_stats(&emulator.url);
+    assert_eq!(stats["joined_players"].as_u64(), Some(2), "{stats}");
+    assert_eq!(
+        stats["requests"].as_u64(),
+        Some(1),
+        "one request, the two valid ids: {stats}"
+    );
+}

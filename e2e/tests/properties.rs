@@ -44,7 +44,8 @@ proptest! {
             request = request.player_data_map(PlayerDataMap::builder().key(key.clone()).value(value.clone()));
         }
         let session_ok = (1..=256).contains(&chars(&session)) && session.is_ascii();
-        let players_ok = (1..=25).contains(&players.len());
+        let players_ok = (1..=25).contains(&players.len())
+            && players.iter().all(|p| (1..=1024).contains(&chars(p)) && p.is_ascii());
         let data_ok = data.as_ref().is_none_or(|(k, v)| {
             (1..=1024).contains(&chars(k)) && (1..=2048).contains(&chars(v)) && k.is_ascii() && v.is_ascii()
         });

@@ -360,6 +360,28 @@ mod tests {
     }
 
     #[test]
+    fn player_ids_the_read_back_cannot_filter_by_are_refused_naming_the_item() {
+        let rules = SpecRules::embedded();
+        let schema = &rules.actions["JoinGameServerSessionBatch"].request_schema;
+        let body =
+            |id: &str| serde_json::json!({"GameServerSessionId": "s", "PlayerIds": ["ok", id]});
+        for (id, says) in [
+            ("é", "does not match"),
+            ("", "at least 1"),
+            (&"p".repeat(1025) as &str, "at most 1024"),
+        ] {
+            let error = check(&rules, schema, &body(id)).unwrap_err();
+            assert_eq!(error.code, "InvalidParameterValue", "{id:?}");
+            assert!(
+                error.message.contains("PlayerIds") && error.message.contains(says),
+                "{id:?}: {}",
+                error.message
+            );
+        }
+        assert!(check(&rules, schema, &body(&"p".repeat(1024))).is_ok());
+    }
+
+    #[test]
     fn an_unsigned_integer_below_zero_is_refused_naming_the_field() {
         let rules = SpecRules::embedded();
         let schema = serde_json::json!({

@@ -74,7 +74,8 @@ proptest! {
     #[test]
     fn bodies_within_the_limits_pass(
         session in "[ -~]{1,256}",
-        players in proptest::collection::vec(".{0,30}", 1..=25),
+        // Player ids are 1 to 1024 ASCII characters (the read-back's filter).
+        players in proptest::collection::vec("[\\x00-\\x7F]{1,30}", 1..=25),
         // The spec wants ASCII keys and values (`pattern: "^[\\x00-\\x7F]*$"`).
         data in proptest::option::of(("[a-z]{1,1024}", "[\\x00-\\x7F]{1,200}")),
     ) {

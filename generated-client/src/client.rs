@@ -390,7 +390,7 @@ pub mod types {
         )]
         /// The `player_data_map` field.
         pub player_data_map: ::std::option::Option<PlayerDataMap>,
-        ///The ids of the players to join, 1 to 25 per request.
+        ///The ids of the players to join, 1 to 25 per request, each 1 to 1024 ASCII characters (what DescribePlayerSessions can read back by).
         #[serde(rename = "PlayerIds")]
         pub player_ids: ::std::vec::Vec<::std::string::String>,
     }
@@ -2103,6 +2103,16 @@ pub mod requests {
                     list.len(),
                     Some(1),
                     Some(25),
+                )
+                .map_err(::tc3_runtime::__private::invalid_request)?;
+                ::tc3_runtime::__private::check_items(
+                    "PlayerIds",
+                    list,
+                    ::tc3_runtime::__private::ItemLimits {
+                        min: Some(1),
+                        max: Some(1024),
+                        pattern: Some((&[('\0', '\u{7f}')], "^[\\x00-\\x7F]*$")),
+                    },
                 )
                 .map_err(::tc3_runtime::__private::invalid_request)?;
             }

@@ -56,7 +56,9 @@ pub mod __private {
     pub use crate::batch::matching::{check_distinct_items, match_results, Matched};
     pub use crate::batch::reading::{ReadPage, ReadQuery};
     pub use crate::batch::request::{check_results, BatchRequest, ReadBack};
-    pub use crate::limits::{chars_in, check_list_length, mismatch, too_long, too_short};
+    pub use crate::limits::{
+        chars_in, check_items, check_list_length, mismatch, too_long, too_short, ItemLimits,
+    };
     pub use crate::paging::PagedRequest;
     pub use crate::text::{quoted, shown};
     pub use futures_util::stream::{BoxStream, Stream};

@@ -29,6 +29,45 @@ pub fn check_list_length(
     Ok(())
 }
 
+/// The limits of a list's string items (`minLength`, `maxLength`, and a pattern that is one
+/// character class: its ranges and its text, for the message).
+#[derive(Clone, Copy, Debug)]
+pub struct ItemLimits<'a> {
+    /// `minLength`.
+    pub min: Option<usize>,
+    /// `maxLength`.
+    pub max: Option<usize>,
+    /// The pattern's ranges and the pattern as the spec writes it.
+    pub pattern: Option<(&'a [(char, char)], &'a str)>,
+}
+
+/// Checks each item of a list against `limits`; the first broken one is named by its
+/// position, `field[i]`.
+pub fn check_items<S: AsRef<str>>(
+    field: &str,
+    items: &[S],
+    limits: ItemLimits<'_>,
+) -> Result<(), String> {
+    for (i, item) in items.iter().enumerate() {
+        let item = item.as_ref();
+        let chars = item.chars().count();
+        let broken = if limits.max.is_some_and(|max| chars > max) {
+            limits.max.map(|max| too_long(item, max))
+        } else if limits.min.is_some_and(|min| chars < min) {
+            limits.min.map(|min| too_short(item, min))
+        } else {
+            limits
+                .pattern
+                .filter(|(ranges, _)| !chars_in(item, ranges))
+                .map(|(_, pattern)| mismatch(item, pattern))
+        };
+        if let Some(message) = broken {
+            return Err(format!("{field}[{i}]: {message}"));
+        }
+    }
+    Ok(())
+}
+
 /// The message for a string longer than `max` characters.
 #[must_use]
 pub fn too_long(value: &str, max: usize) -> String {
@@ -78,6 +117,32 @@ mod tests {
         assert!(chars_in("12-34", &digits_or_dash));
         assert!(!chars_in("12_34", &digits_or_dash));
         assert!(!chars_in("x", &[]));
+    }
+
+    #[test]
+    fn each_item_is_checked_and_the_first_broken_one_named_by_its_position() {
+        let ascii = [('\0', '\u{7f}')];
+        let limits = ItemLimits {
+            min: Some(1),
+            max: Some(4),
+            pattern: Some((&ascii, "^[\\x00-\\x7F]*$")),
+        };
+        assert!(check_items("Ids", &["a", "abcd"], limits).is_ok());
+        let long = check_items("Ids", &["a", "abcde"], limits).unwrap_err();
+        assert_eq!(
+            long,
+            "Ids[1]: 5 characters given (\"abcde\"), at most 4 allowed"
+        );
+        let empty = check_items("Ids", &[String::new()], limits).unwrap_err();
+        assert!(
+            empty.starts_with("Ids[0]: 0 characters given") && empty.contains("at least 1"),
+            "{empty}"
+        );
+        let accented = check_items("Ids", &["ok", "é"], limits).unwrap_err();
+        assert!(
+            accented.starts_with("Ids[1]: \"é\" does not match the pattern"),
+            "{accented}"
+        );
     }
 
     #[test]

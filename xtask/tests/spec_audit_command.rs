@@ -110,6 +110,40 @@ fn the_spec_is_faithful_each_kind_of_contradiction_is_named_and_bad_input_exits_
         "25: \"玩家ID列表，最小1组，最大25组\"",
     );
 
+    // Item limits taken from another member, but not as it states them.
+    contradicts(
+        spec.replacen(
+            "            maxLength: 1024\n            pattern: \"^[\\\\x00-\\\\x7F]*$\"\n            # Tencent",
+            "            maxLength: 2048\n            pattern: \"^[\\\\x00-\\\\x7F]*$\"\n            # Tencent",
+            1,
+        ),
+        &sources,
+        "PlayerIds.items.maxLength",
+        "1024, as DescribePlayerSessions.PlayerId states",
+    );
+    // ... or from a member the definition does not have.
+    contradicts(
+        spec.replacen(
+            "x-tc-limits-of: DescribePlayerSessions.PlayerId",
+            "x-tc-limits-of: DescribePlayerSessions.Nobody",
+            1,
+        ),
+        &sources,
+        "PlayerIds.items.x-tc-limits-of",
+        "not a request member of the definition",
+    );
+    // Without the source, the same limits are item limits the definition does not state.
+    contradicts(
+        spec.replacen(
+            "            x-tc-limits-of: DescribePlayerSessions.PlayerId\n",
+            "",
+            1,
+        ),
+        &sources,
+        "PlayerIds.items.maxLength",
+        "PlayerIds states no maxLength",
+    );
+
     // A null the service may send, refused: PlayerId made non-nullable.
     contradicts(
         spec.replacen(
@@ -143,17 +177,6 @@ fn the_spec_is_faithful_each_kind_of_contradiction_is_named_and_bad_input_exits_
         &sources,
         "PlayerSessionStatusFilter.enum",
         "PlayerSessionStatusFilter states no enum",
-    );
-    // An item limit of a list the definition does not state.
-    contradicts(
-        spec.replacen(
-            "          maxItems: 25\n          items:\n            type: string\n",
-            "          maxItems: 25\n          items:\n            type: string\n            maxLength: 64\n",
-            1,
-        ),
-        &sources,
-        "PlayerIds.items.maxLength",
-        "PlayerIds states no maxLength",
     );
 
     // An answer field required that the service may leave out or send as null: an error

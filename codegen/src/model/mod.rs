@@ -68,7 +68,8 @@ pub struct Action {
     pub page_token: Option<String>,
 }
 
-/// `minItems`/`maxItems` of one list field of a request.
+/// `minItems`/`maxItems` of one list field of a request, and the limits of its items when
+/// they are strings written in place (`items: {type: string, maxLength: ..}`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListLimit {
     /// The property's name in the request body.
@@ -77,6 +78,27 @@ pub struct ListLimit {
     pub min_items: Option<u64>,
     /// `maxItems`.
     pub max_items: Option<u64>,
+    /// The items' limits. The generator checks them itself, so that the items stay `String`
+    /// (typify would make each item a type of its own).
+    pub items: ItemLimits,
+}
+
+/// `minLength`, `maxLength` and `pattern` of a list's string items.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemLimits {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+}
+
+impl ItemLimits {
+    /// Whether the items have any limit.
+    pub fn any(&self) -> bool {
+        self.min_length.is_some() || self.max_length.is_some() || self.pattern.is_some()
+    }
 }
 
 /// A list field of a request that may be split into several requests.

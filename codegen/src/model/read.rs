@@ -2,7 +2,7 @@
 //! each action's request schema, batch field and item limits.
 
 use super::refs::{resolve, response_inner_schema};
-use super::{Action, ApiModel, BatchField, ErrorCode, ListLimit};
+use super::{Action, ApiModel, BatchField, ErrorCode, ItemLimits, ListLimit};
 use crate::error::{CodegenError, Result};
 use crate::extensions as ext;
 use crate::spec_path::SpecPath;
@@ -499,11 +499,13 @@ fn list_limits(
         let prop = resolve(tree, prop);
         let min_items = prop.get("minItems").and_then(Value::as_u64);
         let max_items = prop.get("maxItems").and_then(Value::as_u64);
-        if min_items.is_some() || max_items.is_some() {
+        let items = item_limits(prop);
+        if min_items.is_some() || max_items.is_some() || items.any() {
             limits.push(ListLimit {
                 field: name.clone(),
                 min_items,
                 max_items,
+                items,
             });
         }
         let mut nested = Vec::new();
@@ -524,6 +526,24 @@ fn list_limits(
         }
     }
     Ok(limits)
+}
+
+/// The limits of a list property's items, when they are strings written in place (a `$ref`
+/// is a schema of its own, which typify checks as a type).
+pub(crate) fn item_limits(list: &Value) -> ItemLimits {
+    let Some(items) = list.get("items").filter(|i| {
+        i.get("$ref").is_none() && i.get("type").and_then(Value::as_str) == Some("string")
+    }) else {
+        return ItemLimits::default();
+    };
+    ItemLimits {
+        min_length: items.get("minLength").and_then(Value::as_u64),
+        max_length: items.get("maxLength").and_then(Value::as_u64),
+        pattern: items
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(String::from),
+    }
 }
 
 /// Collects the paths of item limits below the top of `schema`. `seen` holds the schemas

@@ -5,7 +5,7 @@
 //! path) is removed: every request goes through the runtime.
 
 use crate::error::{CodegenError, Result};
-use crate::model::ApiModel;
+use crate::model::{ApiModel, ItemLimits};
 use quote::format_ident;
 
 const PASS: &str = "send_calls";
@@ -45,8 +45,12 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
             let wire = &limit.field;
             let min = option_usize(limit.min_items);
             let max = option_usize(limit.max_items);
-            let check = quote::quote!(::tc3_runtime::__private::check_list_length(#wire, list.len(), #min, #max)
-                .map_err(::tc3_runtime::__private::invalid_request)?;);
+            let items_check = item_checks(wire, &limit.items)?;
+            let check = quote::quote! {
+                ::tc3_runtime::__private::check_list_length(#wire, list.len(), #min, #max)
+                    .map_err(::tc3_runtime::__private::invalid_request)?;
+                #items_check
+            };
             checks.push(if super::unwrap_type(&field.ty, "Option").is_some() {
                 quote::quote!(if let Some(list) = &body.#ident { #check })
             } else {
@@ -111,6 +115,47 @@ pub(super) fn apply(file: &mut syn::File, model: &ApiModel) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The check of a list's string items against their limits, when they have any. A pattern
+/// must be one character class over the whole value (as Tencent's are): the items stay
+/// `String`, so no regex engine checks them.
+fn item_checks(wire: &str, items: &ItemLimits) -> Result<proc_macro2::TokenStream> {
+    if !items.any() {
+        return Ok(quote::quote!());
+    }
+    let mut min = items.min_length;
+    let pattern = match &items.pattern {
+        None => quote::quote!(None),
+        Some(pattern) => {
+            let class = super::pattern_checks::char_class(pattern).ok_or_else(|| {
+                CodegenError::pass(
+                    PASS,
+                    format!(
+                        "the items of `{wire}` have the pattern {pattern:?}, which is not one character class over the whole value (such as ^[\\x00-\\x7F]*$); the generator checks only those on list items"
+                    ),
+                )
+            })?;
+            if class.non_empty {
+                min = Some(min.unwrap_or(0).max(1));
+            }
+            let ranges = class
+                .ranges
+                .iter()
+                .map(|(lo, hi)| quote::quote!((#lo, #hi)));
+            quote::quote!(Some((&[#(#ranges),*], #pattern)))
+        }
+    };
+    let min = option_usize(min);
+    let max = option_usize(items.max_length);
+    Ok(quote::quote! {
+        ::tc3_runtime::__private::check_items(
+            #wire,
+            list,
+            ::tc3_runtime::__private::ItemLimits { min: #min, max: #max, pattern: #pattern },
+        )
+        .map_err(::tc3_runtime::__private::invalid_request)?;
+    })
 }
 
 fn option_usize(n: Option<u64>) -> proc_macro2::TokenStream {

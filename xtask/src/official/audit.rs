@@ -446,11 +446,14 @@ impl<'a> Audit<'a> {
                     .collect();
                 self.stricter(schema, path, member, &counts, "");
                 let (items, items_path) = self.deref(&schema["items"], path.key("items"));
-                let item_keys: Vec<&str> = keys
+                let mut item_keys: Vec<&str> = keys
                     .iter()
                     .copied()
                     .filter(|k| !k.ends_with("Items"))
                     .collect();
+                if let Some(source) = items["x-tc-limits-of"].as_str() {
+                    item_keys.extend(self.limits_of(items, &items_path, source));
+                }
                 self.stricter(items, &items_path, member, &item_keys, "items' ");
             } else {
                 self.stricter(schema, path, member, &keys, "");
@@ -471,6 +474,68 @@ impl<'a> Audit<'a> {
                 );
             }
         }
+    }
+
+    /// The item limits `x-tc-limits-of` takes from `source` (`Action.Member`, a member of the
+    /// action's request): the keys its documentation states, each checked against the
+    /// items' value. A source the definition does not have is a contradiction.
+    fn limits_of(&mut self, items: &Value, path: &SpecPath, source: &str) -> Vec<&'static str> {
+        let at = path.key("x-tc-limits-of");
+        let member = source.split_once('.').and_then(|(action, name)| {
+            let input = self.definition.action(action)?.input;
+            self.definition
+                .members(&input)?
+                .into_iter()
+                .find(|m| m.name == name)
+        });
+        let Some(member) = member else {
+            self.push(
+                AuditClass::Contradiction,
+                &at,
+                format!("limits of {source}"),
+                format!("{source} is not a request member of the definition (Action.Member)"),
+            );
+            return Vec::new();
+        };
+        let stated = stated_limits(&member.document);
+        let doc = member.document.replace('\n', " ");
+        let mut keys = Vec::new();
+        for (key, said) in [
+            ("minLength", stated.min_length),
+            ("maxLength", stated.max_length),
+        ] {
+            let Some(said) = said else { continue };
+            keys.push(key);
+            if items[key].as_u64() != Some(said) {
+                self.push(
+                    AuditClass::Contradiction,
+                    &path.key(key),
+                    match items[key].as_u64() {
+                        Some(spec) => format!("items' {key} {spec}"),
+                        None => format!("items' no {key}"),
+                    },
+                    format!("{said}, as {source} states: \"{doc}\""),
+                );
+            }
+        }
+        if stated.ascii {
+            keys.push("pattern");
+            if !is_ascii_pattern(items["pattern"].as_str().unwrap_or_default()) {
+                self.push(
+                    AuditClass::Contradiction,
+                    &path.key("pattern"),
+                    "items' pattern not ASCII".to_owned(),
+                    format!("ASCII only, as {source} states: \"{doc}\""),
+                );
+            }
+        }
+        self.push(
+            AuditClass::Note,
+            &at,
+            format!("items' limits of {source}"),
+            format!("{}: \"{doc}\"", member.name),
+        );
+        keys
     }
 
     /// An integer's sign and width as the definition's type (`int64`, `uint64`) has them:
