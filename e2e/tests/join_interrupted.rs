@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use test_support::{emulator_admin_get, emulator_binary, join_example, EmulatorBinary};
+use test_support::{emulator_binary, emulator_session_players, join_example, EmulatorBinary};
 
 const SESSION: &str = "gssess-interrupted";
 
@@ -92,9 +92,7 @@ fn lines(stdout: &[u8]) -> Lines {
 
 /// The players the emulator holds in the session.
 fn held(emulator: &EmulatorBinary) -> HashSet<String> {
-    let session = emulator_admin_get(&emulator.url, &format!("/_emulator/sessions/{SESSION}"));
-    session["Players"]
-        .as_array()
+    emulator_session_players(&emulator.url, SESSION)
         .expect("the session's players")
         .iter()
         .map(|p| p["PlayerId"].as_str().unwrap().to_owned())

@@ -46,11 +46,8 @@ fn join(emulator: &EmulatorBinary, extra: &[&str]) -> Output {
 
 /// The player ids the emulator holds in the session.
 fn held(emulator: &EmulatorBinary) -> Vec<String> {
-    let session =
-        test_support::emulator_admin_get(&emulator.url, &format!("/_emulator/sessions/{SESSION}"));
-    session["Players"]
-        .as_array()
-        .unwrap_or_else(|| panic!("the session is described: {session}"))
+    test_support::emulator_session_players(&emulator.url, SESSION)
+        .expect("the session is described")
         .iter()
         .map(|p| p["PlayerId"].as_str().unwrap().to_owned())
         .collect()

@@ -209,13 +209,6 @@ impl Session {
             held,
         }
     }
-
-    /// Every player session as JSON, by player id.
-    fn player_values(&self) -> impl Iterator<Item = Value> + '_ {
-        self.players
-            .iter()
-            .map(|(id, held)| serde_json::to_value(self.view(id, held)).unwrap_or_default())
-    }
 }
 
 /// Shows the type only: its state is large, or holds keys.
@@ -289,6 +282,50 @@ pub struct PlayerSessionFilter<'a> {
 impl std::fmt::Debug for Sessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sessions").finish_non_exhaustive()
+    }
+}
+
+/// Player sessions in a page of `GET /_emulator/sessions/ID` unless `limit` says otherwise.
+pub const ADMIN_PAGE_DEFAULT: usize = 1_000;
+/// The most player sessions a page of `GET /_emulator/sessions/ID` may ask for.
+pub const ADMIN_PAGE_MAX: usize = 10_000;
+
+/// One page of a session as the admin API shows it.
+pub struct SessionPage {
+    spec: Arc<SessionSpec>,
+    players: Vec<(String, Held)>,
+    /// The last player of the page, when more follow.
+    next_after: Option<String>,
+}
+
+/// Shows the type only: its state is large.
+impl std::fmt::Debug for SessionPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionPage").finish_non_exhaustive()
+    }
+}
+
+impl SessionPage {
+    /// `{"Session": …, "Players": […], "NextAfter": last player id or null}`.
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        let players: Vec<Value> = self
+            .players
+            .iter()
+            .map(|(id, held)| {
+                serde_json::to_value(PlayerSessionView {
+                    spec: &self.spec,
+                    player_id: id,
+                    held,
+                })
+                .unwrap_or_default()
+            })
+            .collect();
+        json!({
+            "Session": &*self.spec,
+            "Players": players,
+            "NextAfter": self.next_after,
+        })
     }
 }
 
@@ -376,14 +413,54 @@ impl Sessions {
         self.held.store(0, Ordering::Relaxed);
     }
 
-    /// A session's settings and player sessions, as JSON.
+    /// A session's settings and all its player sessions, as JSON: read a page at a time
+    /// ([`Sessions::describe_page`]), so that joins wait for no more than a page.
     pub fn describe(&self, id: &str) -> Option<Value> {
+        let mut page = self.describe_page(id, None, ADMIN_PAGE_DEFAULT)?;
+        let mut players = std::mem::take(&mut page.players);
+        while let Some(after) = page.next_after.take() {
+            let Some(next) = self.describe_page(id, Some(&after), ADMIN_PAGE_DEFAULT) else {
+                break;
+            };
+            page = next;
+            players.append(&mut page.players);
+        }
+        page.players = players;
+        Some(page.to_json())
+    }
+
+    /// One page of a session's player sessions: at most `limit`, by player id, after the
+    /// player `after`. Only the page is copied under the lock (its strings shared, not
+    /// cloned); its JSON is written after, so a session of any size holds joins up for no
+    /// longer than a page.
+    pub fn describe_page(
+        &self,
+        id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Option<SessionPage> {
+        use std::ops::Bound;
         let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        sessions.get(id).map(|s| {
-            json!({
-                "Session": &*s.spec,
-                "Players": s.player_values().collect::<Vec<_>>(),
-            })
+        let session = sessions.get(id)?;
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let mut players: Vec<(String, Held)> = session
+            .players
+            .range::<str, _>((from, Bound::Unbounded))
+            .take(limit.saturating_add(1))
+            .map(|(id, held)| (id.clone(), held.clone()))
+            .collect();
+        let spec = session.spec.clone();
+        drop(sessions);
+        let next_after = if players.len() > limit {
+            players.truncate(limit);
+            players.last().map(|(id, _)| id.clone())
+        } else {
+            None
+        };
+        Some(SessionPage {
+            spec,
+            players,
+            next_after,
         })
     }
 

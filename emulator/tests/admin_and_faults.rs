@@ -277,3 +277,58 @@ async fn sessions_and_players_are_bounded_and_beyond_is_limit_exceeded() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_session_is_read_a_page_at_a_time_in_player_order_each_player_once() {
+    let emulator = emulator_with_session(10_000).await;
+    let base = emulator.url();
+    let ids: Vec<String> = (0..2_500).map(|i| format!("p{i:05}")).collect();
+    for chunk in ids.chunks(25) {
+        let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        Raw::join(&emulator, &chunk).send().await;
+    }
+    // The default page is 1 000 players; `NextAfter` names the last one while more follow.
+    let (status, first) = get(&format!("{base}/_emulator/sessions/{SESSION}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(first["Players"].as_array().unwrap().len(), 1_000);
+    assert_eq!(first["NextAfter"], "p00999");
+    assert_eq!(first["Session"]["GameServerSessionId"], SESSION);
+    // Pages of 900 from the start: 900, 900, 700, then no `NextAfter`.
+    let mut read = Vec::new();
+    let mut sizes = Vec::new();
+    let mut after = String::new();
+    loop {
+        let query = if after.is_empty() {
+            "?limit=900".to_owned()
+        } else {
+            format!("?limit=900&after={after}")
+        };
+        let (status, page) = get(&format!("{base}/_emulator/sessions/{SESSION}{query}")).await;
+        assert_eq!(status, 200, "{page}");
+        let players = page["Players"].as_array().unwrap();
+        sizes.push(players.len());
+        read.extend(
+            players
+                .iter()
+                .map(|p| p["PlayerId"].as_str().unwrap().to_owned()),
+        );
+        match page["NextAfter"].as_str() {
+            Some(next) => after = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(sizes, [900, 900, 700]);
+    assert_eq!(read, ids, "every player once, in order");
+    // A limit outside 1 to 10 000, or an unknown parameter: 400 naming it.
+    for query in ["limit=0", "limit=10001", "limit=x", "offset=3"] {
+        let answer = test_support::http()
+            .get(format!("{base}/_emulator/sessions/{SESSION}?{query}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status().as_u16(), 400, "{query}");
+        let text = answer.text().await.unwrap();
+        let named = query.split('=').next().unwrap();
+        assert!(text.contains(named), "{query}: {text}");
+    }
+}

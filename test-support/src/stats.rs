@@ -27,6 +27,28 @@ pub fn emulator_admin_get(url: &str, path: &str) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
+/// Every player session the emulator holds in session `id`, read a page at a time
+/// (`GET /_emulator/sessions/ID?after=…`), by player id; `None` when it does not answer.
+#[must_use]
+pub fn emulator_session_players(url: &str, id: &str) -> Option<Vec<serde_json::Value>> {
+    let mut players = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let query = after.as_deref().map_or_else(String::new, |a| {
+            format!(
+                "?after={}",
+                percent_encoding::utf8_percent_encode(a, percent_encoding::NON_ALPHANUMERIC)
+            )
+        });
+        let page = emulator_admin_get(url, &format!("/_emulator/sessions/{id}{query}"));
+        players.extend(page["Players"].as_array()?.iter().cloned());
+        match page["NextAfter"].as_str() {
+            Some(next) => after = Some(next.to_owned()),
+            None => return Some(players),
+        }
+    }
+}
+
 /// The emulator's counters at one moment of a run.
 #[derive(Clone, Debug, Default)]
 pub struct EmulatorSample {

@@ -7,7 +7,7 @@ use super::state::Emulator;
 use crate::actions::JOIN_ACTION;
 use crate::api_error::ApiError;
 use crate::clock::date_now;
-use crate::sessions::SessionSpec;
+use crate::sessions::{SessionSpec, ADMIN_PAGE_DEFAULT, ADMIN_PAGE_MAX};
 use crate::spec_rules::SpecRules;
 use crate::validate;
 use bytes::Bytes;
@@ -60,8 +60,14 @@ where
         (Method::GET, p) if p.starts_with("/_emulator/sessions/") => {
             let id = &p["/_emulator/sessions/".len()..];
             let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
-            match state.sessions.describe(&id) {
-                Some(v) => json_response(&v, &now),
+            let (after, limit) = match page_query(request.uri().query().unwrap_or_default()) {
+                Ok(query) => query,
+                Err(message) => {
+                    return respond(StatusCode::BAD_REQUEST, "text/plain", message, &now)
+                }
+            };
+            match state.sessions.describe_page(&id, after.as_deref(), limit) {
+                Some(page) => json_response(&page.to_json(), &now),
                 None => respond(
                     StatusCode::NOT_FOUND,
                     "text/plain",
@@ -152,4 +158,38 @@ fn check_session_id(rules: &SpecRules, id: &str) -> Result<(), ApiError> {
         )),
         None => Ok(()),
     }
+}
+
+/// The page `GET /_emulator/sessions/ID` asks for: `after=PLAYER` (the last of the previous
+/// page, its `NextAfter`) and `limit=N` (1 to [`ADMIN_PAGE_MAX`], default
+/// [`ADMIN_PAGE_DEFAULT`]); an error naming the parameter otherwise.
+fn page_query(query: &str) -> Result<(Option<String>, usize), String> {
+    let mut after = None;
+    let mut limit = ADMIN_PAGE_DEFAULT;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_encoding::percent_decode_str(&value.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned();
+        match key {
+            "after" => after = Some(value),
+            "limit" => {
+                limit = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=ADMIN_PAGE_MAX).contains(n))
+                    .ok_or_else(|| {
+                        format!(
+                            "limit: {value:?} given, a number from 1 to {ADMIN_PAGE_MAX} required\n"
+                        )
+                    })?;
+            }
+            other => {
+                return Err(format!(
+                    "unknown parameter {other:?}; a page takes after=PLAYER and limit=N\n"
+                ))
+            }
+        }
+    }
+    Ok((after, limit))
 }
