@@ -156,6 +156,18 @@ pub struct Presented<'a> {
     pub headers: Option<&'a hyper::HeaderMap>,
 }
 
+/// The service the Node.js SDK signs for an endpoint given as an IP address: its first
+/// dot-label (`127` for `127.0.0.1:PORT`); none for a host name, whose first label could name
+/// another service (`cvm.example`): only the spec's service is accepted there.
+fn node_service(host: &str) -> &str {
+    let name = host_without_port(host).unwrap_or(host);
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        name.split('.').next().unwrap_or_default()
+    } else {
+        ""
+    }
+}
+
 /// The `Host` header without its `:PORT`, if it has one (`127.0.0.1:8080` -> `127.0.0.1`,
 /// `[::1]:8080` -> `[::1]`).
 #[must_use]
@@ -348,9 +360,9 @@ impl Verifier {
     /// Verifies a TC3 request at server time `now`; returns its SecretId.
     ///
     /// The credential scope must be `DATE/SERVICE/tc3_request` with the timestamp's UTC date
-    /// and, as service, the spec's (`gse`, what Python and Go send) or the first dot-label of
-    /// the `Host` header (what the Node.js SDK derives from its endpoint: `127` for
-    /// `127.0.0.1:PORT`). The canonical request is built from the method, path and query as
+    /// and, as service, the spec's (`gse`, what Python and Go send) or, when the `Host` is an
+    /// IPv4 address, its first dot-label (what the Node.js SDK derives from its endpoint:
+    /// `127` for `127.0.0.1:PORT`); a host name's first label is never a service. The canonical request is built from the method, path and query as
     /// received, the signed host (with or without the port) and the body's hash (or that of
     /// `UNSIGNED-PAYLOAD`).
     pub fn verify<'a>(&self, request: &Presented<'a>, now: i64) -> Result<&'a str, ApiError> {
@@ -375,9 +387,8 @@ impl Verifier {
         let date = utc_date(timestamp).ok_or_else(signature_failure)?;
         let mut scope = auth.scope.split('/');
         let (scope_date, service, terminator) = (scope.next(), scope.next(), scope.next());
-        let host_label = request.host.split('.').next().unwrap_or_default();
         let service = match service {
-            Some(s) if s == self.service || (!s.is_empty() && s == host_label) => s,
+            Some(s) if s == self.service || (!s.is_empty() && s == node_service(request.host)) => s,
             _ => return Err(signature_failure()),
         };
         if scope_date != Some(&*date) || terminator != Some(signing::TERMINATOR) {
@@ -776,6 +787,68 @@ mod tests {
                 Ok(ID),
                 "{} token",
                 c.name
+            );
+        }
+    }
+
+    /// A request to `host` signed correctly for `service` (the demo body, now).
+    fn signed_for(service: &str, host: &'static str, now: i64) -> (String, String) {
+        let body = r#"{"GameServerSessionId":"s","PlayerIds":["p"]}"#;
+        let date = signing::utc_date(now).unwrap();
+        let scope = signing::credential_scope(&date, service);
+        let canonical = signing::canonical_request(
+            "application/json",
+            host,
+            &signing::hashed_payload(body.as_bytes()),
+        );
+        let to_sign = signing::string_to_sign(now, &scope, &canonical);
+        let signature = signing::signature(&signing::signing_key(KEY, &date, service), &to_sign);
+        (
+            signing::authorization(ID, &scope, &signature),
+            body.to_owned(),
+        )
+    }
+
+    #[test]
+    fn a_scope_of_another_service_is_refused_even_when_the_host_names_it() {
+        let verifier = verifier(None);
+        let now = 1_764_000_000;
+        let ts = now.to_string();
+        let check = |service: &str, host: &'static str| {
+            let (authorization, body) = signed_for(service, host, now);
+            let r = Presented {
+                method: "POST",
+                path: "/",
+                query: "",
+                authorization: Some(&authorization),
+                timestamp: Some(&ts),
+                token: None,
+                content_type: "application/json",
+                host,
+                unsigned_payload: false,
+                body: body.as_bytes(),
+                headers: None,
+            };
+            verifier
+                .verify(&r, now)
+                .map(str::to_owned)
+                .map_err(|e| e.code)
+        };
+        assert_eq!(check("gse", "gse.tencentcloudapi.com"), Ok(ID.to_owned()));
+        assert_eq!(
+            check("127", "127.0.0.1:8080"),
+            Ok(ID.to_owned()),
+            "Node.js's"
+        );
+        for (service, host) in [
+            ("cvm", "cvm.tencentcloudapi.com"),
+            ("cvm", "cvm.localhost:8080"),
+            ("localhost", "localhost:8080"),
+        ] {
+            assert_eq!(
+                check(service, host),
+                Err("AuthFailure.SignatureFailure"),
+                "{service} at {host}"
             );
         }
     }
