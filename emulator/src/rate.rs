@@ -28,12 +28,26 @@ impl Window {
         self.0.insert(position, at);
     }
 
-    /// The events in the second up to `at`, `at` included.
-    fn in_second_to(&self, at: Instant) -> usize {
-        let from = at.checked_sub(WINDOW);
-        let after = self.0.partition_point(|t| *t <= at);
-        let before = from.map_or(0, |from| self.0.partition_point(|t| *t <= from));
-        after - before
+    /// The most events, an event at `at` included, in any one-second window that holds
+    /// `at`: the second up to `at`, and the second up to each later event within a second
+    /// (requests checked out of their order of arrival).
+    fn busiest_with(&self, at: Instant) -> usize {
+        let up_to = |end: Instant| {
+            let after = self.0.partition_point(|t| *t <= end);
+            let before = end
+                .checked_sub(WINDOW)
+                .map_or(0, |from| self.0.partition_point(|t| *t <= from));
+            after - before
+        };
+        let later = self.0.partition_point(|t| *t <= at);
+        let within = self
+            .0
+            .partition_point(|t| t.saturating_duration_since(at) < WINDOW);
+        (later..within)
+            .map(|i| up_to(self.0[i]))
+            .chain(std::iter::once(up_to(at)))
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -73,9 +87,9 @@ impl RateLimiter {
             None => windows.entry(key.to_owned()).or_default(),
         };
         // Requests reach the check in a slightly different order than they arrived: the
-        // window keeps two seconds, and counts the second up to this request's arrival.
+        // window keeps two seconds, and no second that would hold this request may exceed.
         window.trim(now.checked_sub(WINDOW).unwrap_or(now));
-        if window.in_second_to(now) >= self.limit {
+        if window.busiest_with(now) >= self.limit {
             return false;
         }
         window.insert(now);
@@ -164,6 +178,10 @@ mod tests {
         assert!(!limiter.admit("a", at(1040)));
         // The second to 2001 holds 1900 only: 50 and 1000 have left it.
         assert!(limiter.admit("a", at(2001)));
+        // Checked after two later ones of its second: the second to 3400 would hold three.
+        assert!(limiter.admit("b", at(3000)));
+        assert!(limiter.admit("b", at(3400)));
+        assert!(!limiter.admit("b", at(2600)));
     }
 
     #[test]
