@@ -104,6 +104,9 @@ pub(crate) struct Entry {
     pub(crate) signer: Signer,
     /// Unix seconds from which the credentials are refused.
     pub(crate) expires_at: Option<i64>,
+    /// The account whose resources the credentials reach: the SecretId itself for an
+    /// account's own keys, the caller's for credentials of its `AssumeRole`.
+    pub(crate) owner: String,
 }
 
 /// The service in the credential scope of STS calls (`AssumeRole`).
@@ -220,6 +223,7 @@ impl Verifier {
             map.insert(
                 account.secret_id.clone(),
                 std::sync::Arc::new(Entry {
+                    owner: account.secret_id.clone(),
                     account: account.clone(),
                     credentials,
                     signer: Signer::new(service),
@@ -238,7 +242,9 @@ impl Verifier {
     /// New temporary credentials (SecretId, SecretKey, token), accepted from now until
     /// `expires_at` (Unix seconds), then refused with `AuthFailure.TokenFailure`. At most
     /// [`MAX_ISSUED_CREDENTIALS`] are kept: expired ones go first, then the oldest.
-    pub(crate) fn issue(&self, now: i64, expires_at: i64) -> Account {
+    /// `owner` is the account whose resources they reach (`None`: their own, as an instance
+    /// role's or a web identity's).
+    pub(crate) fn issue(&self, now: i64, expires_at: i64, owner: Option<&str>) -> Account {
         let random = || uuid::Uuid::new_v4().simple().to_string();
         let account = Account {
             secret_id: format!("AKIDTMP{}", &random()[..29]),
@@ -248,6 +254,7 @@ impl Verifier {
         let credentials = Credentials::new(&account.secret_id, &account.secret_key)
             .expect("issued keys are visible ASCII");
         let entry = std::sync::Arc::new(Entry {
+            owner: owner.unwrap_or(&account.secret_id).to_owned(),
             account: account.clone(),
             credentials,
             signer: Signer::new(&self.service),
@@ -290,6 +297,13 @@ impl Verifier {
                 format!("the SecretId {secret_id} does not exist"),
             )
         })
+    }
+
+    /// The account whose resources `secret_id` reaches (itself, or the account that assumed
+    /// the role it was issued for); `secret_id` itself when unknown.
+    pub(crate) fn owner_of(&self, secret_id: &str) -> String {
+        self.account(secret_id)
+            .map_or_else(|_| secret_id.to_owned(), |entry| entry.owner.clone())
     }
 
     /// `AuthFailure.TokenFailure` once temporary credentials have expired at `now`.

@@ -1,7 +1,7 @@
 //! `gse-emulator`: run a local GSE endpoint.
 //!
 //! `cargo run -p gse-emulator -- [--listen 127.0.0.1:8080] [--account ID:KEY]...
-//! [--session ID:CAPACITY]... [--rate-limit N] [--max-skew-secs 300] [--max-body-bytes N]
+//! [--session ID:CAPACITY[@SECRET_ID]]... [--rate-limit N] [--max-skew-secs 300] [--max-body-bytes N]
 //! [--body-read-timeout-ms 10000] [--max-requests-per-connection 1000] [--fault KIND=SHARE]...
 //! [--tls-cert FILE --tls-key FILE | --tls-self-signed DIR]`
 
@@ -23,8 +23,8 @@ struct Args {
     /// An accepted account, SECRET_ID:SECRET_KEY (repeatable). None: a demo account.
     #[arg(long = "account", value_name = "ID:KEY")]
     accounts: Vec<String>,
-    /// A game server session that exists at start, ID:CAPACITY (repeatable).
-    #[arg(long = "session", value_name = "ID:CAPACITY")]
+    /// A game server session that exists at start, ID:CAPACITY (repeatable); @SECRET_ID makes it that account's alone (to others it does not exist).
+    #[arg(long = "session", value_name = "ID:CAPACITY[@SECRET_ID]")]
     sessions: Vec<String>,
     /// Requests per second per SecretId (default: each action's x-tc-rate-limit in the spec).
     #[arg(long)]

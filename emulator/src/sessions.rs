@@ -19,8 +19,8 @@ pub enum JoinPolicy {
     Deny,
 }
 
-/// How to create a session (CLI `--session ID:CAPACITY`, or the admin API, which refuses
-/// fields it does not know).
+/// How to create a session (CLI `--session ID:CAPACITY[@SECRET_ID]`, or the admin API, which
+/// refuses fields it does not know).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct SessionSpec {
@@ -46,6 +46,11 @@ pub struct SessionSpec {
     /// The DNS name reported to players.
     #[serde(default)]
     pub dns_name: String,
+    /// The SecretId of the account the session is theirs alone: to every other account it
+    /// does not exist (`ResourceNotFound`), as another account's resources on the service.
+    /// `None`: every account's (the default, as the demo session is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 fn default_fleet() -> String {
@@ -73,21 +78,51 @@ impl SessionSpec {
             ip_address: default_ip(),
             port: default_port(),
             dns_name: String::new(),
+            owner: None,
         }
     }
 
-    /// Parses `ID:CAPACITY` (the id may itself contain `:`).
+    /// The same session, the account `secret_id`'s alone.
+    #[must_use]
+    pub fn owned_by(mut self, secret_id: impl Into<String>) -> Self {
+        self.owner = Some(secret_id.into());
+        self
+    }
+
+    /// Whether the account `secret_id` sees the session (`None`: the emulator's own use,
+    /// which sees every session).
+    fn visible_to(&self, secret_id: Option<&str>) -> bool {
+        match (&self.owner, secret_id) {
+            (Some(owner), Some(account)) => owner == account,
+            _ => true,
+        }
+    }
+
+    /// Parses `ID:CAPACITY[@SECRET_ID]` (the id may itself contain `:` and `@`).
     pub fn parse(text: &str) -> Result<Self, String> {
-        let (id, capacity) = text
+        let (spec, owner) = match text.rsplit_once('@') {
+            Some((spec, owner)) if !owner.contains(':') && spec.contains(':') => {
+                if owner.is_empty() {
+                    return Err(format!("--session {text:?}: the SecretId after @ is empty"));
+                }
+                (spec, Some(owner))
+            }
+            _ => (text, None),
+        };
+        let (id, capacity) = spec
             .rsplit_once(':')
-            .ok_or_else(|| format!("--session {text:?}: expected ID:CAPACITY"))?;
+            .ok_or_else(|| format!("--session {text:?}: expected ID:CAPACITY[@SECRET_ID]"))?;
         let capacity = capacity.parse().map_err(|_| {
             format!("--session {text:?}: capacity {capacity:?} is not a whole number")
         })?;
         if id.is_empty() {
             return Err(format!("--session {text:?}: the id is empty"));
         }
-        Ok(Self::new(id, capacity))
+        let spec = Self::new(id, capacity);
+        Ok(match owner {
+            Some(owner) => spec.owned_by(owner),
+            None => spec,
+        })
     }
 }
 
@@ -276,6 +311,8 @@ pub struct PlayerSessionFilter<'a> {
     pub player_session_id: Option<&'a str>,
     /// Only player sessions in this status (RESERVED, ACTIVE, COMPLETED, TIMEDOUT).
     pub status: Option<&'a str>,
+    /// Only sessions this account sees (its own and every account's); `None`: all.
+    pub account: Option<&'a str>,
 }
 
 /// Shows the type only: its state is large, or holds keys.
@@ -487,7 +524,10 @@ impl Sessions {
     ) -> Result<(usize, bool), ApiError> {
         let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(id) = filter.game_server_session_id {
-            if !sessions.contains_key(id) {
+            if !sessions
+                .get(id)
+                .is_some_and(|s| s.spec.visible_to(filter.account))
+            {
                 return Err(ApiError::new(
                     "ResourceNotFound",
                     format!("the game server session {id:?} does not exist"),
@@ -495,12 +535,14 @@ impl Sessions {
             }
         }
         let mut ids: Vec<&String> = sessions
-            .keys()
-            .filter(|id| {
-                filter
-                    .game_server_session_id
-                    .is_none_or(|want| want == id.as_str())
+            .iter()
+            .filter(|(id, session)| {
+                session.spec.visible_to(filter.account)
+                    && filter
+                        .game_server_session_id
+                        .is_none_or(|want| want == id.as_str())
             })
+            .map(|(id, _)| id)
             .collect();
         ids.sort();
         // Players are keyed by id: a player filter is one lookup per session, not a scan.
@@ -550,13 +592,29 @@ impl Sessions {
         player_data: Option<&str>,
         now_rfc3339: &str,
     ) -> Result<Joined, ApiError> {
+        self.join_as(None, id, players, player_data, now_rfc3339)
+    }
+
+    /// [`Sessions::join`] for the account `secret_id`: a session it does not see does not
+    /// exist.
+    pub fn join_as(
+        &self,
+        secret_id: Option<&str>,
+        id: &str,
+        players: &[String],
+        player_data: Option<&str>,
+        now_rfc3339: &str,
+    ) -> Result<Joined, ApiError> {
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        let session = sessions.get_mut(id).ok_or_else(|| {
-            ApiError::new(
-                "ResourceNotFound",
-                format!("the game server session {id:?} does not exist"),
-            )
-        })?;
+        let session = sessions
+            .get_mut(id)
+            .filter(|s| s.spec.visible_to(secret_id))
+            .ok_or_else(|| {
+                ApiError::new(
+                    "ResourceNotFound",
+                    format!("the game server session {id:?} does not exist"),
+                )
+            })?;
         if session.spec.status != "ACTIVE" || session.spec.join_policy == JoinPolicy::Deny {
             return Err(ApiError::new(
                 "ResourceUnavailable",

@@ -12,13 +12,14 @@ const NEXT_TOKEN_PREFIX: &str = "page-";
 
 /// Player sessions, filtered and a page at a time: `Limit` per page (all when absent),
 /// `NextToken` from the previous page's answer. Returns the `Response` envelope as JSON text.
-pub(crate) fn serve(sessions: &Sessions, body: &Value) -> Result<String, ApiError> {
+pub(crate) fn serve(sessions: &Sessions, account: &str, body: &Value) -> Result<String, ApiError> {
     let text = |key: &str| body[key].as_str();
     let filter = PlayerSessionFilter {
         game_server_session_id: text("GameServerSessionId"),
         player_id: text("PlayerId"),
         player_session_id: text("PlayerSessionId"),
         status: text("PlayerSessionStatusFilter"),
+        account: Some(account),
     };
     let limit = match body.get("Limit").and_then(Value::as_u64) {
         None => None,

@@ -12,7 +12,12 @@ use serde_json::Value;
 pub const JOIN_ACTION: &str = "JoinGameServerSessionBatch";
 
 /// Joins the players of a checked `body`; returns the `Response` envelope as JSON text.
-pub(crate) fn serve(sessions: &Sessions, stats: &Stats, body: &Value) -> Result<String, ApiError> {
+pub(crate) fn serve(
+    sessions: &Sessions,
+    stats: &Stats,
+    account: &str,
+    body: &Value,
+) -> Result<String, ApiError> {
     let session = body["GameServerSessionId"].as_str().unwrap_or_default();
     let players: Vec<String> = body["PlayerIds"]
         .as_array()
@@ -24,7 +29,8 @@ pub(crate) fn serve(sessions: &Sessions, stats: &Stats, body: &Value) -> Result<
         .get("PlayerDataMap")
         .and_then(|map| map.get("Value"))
         .and_then(Value::as_str);
-    let created = this_second(|now| sessions.join(session, &players, data, &now.rfc3339))?;
+    let created =
+        this_second(|now| sessions.join_as(Some(account), session, &players, data, &now.rfc3339))?;
     stats.joined(session, created.len());
     Ok(answer(&created, &request_id()))
 }

@@ -35,7 +35,7 @@ pub(crate) fn handle(state: &Emulator, path: &str) -> Response<Full<Bytes>> {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs() as i64);
             let expires_at = issued_at + state.credentials_lifetime.as_secs() as i64;
-            let account = state.verifier.issue(issued_at, expires_at);
+            let account = state.verifier.issue(issued_at, expires_at, None);
             state.stats.credentials_issued();
             json_response(
                 &json!({

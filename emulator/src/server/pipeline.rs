@@ -158,7 +158,16 @@ fn serve(
             ),
         ));
     }
-    actions::dispatch(&action.name, &state.sessions, &state.stats, &value)
+    // Sessions are per account: temporary credentials reach those of the account that
+    // assumed their role.
+    let account = state.verifier.owner_of(&secret_id);
+    actions::dispatch(
+        &action.name,
+        &state.sessions,
+        &state.stats,
+        &account,
+        &value,
+    )
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub(crate) fn assume_role(
             format!("the request body is not JSON: {e}"),
         )
     })?;
-    grant(state, &params)
+    grant(state, &params, Some(&call.secret_id))
 }
 
 /// Serves `AssumeRoleWithWebIdentity`, unsigned (the token is the proof): the provider and
@@ -115,11 +115,11 @@ pub(crate) fn assume_role_with_web_identity(
             "the WebIdentityToken is not one the OIDC provider issued",
         ));
     }
-    grant(state, &params)
+    grant(state, &params, None)
 }
 
 /// Checks the role parameters and issues the credentials: the `Response` envelope.
-fn grant(state: &Emulator, params: &Value) -> Result<String, ApiError> {
+fn grant(state: &Emulator, params: &Value, owner: Option<&str>) -> Result<String, ApiError> {
     let text_param = |name: &str, min: usize, max: usize| -> Result<String, ApiError> {
         let value = params.get(name).and_then(Value::as_str).ok_or_else(|| {
             ApiError::new(
@@ -172,7 +172,7 @@ fn grant(state: &Emulator, params: &Value) -> Result<String, ApiError> {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let expires_at = now + duration as i64;
-    let account = state.verifier.issue(now, expires_at);
+    let account = state.verifier.issue(now, expires_at, owner);
     state.stats.credentials_issued();
     Ok(json!({"Response": {
         "Credentials": {
