@@ -1,7 +1,8 @@
 //! The fleet-wide rate limit against a real `redis-server` each test starts on a free loopback
 //! port and stops: clients with their own connections share one quota, a Redis outage falls
 //! back to a local share (said once) or fails before sending, the shared schedule resumes when
-//! Redis is back, and idle schedules expire.
+//! Redis is back, idle schedules expire, and a Redis 40 or 60 ms away still paces a process
+//! near its rate (slots reserved a round trip at a time).
 #![cfg(feature = "redis")]
 
 mod common;
@@ -98,6 +99,118 @@ async fn clients_with_their_own_connections_share_one_quota() {
         elapsed >= Duration::from_millis(1700) && elapsed <= Duration::from_secs(4),
         "90 calls at 49/s for both clients together took {elapsed:?}"
     );
+}
+
+/// A loopback TCP proxy to `upstream` that holds every chunk sent upstream for `delay`,
+/// in order: a Redis that far away. Stops when dropped.
+struct SlowLink {
+    port: u16,
+    tasks: tokio::task::JoinSet<()>,
+}
+
+impl SlowLink {
+    async fn start(upstream: u16, delay: Duration) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(async move {
+            let mut links = tokio::task::JoinSet::new();
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = tokio::net::TcpStream::connect(("127.0.0.1", upstream)).await
+                else {
+                    continue;
+                };
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                let (chunks, mut delayed) = tokio::sync::mpsc::unbounded_channel();
+                links.spawn(async move {
+                    let mut buffer = vec![0u8; 64 * 1024];
+                    while let Ok(n @ 1..) = client_read.read(&mut buffer).await {
+                        let due = tokio::time::Instant::now() + delay;
+                        if chunks.send((due, buffer[..n].to_vec())).is_err() {
+                            break;
+                        }
+                    }
+                });
+                links.spawn(async move {
+                    while let Some((due, chunk)) = delayed.recv().await {
+                        tokio::time::sleep_until(due).await;
+                        if server_write.write_all(&chunk).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                links.spawn(async move {
+                    let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+                });
+            }
+        });
+        Self { port, tasks }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+}
+
+impl Drop for SlowLink {
+    fn drop(&mut self) {
+        self.tasks.abort_all();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_tens_of_milliseconds_away_still_serves_the_process_near_its_pace() {
+    // 490/s (9.8 times the spec's 50/s, a burst of 4) for one process of 8 tasks. One slot a
+    // round trip would cap it at 9 slots each 40 ms (225/s) and 9 each 60 ms (150/s); 60 ms
+    // is under the 100 ms timeout, so no call may meet an outage (they would fail here).
+    let Some(redis) = Redis::start_if_installed() else {
+        return;
+    };
+    let port: u16 = redis
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches("/0")
+        .parse()
+        .unwrap();
+    for delay_ms in [40, 60] {
+        let link = SlowLink::start(port, Duration::from_millis(delay_ms)).await;
+        let stub = StubServer::start(ANSWER).await;
+        let limit = SharedLimit::new(link.url())
+            .share(9.8)
+            .on_outage(OnOutage::Fail);
+        let client = client_with(&stub.url(), RateLimit::Shared(limit));
+        // The first calls may find the connection still being made (its handshake takes a
+        // few round trips): it is made in the background, and then used. Then 400 more.
+        let connecting = Instant::now();
+        while call(&client).await.is_err() {
+            assert!(
+                connecting.elapsed() < Duration::from_secs(5),
+                "never connected"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let other = client_with(&stub.url(), RateLimit::Off);
+        let start = Instant::now();
+        let sent = calls_from([client, other], [8, 0], 50).await;
+        let elapsed = start.elapsed();
+        assert_eq!(sent.len(), 400);
+        let rate = 400.0 / elapsed.as_secs_f64();
+        println!("Redis {delay_ms} ms away: 400 calls in {elapsed:?}, {rate:.0}/s");
+        assert!(
+            rate >= 300.0,
+            "Redis {delay_ms} ms away: {rate:.0} calls a second, the pace is 490"
+        );
+        let busiest = busiest_second(sent);
+        assert!(
+            busiest <= 500,
+            "{busiest} calls in one second, the quota is 500"
+        );
+        stub.stop().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

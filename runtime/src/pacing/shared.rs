@@ -13,13 +13,16 @@
 //! sending ([`OnOutage::Fail`]). During an outage Redis is asked again at most every
 //! [`crate::defaults::REDIS_PROBE_EVERY`], so calls do not each pay the timeout.
 //!
-//! So that a call does not wait for Redis before it is sent, each action reserves the next
-//! slot ahead, in the background, while the call that took the previous one is in flight (one
-//! slot ahead per action and process, never more). A slot reserved ahead is used only until its
-//! time plus the schedule's burst tolerance has passed, else dropped: a late slot can add no
-//! more than one burst to any one-second window (at 98% of 1000/s with a burst of 9: at most
-//! 998), and a dropped one costs the fleet a single slot. A schedule without a burst tolerance
-//! (under 200 requests a second) reserves nothing ahead.
+//! So that a call does not wait for Redis before it is sent, each action reserves slots ahead,
+//! in the background, while the calls that took the previous ones are in flight: as many as
+//! pass during one round trip to Redis (its latency, measured, over the schedule's interval; at
+//! most [`MAX_AHEAD`]), in one script call, consecutive in the schedule, whenever half of them
+//! have been taken. So a Redis 40 ms away still serves a process its share,
+//! where one slot a round trip would cap it at its concurrency over 40 ms. A slot reserved
+//! ahead is used only until its time plus the schedule's burst tolerance has passed, else
+//! dropped: a late slot can add no more than one burst to any one-second window (at 98% of
+//! 1000/s with a burst of 9: at most 998), and slots dropped cost the fleet at most one batch.
+//! A schedule without a burst tolerance (under 200 requests a second) reserves nothing ahead.
 
 use super::local::Limiter;
 use crate::defaults::{self, REDIS_PROBE_EVERY};
@@ -28,21 +31,26 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
-/// The GCRA reservation: KEYS[1] the schedule, ARGV[1] the interval and ARGV[2] the burst
-/// tolerance, both in microseconds. Returns the microseconds to wait before sending.
+/// The GCRA reservation of ARGV[3] consecutive slots: KEYS[1] the schedule, ARGV[1] the
+/// interval and ARGV[2] the burst tolerance, both in microseconds. Returns the microseconds to
+/// wait before sending in the first slot; the others follow an interval apart.
 const SCRIPT: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
+local count = tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local wait = tat - now - tolerance
 if wait < 0 then wait = 0 end
-local next_tat = tat + interval
+local next_tat = tat + interval * count
 redis.call('SET', KEYS[1], next_tat, 'PX', math.floor((next_tat - now) / 1000) + 1000)
 return wait
 ";
+
+/// The most slots one action of one process reserves ahead in one round trip.
+pub(crate) const MAX_AHEAD: u64 = 64;
 
 /// What a call does when Redis cannot be reached in time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -111,10 +119,23 @@ impl SharedLimit {
 #[derive(Debug)]
 pub(crate) struct Outage(pub(crate) String);
 
+/// A connection being made, shared by the calls that wait for it.
+type Connecting = futures_util::future::Shared<
+    futures_util::future::BoxFuture<'static, Result<redis::aio::ConnectionManager, String>>,
+>;
+
+/// How long a connection to Redis may take in the background: its handshake and the
+/// script's loading, a few round trips.
+const CONNECT_WITHIN: Duration = Duration::from_secs(5);
+
 /// The connection to Redis shared by every action of one client and its clones.
 pub(crate) struct RedisPace {
     client: redis::Client,
     connection: OnceCell<redis::aio::ConnectionManager>,
+    /// The connection being made, in its own task: a call waits for it no longer than the
+    /// timeout, but it goes on, so that a Redis whose handshake takes longer than one call
+    /// may wait (a few round trips) is still reached.
+    connecting: Mutex<Option<Connecting>>,
     script: redis::Script,
     timeout: Duration,
     in_outage: AtomicBool,
@@ -128,6 +149,7 @@ impl RedisPace {
         Ok(Self {
             client,
             connection: OnceCell::new(),
+            connecting: Mutex::new(None),
             script: redis::Script::new(SCRIPT),
             timeout,
             in_outage: AtomicBool::new(false),
@@ -137,25 +159,21 @@ impl RedisPace {
 
     /// Reserves a slot of `key`'s schedule; the time to wait for it, as Redis said (checked by
     /// the caller: Redis may be broken or hostile).
-    async fn reserve(&self, key: &str, interval_us: u64, tolerance_us: u64) -> Result<i64, String> {
-        let connect = self.connection.get_or_try_init(|| async {
-            // Reconnect attempts come often enough that a restarted Redis is used again within
-            // a probe or two, and each gives up as soon as a call would.
-            let config = redis::aio::ConnectionManagerConfig::new()
-                .set_min_delay(Duration::from_millis(20))
-                .set_max_delay(REDIS_PROBE_EVERY / 2)
-                .set_connection_timeout(Some(self.timeout))
-                .set_response_timeout(Some(self.timeout));
-            redis::aio::ConnectionManager::new_with_config(self.client.clone(), config)
-                .await
-                .map_err(|e| e.to_string())
-        });
+    async fn reserve(
+        &self,
+        key: &str,
+        interval_us: u64,
+        tolerance_us: u64,
+        count: u64,
+    ) -> Result<i64, String> {
+        let connect = self.connection();
         let work = async {
-            let mut connection = connect.await?.clone();
+            let mut connection = connect.await?;
             self.script
                 .key(key)
                 .arg(interval_us)
                 .arg(tolerance_us)
+                .arg(count)
                 .invoke_async::<i64>(&mut connection)
                 .await
                 .map_err(|e| e.to_string())
@@ -163,6 +181,60 @@ impl RedisPace {
         match tokio::time::timeout(self.timeout, work).await {
             Ok(result) => result,
             Err(_) => Err(format!("no answer within {:?}", self.timeout)),
+        }
+    }
+
+    /// The connection, made in the background at the first call (and again after a failed
+    /// attempt), with the script loaded so that the first reservation is one round trip.
+    async fn connection(&self) -> Result<redis::aio::ConnectionManager, String> {
+        use futures_util::FutureExt;
+        if let Some(connection) = self.connection.get() {
+            return Ok(connection.clone());
+        }
+        let connecting = {
+            let mut slot = self.connecting.lock().unwrap_or_else(|e| e.into_inner());
+            slot.get_or_insert_with(|| {
+                let client = self.client.clone();
+                // Reconnect attempts come often enough that a restarted Redis is used again
+                // within a probe or two, and each command gives up as soon as a call would.
+                let config = redis::aio::ConnectionManagerConfig::new()
+                    .set_min_delay(Duration::from_millis(20))
+                    .set_max_delay(REDIS_PROBE_EVERY / 2)
+                    .set_connection_timeout(Some(CONNECT_WITHIN))
+                    .set_response_timeout(Some(self.timeout));
+                let made = tokio::spawn(async move {
+                    let connect = async {
+                        let mut connection =
+                            redis::aio::ConnectionManager::new_with_config(client, config)
+                                .await
+                                .map_err(|e| e.to_string())?;
+                        redis::cmd("SCRIPT")
+                            .arg("LOAD")
+                            .arg(SCRIPT)
+                            .query_async::<String>(&mut connection)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        Ok(connection)
+                    };
+                    tokio::time::timeout(CONNECT_WITHIN, connect)
+                        .await
+                        .unwrap_or_else(|_| Err(format!("no connection within {CONNECT_WITHIN:?}")))
+                });
+                async move { made.await.unwrap_or_else(|e| Err(e.to_string())) }
+                    .boxed()
+                    .shared()
+            })
+            .clone()
+        };
+        let made = connecting.await;
+        let mut slot = self.connecting.lock().unwrap_or_else(|e| e.into_inner());
+        *slot = None;
+        match made {
+            Ok(connection) => {
+                let _ = self.connection.set(connection.clone());
+                Ok(connection)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -259,10 +331,14 @@ pub(crate) struct SharedPacer {
     interval_us: u64,
     tolerance_us: u64,
     fallback: Option<Arc<Limiter>>,
-    /// The slot reserved ahead for the next call, if any.
-    ahead: Mutex<Option<Reserved>>,
+    /// The slots reserved ahead for the next calls, earliest first.
+    ahead: Mutex<std::collections::VecDeque<Reserved>>,
     /// Whether a reservation ahead is under way.
     reserving_ahead: AtomicBool,
+    /// The last round trip to Redis, in microseconds (0 before the first).
+    round_trip_us: std::sync::atomic::AtomicU64,
+    /// Told when a reservation ahead ends (slots added, or none).
+    refilled: tokio::sync::Notify,
 }
 
 impl SharedPacer {
@@ -285,8 +361,10 @@ impl SharedPacer {
             interval_us,
             tolerance_us: interval_us * (burst - 1),
             fallback,
-            ahead: Mutex::new(None),
+            ahead: Mutex::new(std::collections::VecDeque::new()),
             reserving_ahead: AtomicBool::new(false),
+            round_trip_us: std::sync::atomic::AtomicU64::new(0),
+            refilled: tokio::sync::Notify::new(),
         }
     }
 
@@ -302,9 +380,25 @@ impl SharedPacer {
             sleep_until(slot).await;
             return Ok(());
         }
+        // Slots on their way: wait for them (no longer than a call waits for Redis) rather
+        // than ask for one more alone, a round trip during which theirs would pass unused.
+        if self.reserving_ahead.load(Ordering::Acquire) {
+            let refilled = self.refilled.notified();
+            tokio::pin!(refilled);
+            refilled.as_mut().enable();
+            if self.reserving_ahead.load(Ordering::Acquire) {
+                let _ = tokio::time::timeout(self.redis.timeout, refilled).await;
+            }
+            if let Some(slot) = self.take_ahead(account) {
+                self.reserve_ahead(account);
+                sleep_until(slot).await;
+                return Ok(());
+            }
+        }
         if self.redis.should_ask() {
-            match self.reserve(account).await {
-                Ok(slot) => {
+            match self.reserve(account, 1).await {
+                Ok(mut slots) => {
+                    let slot = slots.remove(0);
                     self.redis.outage_ended(&self.url);
                     self.reserve_ahead(account);
                     sleep_until(slot.at).await;
@@ -332,14 +426,21 @@ impl SharedPacer {
         (self.interval_us.saturating_mul(1000)).max(1_000_000)
     }
 
-    /// Reserves the next slot of `account`'s schedule. A wait Redis cannot mean is refused,
-    /// and the schedule's key dropped so that the fleet's next reservation starts it afresh.
-    async fn reserve(&self, account: &str) -> Result<Reserved, String> {
+    /// Reserves the next `count` slots of `account`'s schedule (at least one), earliest
+    /// first. A wait Redis cannot mean is refused, and the schedule's key dropped so that the
+    /// fleet's next reservation starts it afresh.
+    async fn reserve(&self, account: &str, count: u64) -> Result<Vec<Reserved>, String> {
         let key = self.key_for(account);
+        let count = count.clamp(1, MAX_AHEAD);
+        let asked = Instant::now();
         let wait = self
             .redis
-            .reserve(&key, self.interval_us, self.tolerance_us)
+            .reserve(&key, self.interval_us, self.tolerance_us, count)
             .await?;
+        self.round_trip_us.store(
+            u64::try_from(asked.elapsed().as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         let wait_us = match u64::try_from(wait) {
             Ok(us) if us <= self.max_wait_us() => us,
             _ => {
@@ -350,27 +451,47 @@ impl SharedPacer {
                 ));
             }
         };
-        let at = Instant::now() + Duration::from_micros(wait_us);
+        let first = Instant::now() + Duration::from_micros(wait_us);
         let grace = Duration::from_micros(self.tolerance_us);
-        Ok(Reserved {
-            account: account.to_owned(),
-            at,
-            use_by: at + grace,
-        })
+        Ok((0..count)
+            .map(|k| {
+                let at = first + Duration::from_micros(self.interval_us.saturating_mul(k));
+                Reserved {
+                    account: account.to_owned(),
+                    at,
+                    use_by: at + grace,
+                }
+            })
+            .collect())
     }
 
-    /// The slot reserved ahead, when this call may use it (a stale one is dropped).
+    /// How many slots to reserve ahead: as many as pass during one round trip to Redis (and
+    /// one more), at most [`MAX_AHEAD`].
+    fn batch(&self) -> u64 {
+        let round_trip = self.round_trip_us.load(Ordering::Relaxed);
+        (round_trip / self.interval_us.max(1) + 1).clamp(1, MAX_AHEAD)
+    }
+
+    /// The earliest slot reserved ahead this call may use (stale ones, and another account's,
+    /// are dropped).
     fn take_ahead(&self, account: &str) -> Option<Instant> {
-        let slot = self
-            .ahead
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()?;
-        slot.usable(account, Instant::now()).then_some(slot.at)
+        let mut ahead = self.ahead.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        while let Some(slot) = ahead.pop_front() {
+            if slot.usable(account, now) {
+                return Some(slot.at);
+            }
+            if slot.account != account {
+                ahead.clear();
+            }
+        }
+        None
     }
 
-    /// Reserves the next call's slot in the background, unless one is held or under way, or
-    /// the schedule has no burst tolerance (a slot could then only be used before its time).
+    /// Reserves the next calls' slots in the background (one round trip's worth, see
+    /// [`SharedPacer::batch`]) once no more than half that many are left ahead, unless a
+    /// reservation is under way or the schedule has no burst tolerance (a slot could then only
+    /// be used before its time).
     fn reserve_ahead(self: &Arc<Self>, account: &str) {
         if self.tolerance_us == 0 {
             return;
@@ -381,12 +502,9 @@ impl SharedPacer {
         if self.reserving_ahead.swap(true, Ordering::AcqRel) {
             return;
         }
-        if self
-            .ahead
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
-        {
+        let count = self.batch();
+        // Half a round trip's slots still ahead: the next batch arrives before they run out.
+        if self.ahead.lock().unwrap_or_else(|e| e.into_inner()).len() as u64 > count / 2 {
             self.reserving_ahead.store(false, Ordering::Release);
             return;
         }
@@ -394,10 +512,15 @@ impl SharedPacer {
         let account = account.to_owned();
         runtime.spawn(async move {
             // A failure here is left for the next call to meet (and to report) itself.
-            if let Ok(slot) = pacer.reserve(&account).await {
-                *pacer.ahead.lock().unwrap_or_else(|e| e.into_inner()) = Some(slot);
+            if let Ok(slots) = pacer.reserve(&account, count).await {
+                pacer
+                    .ahead
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(slots);
             }
             pacer.reserving_ahead.store(false, Ordering::Release);
+            pacer.refilled.notify_waiters();
         });
     }
 }
