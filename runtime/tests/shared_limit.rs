@@ -418,3 +418,126 @@ async fn a_schedule_left_in_the_future_is_not_obeyed_and_is_reset() {
     );
     stub.stop().await;
 }
+
+/// A loopback server speaking just enough of Redis's protocol: every script call is answered
+/// `reply` (a RESP integer), `SCRIPT LOAD` with a digest, anything else `+OK`. Records each
+/// command's name. Stops when dropped.
+struct FakeRedis {
+    port: u16,
+    commands: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FakeRedis {
+    async fn start(reply: i64) -> Self {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let commands = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = commands.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut read = tokio::io::BufReader::new(read);
+                    let mut line = String::new();
+                    loop {
+                        // One command: *N, then N bulk strings ($len, bytes).
+                        line.clear();
+                        if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let Some(n) = line
+                            .trim()
+                            .strip_prefix('*')
+                            .and_then(|n| n.parse::<usize>().ok())
+                        else {
+                            return;
+                        };
+                        let mut parts = Vec::with_capacity(n);
+                        for _ in 0..n {
+                            line.clear();
+                            read.read_line(&mut line).await.unwrap();
+                            let len: usize = line.trim().trim_start_matches('$').parse().unwrap();
+                            let mut bytes = vec![0u8; len + 2];
+                            read.read_exact(&mut bytes).await.unwrap();
+                            parts.push(String::from_utf8_lossy(&bytes[..len]).to_uppercase());
+                        }
+                        let name = parts.first().cloned().unwrap_or_default();
+                        seen.lock().unwrap().push(name.clone());
+                        let answer = match name.as_str() {
+                            "EVALSHA" | "EVAL" => format!(":{reply}\r\n"),
+                            "SCRIPT" => {
+                                "$40\r\n0000000000000000000000000000000000000000\r\n".to_owned()
+                            }
+                            "DEL" => ":1\r\n".to_owned(),
+                            _ => "+OK\r\n".to_owned(),
+                        };
+                        if write.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self {
+            port,
+            commands,
+            task,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    fn commands(&self) -> Vec<String> {
+        self.commands.lock().unwrap().clone()
+    }
+}
+
+impl Drop for FakeRedis {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+#[tokio::test]
+async fn a_redis_answering_a_negative_or_endless_wait_is_an_outage_not_obeyed() {
+    for reply in [-5, i64::MAX, i64::MIN] {
+        let redis = FakeRedis::start(reply).await;
+        let stub = StubServer::start(ANSWER).await;
+        let local = SharedLimit::new(redis.url()).on_outage(OnOutage::LocalShare(0.5));
+        let client = client_with(&stub.url(), RateLimit::Shared(local));
+        let start = Instant::now();
+        for _ in 0..3 {
+            call(&client)
+                .await
+                .unwrap_or_else(|e| panic!("sent under the local share despite {reply}: {e}"));
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "a wait of {reply} µs was not obeyed: {:?}",
+            start.elapsed()
+        );
+        assert!(
+            redis.commands().iter().any(|c| c == "DEL"),
+            "the schedule was reset after {reply}: {:?}",
+            redis.commands()
+        );
+        // Told to fail: nothing sent, the error names Redis.
+        let failing = client_with(
+            &stub.url(),
+            RateLimit::Shared(SharedLimit::new(redis.url()).on_outage(OnOutage::Fail)),
+        );
+        let error = call(&failing).await.unwrap_err().to_string();
+        assert!(error.contains("Redis"), "{error}");
+        assert_eq!(
+            stub.requests().len(),
+            3,
+            "nothing sent for the failing client"
+        );
+        stub.stop().await;
+    }
+}
