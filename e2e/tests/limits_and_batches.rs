@@ -292,3 +292,52 @@ fn player_ids_the_read_back_cannot_use_fail_alone_and_the_rest_join() {
         "one request, the two valid ids: {stats}"
     );
 }
+
+/// The main command run twice for the same players against the emulator binary: the second
+/// run joins nobody and reports each player found already in the session, not joined.
+#[test]
+fn players_already_in_the_session_are_reported_found_not_joined() {
+    let emulator = test_support::EmulatorBinary::start(
+        &test_support::emulator_binary(),
+        &["--session", &format!("{SESSION}:100")],
+    );
+    let run = || {
+        let output = std::process::Command::new(test_support::join_example())
+            .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
+            .args([
+                "--session",
+                SESSION,
+                "--json",
+                "--player",
+                "a",
+                "--player",
+                "b",
+            ])
+            .env("TENCENTCLOUD_SECRET_ID", gse_emulator::DEMO_SECRET_ID)
+            .env("TENCENTCLOUD_SECRET_KEY", gse_emulator::DEMO_SECRET_KEY)
+            .env_remove("TENCENTCLOUD_SESSION_TOKEN")
+            .env("HOME", "/nonexistent")
+            .output()
+            .expect("the join example runs");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let outcomes: Vec<String> = stdout
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["outcome"].to_string())
+            .collect();
+        (output.status.code(), outcomes, stdout)
+    };
+    let (code, first, out) = run();
+    assert_eq!(
+        (code, first),
+        (Some(0), vec!["\"joined\"".to_owned(); 2]),
+        "{out}"
+    );
+    let (code, second, out) = run();
+    assert_eq!(
+        (code, second),
+        (Some(0), vec!["\"found\"".to_owned(); 2]),
+        "{out}"
+    );
+    let stats = test_support::emulator_stats(&emulator.url);
+    assert_eq!(stats["joined_players"].as_u64(), Some(2), "{stats}");
+}
