@@ -47,6 +47,21 @@ pub fn demo_client(emulator: &RunningEmulator) -> Client {
         .expect("a valid configuration")
 }
 
+/// The main command (`program`, the built `join` example) against the emulator at
+/// `endpoint`, signing with its demo account from the environment, nothing read from a home
+/// directory.
+#[must_use]
+pub fn demo_join_command(program: &std::path::Path, endpoint: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    command
+        .args(["--endpoint", endpoint, "--region", "ap-shanghai"])
+        .env("TENCENTCLOUD_SECRET_ID", DEMO_SECRET_ID)
+        .env("TENCENTCLOUD_SECRET_KEY", DEMO_SECRET_KEY)
+        .env_remove("TENCENTCLOUD_SESSION_TOKEN")
+        .env("HOME", "/nonexistent");
+    command
+}
+
 /// The README's Rust blocks, run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -85,18 +85,8 @@ fn four_processes_share_one_quota_through_redis_under_uneven_load() {
 
     let stats = test_support::emulator_stats(&emulator.url);
     assert_eq!(stats["requests"].as_u64(), Some(total_requests), "{stats}");
-    assert_eq!(
-        stats["errors"]["RequestLimitExceeded"]
-            .as_u64()
-            .unwrap_or(0),
-        0,
-        "no request was throttled: {stats}"
-    );
+    test_support::assert_paced(&stats, QUOTA);
     let busiest = stats["max_requests_in_any_second"].as_u64().unwrap();
-    assert!(
-        busiest <= QUOTA,
-        "{busiest} requests in one second, the quota is {QUOTA}"
-    );
     // The fleet's use of the quota while it has work: from 10% to 90% of the requests.
     let rate = test_support::rate_between(&samples, total_requests, 0.1, 0.9);
     let share = rate / QUOTA as f64;

@@ -231,6 +231,16 @@ async fn under_faults_no_player_is_joined_twice_and_none_is_lost() {
     emulator.shutdown().await;
 }
 
+/// Runs the main command against `emulator` with the demo account, `--session` this file's
+/// session and `--json`, then `args`.
+fn join_example_at(emulator: &test_support::EmulatorBinary, args: &[&str]) -> std::process::Output {
+    gse_e2e::demo_join_command(&test_support::join_example(), &emulator.url)
+        .args(["--session", SESSION, "--json"])
+        .args(args)
+        .output()
+        .expect("the join example runs")
+}
+
 /// The main command with player ids the read-back could not filter by, against the emulator
 /// binary: each is refused before sending, naming its position; the valid ones join.
 #[test]
@@ -240,17 +250,12 @@ fn player_ids_the_read_back_cannot_use_fail_alone_and_the_rest_join() {
         &["--session", &format!("{SESSION}:100")],
     );
     let long = "p".repeat(1025);
-    let output = std::process::Command::new(test_support::join_example())
-        .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
-        .args(["--session", SESSION, "--json"])
-        .args(["--player", "ok-1", "--player", "é", "--player", &long])
-        .args(["--player", "ok-2"])
-        .env("TENCENTCLOUD_SECRET_ID", gse_emulator::DEMO_SECRET_ID)
-        .env("TENCENTCLOUD_SECRET_KEY", gse_emulator::DEMO_SECRET_KEY)
-        .env_remove("TENCENTCLOUD_SESSION_TOKEN")
-        .env("HOME", "/nonexistent")
-        .output()
-        .expect("the join example runs");
+    let output = join_example_at(
+        &emulator,
+        &[
+            "--player", "ok-1", "--player", "é", "--player", &long, "--player", "ok-2",
+        ],
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");

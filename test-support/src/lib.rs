@@ -38,7 +38,7 @@ pub use sdk::{
     OFFICIAL_SDK_HEADERS,
 };
 pub use stats::{
-    emulator_admin_get, emulator_session_players, emulator_stats, rate_between, sample_emulator,
-    EmulatorSample,
+    assert_paced, emulator_admin_get, emulator_session_players, emulator_stats, rate_between,
+    sample_emulator, EmulatorSample,
 };
 pub use stub::{Recorded, Reply, StubServer};

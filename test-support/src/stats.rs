@@ -105,3 +105,19 @@ pub fn rate_between(samples: &[EmulatorSample], total: u64, from: f64, to: f64) 
     };
     (to - from) * total as f64 / (at(to) - at(from))
 }
+
+/// Asserts that the emulator's counters show nothing throttled and no second over `rate`.
+#[track_caller]
+pub fn assert_paced(stats: &serde_json::Value, rate: u64) {
+    let throttled = stats["errors"]["RequestLimitExceeded"]
+        .as_u64()
+        .unwrap_or(0);
+    assert_eq!(throttled, 0, "no request was throttled: {stats}");
+    let busiest = stats["max_requests_in_any_second"]
+        .as_u64()
+        .unwrap_or(u64::MAX);
+    assert!(
+        busiest <= rate,
+        "{busiest} requests in one second, the rate is {rate}"
+    );
+}
