@@ -346,3 +346,40 @@ fn players_already_in_the_session_are_reported_found_not_joined() {
     let stats = test_support::emulator_stats(&emulator.url);
     assert_eq!(stats["joined_players"].as_u64(), Some(2), "{stats}");
 }
+
+/// Calls whose overall time runs out while they wait for their slot sent nothing: against the
+/// emulator binary, their players end failed (safe to send again), never unknown, and are not
+/// read back; the emulator saw only the request that went.
+#[tokio::test]
+async fn players_whose_call_timed_out_waiting_for_its_slot_are_failed_not_unknown() {
+    let emulator = test_support::EmulatorBinary::start(
+        &test_support::emulator_binary(),
+        &["--session", &format!("{SESSION}:1000")],
+    );
+    // 2 requests a second: the first goes at once, the next waits 500 ms, past the 300 ms.
+    let client = demo_builder(emulator.url.clone())
+        .rate_limit(RateLimit::PerSecond(2))
+        .overall_timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let outcome = client
+        .join_game_server_session_batch()
+        .game_server_session_id(SESSION)
+        .send_in_batches(players(100, "slot"), BatchOptions::new().concurrency(4))
+        .await
+        .unwrap();
+    assert_eq!(outcome.succeeded.len(), 25, "{:?}", outcome.failures);
+    assert_eq!(outcome.unknown_items().count(), 0, "{:?}", outcome.failures);
+    assert_eq!(outcome.failed_items().count(), 75);
+    for failure in &outcome.failures {
+        let error = failure.error.to_string();
+        assert!(!failure.error.may_have_taken_effect(), "{error}");
+    }
+    let stats = test_support::emulator_stats(&emulator.url);
+    assert_eq!(
+        stats["requests"].as_u64(),
+        Some(1),
+        "no read-back, no other join: {stats}"
+    );
+    assert_eq!(stats["joined_players"].as_u64(), Some(25), "{stats}");
+}

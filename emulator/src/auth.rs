@@ -159,13 +159,16 @@ pub struct Presented<'a> {
     pub headers: Option<&'a hyper::HeaderMap>,
 }
 
-/// The service the Node.js SDK signs for an endpoint given as an IP address: its first
-/// dot-label (`127` for `127.0.0.1:PORT`); none for a host name, whose first label could name
-/// another service (`cvm.example`): only the spec's service is accepted there.
+/// The service the Node.js SDK signs for an endpoint given as an IP address or a one-label
+/// name: its first dot-label (`127` for `127.0.0.1:PORT`, `localhost`); none for a dotted
+/// host name, whose first label could name another service (`cvm.tencentcloudapi.com`): only
+/// the spec's service is accepted there.
 fn node_service(host: &str) -> &str {
     let name = host_without_port(host).unwrap_or(host);
     if name.parse::<std::net::Ipv4Addr>().is_ok() {
         name.split('.').next().unwrap_or_default()
+    } else if !name.contains('.') && !name.starts_with('[') {
+        name
     } else {
         ""
     }
@@ -375,8 +378,9 @@ impl Verifier {
     ///
     /// The credential scope must be `DATE/SERVICE/tc3_request` with the timestamp's UTC date
     /// and, as service, the spec's (`gse`, what Python and Go send) or, when the `Host` is an
-    /// IPv4 address, its first dot-label (what the Node.js SDK derives from its endpoint:
-    /// `127` for `127.0.0.1:PORT`); a host name's first label is never a service. The canonical request is built from the method, path and query as
+    /// IPv4 address or a one-label name, its first dot-label (what the Node.js SDK derives
+    /// from its endpoint: `127` for `127.0.0.1:PORT`, `localhost`); a dotted host name's first
+    /// label is never a service. The canonical request is built from the method, path and query as
     /// received, the signed host (with or without the port) and the body's hash (or that of
     /// `UNSIGNED-PAYLOAD`).
     pub fn verify<'a>(&self, request: &Presented<'a>, now: i64) -> Result<&'a str, ApiError> {
@@ -854,10 +858,15 @@ mod tests {
             Ok(ID.to_owned()),
             "Node.js's"
         );
+        assert_eq!(
+            check("localhost", "localhost:8080"),
+            Ok(ID.to_owned()),
+            "Node.js's"
+        );
         for (service, host) in [
             ("cvm", "cvm.tencentcloudapi.com"),
             ("cvm", "cvm.localhost:8080"),
-            ("localhost", "localhost:8080"),
+            ("localhost", "localhost.example:8080"),
         ] {
             assert_eq!(
                 check(service, host),
