@@ -454,3 +454,47 @@ fn a_hostile_or_sloppy_credentials_file_gets_a_clear_error_and_is_never_read_who
         "{e}"
     );
 }
+
+/// The main command with `TENCENTCLOUD_SECRET_ID` set and no key beside it, and a profile file
+/// of another account: against the emulator binary, which accepts that other account, nothing
+/// is sent (the chain never falls through to the file) and the error names the variable.
+#[test]
+fn a_secret_id_without_its_key_sends_nothing_as_the_profiles_account() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".tencentcloud")).unwrap();
+    write(
+        &home.path().join(".tencentcloud"),
+        "credentials",
+        "[default]\nsecret_id = AKIDPROFILE\nsecret_key = profile-key\n",
+    );
+    let emulator = test_support::EmulatorBinary::start(
+        &test_support::emulator_binary(),
+        &[
+            "--account",
+            "AKIDPROFILE:profile-key",
+            "--session",
+            "gssess-env:10",
+        ],
+    );
+    let output = std::process::Command::new(test_support::join_example())
+        .args(["--endpoint", &emulator.url, "--region", "ap-shanghai"])
+        .args(["--session", "gssess-env", "--player", "p"])
+        .env("TENCENTCLOUD_SECRET_ID", "AKIDENVONLY")
+        .env_remove("TENCENTCLOUD_SECRET_KEY")
+        .env_remove("TENCENTCLOUD_SESSION_TOKEN")
+        .env_remove("TENCENTCLOUD_CREDENTIALS_FILE")
+        // Were the chain to reach the instance's metadata, on loopback: nothing answers.
+        .env("TENCENTCLOUD_METADATA_ENDPOINT", "http://127.0.0.1:9")
+        .env("HOME", home.path())
+        .output()
+        .expect("the join example runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("TENCENTCLOUD_SECRET_KEY"), "{stderr}");
+    let stats = test_support::emulator_stats(&emulator.url);
+    assert_eq!(
+        stats["requests"].as_u64(),
+        Some(0),
+        "nothing signed as AKIDPROFILE: {stats}"
+    );
+}

@@ -160,15 +160,15 @@ pub struct Presented<'a> {
 }
 
 /// The service the Node.js SDK signs for an endpoint given as an IP address or a one-label
-/// name: its first dot-label (`127` for `127.0.0.1:PORT`, `localhost`); none for a dotted
-/// host name, whose first label could name another service (`cvm.tencentcloudapi.com`): only
-/// the spec's service is accepted there.
+/// name: the endpoint up to its first dot (`127` for `127.0.0.1:PORT`, `localhost:PORT` for
+/// `localhost:PORT`); none for a dotted host name, whose first label could name another
+/// service (`cvm.tencentcloudapi.com`): only the spec's service is accepted there.
 fn node_service(host: &str) -> &str {
     let name = host_without_port(host).unwrap_or(host);
-    if name.parse::<std::net::Ipv4Addr>().is_ok() {
-        name.split('.').next().unwrap_or_default()
-    } else if !name.contains('.') && !name.starts_with('[') {
-        name
+    let node_derived = name.parse::<std::net::Ipv4Addr>().is_ok()
+        || (!name.contains('.') && !name.starts_with('['));
+    if node_derived {
+        host.split('.').next().unwrap_or_default()
     } else {
         ""
     }
@@ -378,9 +378,9 @@ impl Verifier {
     ///
     /// The credential scope must be `DATE/SERVICE/tc3_request` with the timestamp's UTC date
     /// and, as service, the spec's (`gse`, what Python and Go send) or, when the `Host` is an
-    /// IPv4 address or a one-label name, its first dot-label (what the Node.js SDK derives
-    /// from its endpoint: `127` for `127.0.0.1:PORT`, `localhost`); a dotted host name's first
-    /// label is never a service. The canonical request is built from the method, path and query as
+    /// IPv4 address or a one-label name, the `Host` up to its first dot (what the Node.js SDK
+    /// derives from its endpoint: `127` for `127.0.0.1:PORT`, `localhost:PORT` for
+    /// `localhost:PORT`); a dotted host name's first label is never a service. The canonical request is built from the method, path and query as
     /// received, the signed host (with or without the port) and the body's hash (or that of
     /// `UNSIGNED-PAYLOAD`).
     pub fn verify<'a>(&self, request: &Presented<'a>, now: i64) -> Result<&'a str, ApiError> {
@@ -859,14 +859,15 @@ mod tests {
             "Node.js's"
         );
         assert_eq!(
-            check("localhost", "localhost:8080"),
+            check("localhost:8080", "localhost:8080"),
             Ok(ID.to_owned()),
-            "Node.js's"
+            "Node.js's, port and all"
         );
         for (service, host) in [
             ("cvm", "cvm.tencentcloudapi.com"),
             ("cvm", "cvm.localhost:8080"),
             ("localhost", "localhost.example:8080"),
+            ("localhost", "localhost:8080"),
         ] {
             assert_eq!(
                 check(service, host),
